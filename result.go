@@ -1,0 +1,146 @@
+package datasync
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Result describes a finished job (or what a failed one did).
+//
+// The counts describe one clean pass over the data: when a split is retried,
+// what its failed attempt read and wrote after its last flush is taken back
+// out, and counted again as the replay reads and writes it. So for a job that
+// succeeded, RecordsRead = RecordsWritten + RecordsDirty.
+type Result struct {
+	Start   time.Time
+	End     time.Time
+	Elapsed time.Duration
+
+	RecordsRead    int64 // records the source produced, dirty ones included
+	RecordsWritten int64 // records the sink wrote and flushed
+	RecordsDirty   int64 // records that went to the dirty-data collector
+	BytesRead      int64 // size (Value.Size) of the records read
+	BytesWritten   int64 // size of the records written
+
+	// ReadWait is the time the workers' writing side spent waiting for the
+	// reader (the source was the bottleneck); WriteWait is the time their
+	// reading side spent waiting for the writer (the sink was). Summed over
+	// workers, as DataX reports them.
+	ReadWait  time.Duration
+	WriteWait time.Duration
+
+	Retries int           // split attempts that failed and were retried
+	Splits  []SplitResult // one per split that ran, in plan order
+}
+
+// RecordsPerSec returns the records written per second of elapsed time.
+func (r Result) RecordsPerSec() float64 { return perSec(r.RecordsWritten, r.Elapsed) }
+
+// BytesPerSec returns the bytes written per second of elapsed time.
+func (r Result) BytesPerSec() float64 { return perSec(r.BytesWritten, r.Elapsed) }
+
+// String returns a short readable summary, such as
+//
+//	1000000 records (212.4 MB) in 1.52s: 657894 records/s, 139.7 MB/s; 1000000 read, 999995 written, 5 dirty; 16 splits, 0 retries; waited 120ms on the reader, 3.1s on the writer
+func (r Result) String() string {
+	return fmt.Sprintf("%d records (%s) in %s: %.0f records/s, %s/s; %d read, %d written, %d dirty; %d splits, %d retries; waited %s on the reader, %s on the writer",
+		r.RecordsRead, FormatBytes(r.BytesRead), roundDuration(r.Elapsed), r.RecordsPerSec(), FormatBytes(int64(r.BytesPerSec())),
+		r.RecordsRead, r.RecordsWritten, r.RecordsDirty, len(r.Splits), r.Retries,
+		roundDuration(r.ReadWait), roundDuration(r.WriteWait))
+}
+
+// SplitResult describes what happened to one split.
+type SplitResult struct {
+	ID             string
+	RecordsRead    int64
+	RecordsWritten int64
+	RecordsDirty   int64
+	BytesRead      int64
+	BytesWritten   int64
+	Elapsed        time.Duration
+	ReadWait       time.Duration
+	WriteWait      time.Duration
+	Attempts       int        // 1 when it succeeded the first time
+	Checkpoint     Checkpoint // the last durable position (the split's end when it succeeded)
+	Err            error      // why it failed, nil when it succeeded
+}
+
+// Progress is a snapshot of a running job, given to the WithProgress function.
+type Progress struct {
+	Elapsed        time.Duration
+	RecordsRead    int64
+	RecordsWritten int64
+	RecordsDirty   int64
+	BytesRead      int64
+	BytesWritten   int64
+	SplitsDone     int
+	SplitsTotal    int
+	// EstimatedRecords is the sum of the plan's row estimates, 0 when the
+	// source gave none.
+	EstimatedRecords int64
+	// RecordsPerSec and BytesPerSec are the read rates over about the last
+	// ten seconds (over the whole job in the final snapshot).
+	RecordsPerSec float64
+	BytesPerSec   float64
+	// Done is set on the last snapshot, sent when the job has ended.
+	Done bool
+}
+
+// Remaining estimates the time left from the plan's estimate and the current
+// rate; ok is false when there is no estimate or no rate yet.
+func (p Progress) Remaining() (d time.Duration, ok bool) {
+	if p.EstimatedRecords <= 0 || p.RecordsPerSec <= 0 {
+		return 0, false
+	}
+	left := max(p.EstimatedRecords-p.RecordsRead, 0)
+	return time.Duration(float64(left) / p.RecordsPerSec * float64(time.Second)), true
+}
+
+// String returns a one-line summary, such as
+//
+//	512000/1000000 records, 108.2 MB, 650000 records/s, 0 dirty, 7/16 splits
+func (p Progress) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", p.RecordsRead)
+	if p.EstimatedRecords > 0 {
+		fmt.Fprintf(&b, "/%d", p.EstimatedRecords)
+	}
+	fmt.Fprintf(&b, " records, %s, %.0f records/s, %d dirty, %d/%d splits",
+		FormatBytes(p.BytesRead), p.RecordsPerSec, p.RecordsDirty, p.SplitsDone, p.SplitsTotal)
+	return b.String()
+}
+
+// FormatBytes formats n bytes with a decimal unit: "999 B", "1.5 kB",
+// "212.4 MB", "3.0 GB".
+func FormatBytes(n int64) string {
+	const unit = 1000
+	if n < unit && n > -unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	f := float64(n)
+	for _, suffix := range []string{"kB", "MB", "GB", "TB"} {
+		f /= unit
+		if f < unit && f > -unit {
+			return fmt.Sprintf("%.1f %s", f, suffix)
+		}
+	}
+	return fmt.Sprintf("%.1f PB", f/unit)
+}
+
+func perSec(n int64, d time.Duration) float64 {
+	if d <= 0 {
+		return 0
+	}
+	return float64(n) / d.Seconds()
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond)
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Microsecond)
+}

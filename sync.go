@@ -1,0 +1,124 @@
+package datasync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Source is where records come from: a table, a query, a set of files. Its
+// methods may be called from several goroutines at once.
+type Source interface {
+	// Schema returns the columns of the records the source produces.
+	Schema(ctx context.Context) (Schema, error)
+	// Plan divides the source into independent splits that can be read in
+	// parallel. The same source must plan the same split IDs every time.
+	Plan(ctx context.Context, hint PlanHint) ([]Split, error)
+	// Open returns a Reader for split s, positioned just after checkpoint from
+	// (at the split's start when from is nil).
+	Open(ctx context.Context, s Split, from Checkpoint) (Reader, error)
+}
+
+// Reader reads one split. The pipeline calls its methods from one goroutine.
+type Reader interface {
+	// Read appends records to b, which the pipeline has emptied, until
+	// b.Full() or until it has nothing more for now. It returns io.EOF when the
+	// split is exhausted; records appended by that same call are still
+	// delivered. Rows it cannot decode are reported in a *RowErrors, also
+	// with the records it did append: they become dirty data and the split
+	// goes on. Any other error fails the split (see IsRetryable).
+	Read(ctx context.Context, b *Batch) error
+	// Checkpoint returns the position just after the last record returned by
+	// Read, such that Source.Open(split, checkpoint) resumes there.
+	Checkpoint() Checkpoint
+	// Close releases the reader. It is called once, whatever happened.
+	Close() error
+}
+
+// Sink is where records go.
+type Sink interface {
+	// Prepare is called once per job, before any split is written, with the
+	// source's schema: it runs pre-SQL, truncates, creates or checks the
+	// target. It is not called by Pipeline.RunSplit, so a Writer must not
+	// depend on it having run in the same process: the schema also arrives
+	// with every Batch.
+	Prepare(ctx context.Context, s Schema) error
+	// Open returns a Writer for the records of split s. It may be called
+	// several times for the same split when the split is retried.
+	Open(ctx context.Context, s Split) (Writer, error)
+}
+
+// Writer writes the records of one split. The pipeline calls its methods from
+// one goroutine.
+type Writer interface {
+	// Write writes or buffers the records of b. It must not keep b, or
+	// anything in it, after it returns. When some rows are rejected (a
+	// constraint, a value too long, a conversion the target cannot take) it
+	// returns a *RowErrors listing them, having written every other row of b
+	// exactly once. Any other error fails the split.
+	Write(ctx context.Context, b *Batch) error
+	// Flush makes everything written so far durable (a commit). Only after
+	// Flush returns nil does the split's checkpoint advance past those rows.
+	Flush(ctx context.Context) error
+	// Close releases the writer. It is called once, whatever happened; what
+	// was written after the last successful Flush may be kept or discarded.
+	Close() error
+}
+
+// Finalizer is implemented by a Sink that has work to do once after every
+// split of the job succeeded, such as post-SQL. Pipeline.Run calls it; a
+// distributed engine calls Pipeline.Finalize.
+type Finalizer interface {
+	Finalize(ctx context.Context) error
+}
+
+// Committer is implemented by a Writer whose output becomes visible only when
+// the split is complete: a file renamed into place, a multipart upload
+// completed. The pipeline calls Commit once, after the split's last Flush and
+// before Close; a Writer closed without Commit must leave nothing behind.
+// Because nothing such a writer writes is durable before Commit, a retried
+// split restarts from the checkpoint it started from.
+type Committer interface {
+	Commit(ctx context.Context) error
+}
+
+// Split is one independent piece of a source's work. It is plain data, so it
+// can be planned in one process and run in another: it survives a JSON round
+// trip unchanged.
+type Split struct {
+	// ID is unique within a plan and stable: the same source plans the same
+	// IDs. Sinks may use it to name their output.
+	ID string `json:"id"`
+	// Spec is the connector's own description of the split.
+	Spec json.RawMessage `json:"spec,omitempty"`
+	// Rows is an estimate of the split's records, 0 when unknown.
+	Rows int64 `json:"rows,omitempty"`
+}
+
+// NewSplit returns a split whose Spec is spec encoded as JSON.
+func NewSplit(id string, spec any, rows int64) (Split, error) {
+	raw, err := json.Marshal(spec)
+	if err != nil {
+		return Split{}, fmt.Errorf("split %q: encode spec: %w", id, err)
+	}
+	return Split{ID: id, Spec: raw, Rows: rows}, nil
+}
+
+// DecodeSpec decodes the split's Spec into v.
+func (s Split) DecodeSpec(v any) error {
+	if err := json.Unmarshal(s.Spec, v); err != nil {
+		return fmt.Errorf("split %q: decode spec: %w", s.ID, err)
+	}
+	return nil
+}
+
+// Checkpoint is an opaque position within a split, produced by a Reader. Nil
+// means the start of the split.
+type Checkpoint []byte
+
+// PlanHint tells Source.Plan how the splits will be run.
+type PlanHint struct {
+	// Parallelism is the number of splits that will run at once; sources aim
+	// at a few times as many splits, so that uneven splits even out.
+	Parallelism int
+}

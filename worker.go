@@ -1,0 +1,401 @@
+package datasync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// worker runs splits one after another, reusing its batches: a worker never
+// holds more than batchesPerWorker of them, which is what bounds memory.
+type worker struct {
+	j       *job
+	batches []*Batch
+}
+
+func (j *job) newWorker() *worker {
+	w := &worker{j: j}
+	for range batchesPerWorker {
+		w.batches = append(w.batches, NewBatch(j.schema, j.p.cfg.batchRows, j.p.cfg.batchBytes))
+	}
+	return w
+}
+
+// runSplit runs split s from checkpoint from, retrying retryable failures from
+// the last durable checkpoint.
+func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheckpoint func(Checkpoint) error) (res SplitResult, err error) {
+	cfg := &w.j.p.cfg
+	res.ID = s.ID
+	start := time.Now()
+	defer func() {
+		res.Elapsed = time.Since(start)
+		res.Err = err
+	}()
+	cp := from
+	for attempt := 1; ; attempt++ {
+		res.Attempts = attempt
+		a := &splitAttempt{w: w, split: s, cp: &cp, res: &res, onCheckpoint: onCheckpoint}
+		err = a.run(ctx)
+		if err == nil {
+			res.Checkpoint = cp
+			return res, nil
+		}
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if errors.Is(err, ErrDirtyLimit) {
+			return res, err
+		}
+		if attempt > cfg.retries || !IsRetryable(err) {
+			cfg.logger.LogAttrs(ctx, slog.LevelWarn, "split failed",
+				slog.String("split", s.ID), slog.Int("attempts", attempt), slog.String("error", err.Error()))
+			return res, &SplitError{Split: s.ID, Attempts: attempt, Err: err}
+		}
+		w.j.retries.Add(1)
+		backoff := retryBackoff(cfg.retryBackoff, attempt)
+		cfg.logger.LogAttrs(ctx, slog.LevelWarn, "split failed, retrying from its last checkpoint",
+			slog.String("split", s.ID), slog.Int("attempt", attempt), slog.Duration("backoff", backoff),
+			slog.String("error", err.Error()))
+		if err := sleep(ctx, backoff); err != nil {
+			return res, err
+		}
+	}
+}
+
+// retryBackoff returns base doubled for each attempt after the first, capped.
+func retryBackoff(base time.Duration, attempt int) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < maxRetryBackoff; i++ {
+		d *= 2
+	}
+	return min(d, max(base, maxRetryBackoff))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// tally counts what a split did.
+type tally struct {
+	read, readBytes       int64
+	written, writtenBytes int64
+	dirty                 int64
+}
+
+func (t *tally) add(u tally) {
+	t.read += u.read
+	t.readBytes += u.readBytes
+	t.written += u.written
+	t.writtenBytes += u.writtenBytes
+	t.dirty += u.dirty
+}
+
+func (t tally) minus(u tally) tally {
+	return tally{t.read - u.read, t.readBytes - u.readBytes, t.written - u.written, t.writtenBytes - u.writtenBytes, t.dirty - u.dirty}
+}
+
+// filled is a batch on its way from the reader to the writer, with the
+// reader's checkpoint after it and what the reader counted for it.
+type filled struct {
+	batch *Batch
+	cp    Checkpoint
+	tally tally // read, readBytes and dirty (rows the reader could not decode)
+}
+
+// readerDone is what the reader goroutine of an attempt did.
+type readerDone struct {
+	tally     tally
+	writeWait time.Duration
+	err       error
+}
+
+// splitAttempt is one attempt at a split: a reader goroutine filling batches while
+// the attempt's own goroutine writes the previous ones.
+type splitAttempt struct {
+	w            *worker
+	split        Split
+	cp           *Checkpoint // the last durable checkpoint, updated as flushes succeed
+	res          *SplitResult
+	onCheckpoint func(Checkpoint) error
+
+	reader     Reader
+	writer     Writer
+	commitOnly bool  // the writer is a Committer: nothing is durable before Commit
+	since      tally // counted since the last durable point
+	received   tally // the reader's counts for the batches the writer received
+	delivered  int64 // records handed to Write by this attempt, to number dirty rows
+}
+
+func (a *splitAttempt) run(ctx context.Context) (err error) {
+	j := a.w.j
+	logger := j.p.cfg.logger
+	a.reader, err = j.p.src.Open(ctx, a.split, *a.cp)
+	if err != nil {
+		return fmt.Errorf("open the source: %w", err)
+	}
+	defer func() {
+		if cerr := a.reader.Close(); cerr != nil {
+			logger.LogAttrs(ctx, slog.LevelWarn, "closing a reader failed", slog.String("split", a.split.ID), slog.String("error", cerr.Error()))
+		}
+	}()
+	a.writer, err = j.p.dst.Open(ctx, a.split)
+	if err != nil {
+		return fmt.Errorf("open the sink: %w", err)
+	}
+	defer func() {
+		if cerr := a.writer.Close(); cerr != nil && err == nil {
+			logger.LogAttrs(ctx, slog.LevelWarn, "closing a writer failed", slog.String("split", a.split.ID), slog.String("error", cerr.Error()))
+		}
+	}()
+	_, a.commitOnly = a.writer.(Committer)
+
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	free := make(chan *Batch, len(a.w.batches))
+	for _, b := range a.w.batches {
+		free <- b
+	}
+	full := make(chan filled, 1)
+	doneCh := make(chan readerDone, 1)
+	go func() { doneCh <- a.readLoop(actx, free, full) }()
+
+	readWait, err := a.writeLoop(actx, free, full)
+	cancel()
+	rd := <-doneCh
+	a.res.ReadWait += readWait
+	a.res.WriteWait += rd.writeWait
+	if err == nil {
+		err = rd.err
+	}
+	if err == nil {
+		err = a.finish(ctx)
+	}
+	if err != nil {
+		// Take back what was counted after the last durable point: a retry
+		// reads and writes it again.
+		back := a.since
+		back.add(rd.tally.minus(a.received))
+		j.read.Add(-back.read)
+		j.readBytes.Add(-back.readBytes)
+		j.written.Add(-back.written)
+		j.writtenBytes.Add(-back.writtenBytes)
+		j.dirty.takeBack(back.dirty)
+	}
+	return err
+}
+
+// finish makes the end of the split durable: a last Flush, and Commit for a
+// Committer.
+func (a *splitAttempt) finish(ctx context.Context) error {
+	final := bytes.Clone(a.reader.Checkpoint())
+	if err := a.writer.Flush(ctx); err != nil {
+		return fmt.Errorf("flush the sink: %w", err)
+	}
+	if c, ok := a.writer.(Committer); ok {
+		if err := c.Commit(ctx); err != nil {
+			return fmt.Errorf("commit the sink: %w", err)
+		}
+	}
+	return a.durable(final)
+}
+
+// durable records that everything up to cp is safely written.
+func (a *splitAttempt) durable(cp Checkpoint) error {
+	*a.cp = cp
+	a.res.RecordsRead += a.since.read
+	a.res.BytesRead += a.since.readBytes
+	a.res.RecordsWritten += a.since.written
+	a.res.BytesWritten += a.since.writtenBytes
+	a.res.RecordsDirty += a.since.dirty
+	a.since = tally{}
+	if a.onCheckpoint != nil {
+		if err := a.onCheckpoint(cp); err != nil {
+			return fmt.Errorf("checkpoint callback: %w", err)
+		}
+	}
+	return nil
+}
+
+// readLoop fills free batches and hands them to the writer until the split
+// ends, fails, or ctx is cancelled. It always closes full.
+func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full chan<- filled) (rd readerDone) {
+	defer close(full)
+	j := a.w.j
+	for {
+		waitStart := time.Now()
+		var b *Batch
+		select {
+		case b = <-free:
+		case <-ctx.Done():
+			rd.err = ctx.Err()
+			return rd
+		}
+		rd.writeWait += time.Since(waitStart)
+
+		b.Reset()
+		err := a.reader.Read(ctx, b)
+		eof := errors.Is(err, io.EOF)
+		f := filled{batch: b}
+		if err != nil && !eof {
+			var rejected *RowErrors
+			if !errors.As(err, &rejected) {
+				rd.err = fmt.Errorf("read: %w", err)
+				return rd
+			}
+			recs := make([]DirtyRecord, len(rejected.Errors))
+			for i, re := range rejected.Errors {
+				recs[i] = DirtyRecord{Split: a.split.ID, Stage: StageRead, Row: re.Row, Column: re.Column,
+					Value: re.Value, Schema: j.schema, Err: re.Err}
+			}
+			f.tally.dirty = int64(len(recs))
+			f.tally.read = f.tally.dirty
+			if err := j.dirty.add(ctx, recs); err != nil {
+				rd.err = err
+				return rd
+			}
+		}
+		f.tally.read += int64(b.Len())
+		f.tally.readBytes = int64(b.Bytes())
+		f.cp = bytes.Clone(a.reader.Checkpoint())
+		j.read.Add(f.tally.read)
+		j.readBytes.Add(f.tally.readBytes)
+		rd.tally.add(f.tally)
+		if err := j.throttle.wait(ctx, b.Len(), b.Bytes()); err != nil {
+			rd.err = err
+			return rd
+		}
+		waitStart = time.Now()
+		select {
+		case full <- f:
+		case <-ctx.Done():
+			rd.err = ctx.Err()
+			return rd
+		}
+		rd.writeWait += time.Since(waitStart)
+		if eof {
+			return rd
+		}
+	}
+}
+
+// writeLoop writes the batches the reader fills, flushing as WithFlushEvery
+// says, until the reader closes full. It returns the time spent waiting for
+// the reader.
+func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <-chan filled) (readWait time.Duration, err error) {
+	cfg := &a.w.j.p.cfg
+	lastFlush := time.Now()
+	var unflushed int64
+	for {
+		waitStart := time.Now()
+		var f filled
+		var ok bool
+		select {
+		case f, ok = <-full:
+		case <-ctx.Done():
+			return readWait, ctx.Err()
+		}
+		readWait += time.Since(waitStart)
+		if !ok {
+			return readWait, nil
+		}
+		a.since.add(f.tally)
+		a.received.add(f.tally)
+		written, err := a.write(ctx, f.batch)
+		free <- f.batch // never blocks: free holds every batch
+		if err != nil {
+			return readWait, err
+		}
+		unflushed += written
+		if (cfg.flushBytes > 0 && unflushed >= cfg.flushBytes) || (cfg.flushEvery > 0 && time.Since(lastFlush) >= cfg.flushEvery) {
+			if err := a.writer.Flush(ctx); err != nil {
+				return readWait, fmt.Errorf("flush the sink: %w", err)
+			}
+			if !a.commitOnly {
+				if err := a.durable(f.cp); err != nil {
+					return readWait, err
+				}
+			}
+			lastFlush, unflushed = time.Now(), 0
+		}
+	}
+}
+
+// write writes one batch and turns the rows the writer rejects into dirty
+// records. It returns the bytes written.
+func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
+	j := a.w.j
+	n := b.Len()
+	if n == 0 {
+		return 0, nil
+	}
+	size := int64(b.Bytes())
+	first := a.delivered
+	a.delivered += int64(n)
+	err := a.writer.Write(ctx, b)
+	var rejected *RowErrors
+	if err != nil && !errors.As(err, &rejected) {
+		return 0, fmt.Errorf("write: %w", err)
+	}
+	written := int64(n)
+	if rejected != nil {
+		recs, rejectedBytes, err := a.rejectedRecords(b, first, rejected)
+		if err != nil {
+			return 0, err
+		}
+		written -= int64(len(recs))
+		size -= rejectedBytes
+		a.since.dirty += int64(len(recs))
+		if err := j.dirty.add(ctx, recs); err != nil {
+			return 0, err
+		}
+	}
+	a.since.written += written
+	a.since.writtenBytes += size
+	j.written.Add(written)
+	j.writtenBytes.Add(size)
+	return size, nil
+}
+
+// rejectedRecords checks the rows a writer rejected and copies them out of
+// the batch as dirty records, numbered from first+1 within the attempt.
+func (a *splitAttempt) rejectedRecords(b *Batch, first int64, rejected *RowErrors) ([]DirtyRecord, int64, error) {
+	seen := make(map[int64]bool, len(rejected.Errors))
+	recs := make([]DirtyRecord, 0, len(rejected.Errors))
+	var size int64
+	for _, re := range rejected.Errors {
+		if re == nil || re.Row < 0 || re.Row >= int64(b.Len()) || seen[re.Row] {
+			return nil, 0, fmt.Errorf("write: the writer rejected rows that are not in the batch, or the same row twice (%v)", rejected)
+		}
+		seen[re.Row] = true
+		row := b.Row(int(re.Row))
+		size += int64(row.Size())
+		stage := StageWrite
+		var conv *ConversionError
+		if errors.As(re.Err, &conv) {
+			stage = StageConvert
+		}
+		value := re.Value
+		if value == "" && re.Column != "" {
+			if i := b.Schema().Index(re.Column); i >= 0 && !row[i].IsNull() {
+				value = string(row[i].AppendTo(nil))
+			}
+		}
+		recs = append(recs, DirtyRecord{Split: a.split.ID, Stage: stage, Row: first + re.Row + 1, Column: re.Column,
+			Value: value, Record: row.Clone(), Schema: b.Schema(), Err: re.Err})
+	}
+	return recs, size, nil
+}
