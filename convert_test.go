@@ -55,7 +55,7 @@ type convCase struct {
 }
 
 func ok(in ds.Value, to ds.Kind, want ds.Value) convCase { return convCase{in: in, to: to, want: want} }
-func bad(in ds.Value, to ds.Kind) convCase            { return convCase{in: in, to: to, wantErr: true} }
+func bad(in ds.Value, to ds.Kind) convCase               { return convCase{in: in, to: to, wantErr: true} }
 
 func conversionCases() []convCase {
 	K := struct{ Null, Bool, Int, Float, Decimal, String, Bytes, Date, Time, Timestamp, JSON ds.Kind }{
@@ -83,7 +83,7 @@ func conversionCases() []convCase {
 		ok(ds.Int(1), K.Bool, ds.Bool(true)),
 		bad(ds.Int(42), K.Bool),
 		ok(ds.Int(42), K.Int, ds.Int(42)),
-		ok(ds.Int(-1<<53), K.Float, ds.Float(-(1 << 53))),
+		ok(ds.Int(-1<<53), K.Float, ds.Float(-(1<<53))),
 		ok(ds.Int(1<<62), K.Float, ds.Float(1<<62)), // a power of two is exact
 		bad(ds.Int(1<<53+1), K.Float),
 		bad(ds.Int(math.MaxInt64), K.Float),
