@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"syscall"
 )
 
 // DirtyToJSONLines returns a DirtyCollector that writes each dirty record to
@@ -63,7 +64,11 @@ func (c *jsonLinesCollector) Flush(context.Context) error {
 	case interface{ Flush() error }:
 		return w.Flush()
 	case interface{ Sync() error }:
-		return w.Sync()
+		// Pipes and terminals cannot be synced; there is nothing to make
+		// durable on them.
+		if err := w.Sync(); err != nil && !errors.Is(err, syscall.EINVAL) && !errors.Is(err, syscall.ENOTSUP) {
+			return err
+		}
 	}
 	return nil
 }
