@@ -22,6 +22,14 @@ type Batch struct {
 	maxBytes int
 	bytes    int // size of the first sized rows
 	sized    int
+
+	// Encoded rows (see encoded.go).
+	offered    string
+	encoded    bool
+	decode     Decoder
+	encStarts  []int
+	encEnds    []int
+	encDecoded []bool
 }
 
 // NewBatch returns an empty batch for records of the given schema, full at
@@ -53,8 +61,12 @@ func (b *Batch) MaxRows() int { return b.maxRows }
 // MaxBytes returns the byte bound given to NewBatch.
 func (b *Batch) MaxBytes() int { return b.maxBytes }
 
-// Row returns record i (0 <= i < Len()). It aliases the batch's storage.
+// Row returns record i (0 <= i < Len()). It aliases the batch's storage. For
+// a batch of encoded rows it decodes the row first (see AppendEncoded).
 func (b *Batch) Row(i int) Record {
+	if b.encoded {
+		b.decodeRow(i)
+	}
 	return b.values[i*b.width : (i+1)*b.width : (i+1)*b.width]
 }
 
@@ -63,6 +75,9 @@ func (b *Batch) Row(i int) Record {
 // [Batch.Full] after each row and stop at true; appending past the bounds
 // still works, by growing the batch.
 func (b *Batch) Append() Record {
+	if b.encoded {
+		panic("datasync: Append on a batch of encoded rows")
+	}
 	end := (b.rows + 1) * b.width
 	if end > len(b.values) {
 		b.values = append(b.values, make([]Value, end-len(b.values))...)
@@ -86,7 +101,7 @@ func (b *Batch) AppendRecord(r Record) {
 // RemoveLast removes the last record, for a reader that appended a row and
 // then found it could not decode it.
 func (b *Batch) RemoveLast() {
-	if b.rows == 0 {
+	if b.rows == 0 || b.encoded {
 		return
 	}
 	b.rows--
@@ -121,6 +136,9 @@ func (b *Batch) Bytes() int {
 func (b *Batch) Reset() {
 	b.rows, b.sized, b.bytes = 0, 0, 0
 	b.arena = b.arena[:0]
+	if b.encoded {
+		b.resetEncoded()
+	}
 }
 
 // Copy returns v with its variable-width payload (if any) copied into the

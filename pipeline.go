@@ -83,6 +83,32 @@ func (p *Pipeline) Prepare(ctx context.Context) error {
 	return nil
 }
 
+// Check validates the job against the live systems without moving or
+// changing any data (DataX's dry run): it reads the source's schema, plans
+// it, and lets the source and the sink check themselves (SourceChecker,
+// SinkChecker). It returns every problem found, joined.
+func (p *Pipeline) Check(ctx context.Context) error {
+	schema, err := p.sourceSchema(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	if _, err := p.Plan(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if c, ok := p.src.(SourceChecker); ok {
+		if err := c.Check(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("datasync: check the source: %w", err))
+		}
+	}
+	if c, ok := p.dst.(SinkChecker); ok {
+		if err := c.Check(ctx, schema); err != nil {
+			errs = append(errs, fmt.Errorf("datasync: check the sink: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Finalize runs the sink's once-per-job finishing work (post-SQL), if it is a
 // Finalizer. Run does this itself after every split succeeded; a distributed
 // engine calls it once, after every RunSplit succeeded.

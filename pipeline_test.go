@@ -658,3 +658,28 @@ func TestIsRetryable(t *testing.T) {
 func errUnexpectedEOF() error { return fmt.Errorf("conn: %w", ioErrUnexpectedEOF) }
 
 var ioErrUnexpectedEOF = io.ErrUnexpectedEOF
+
+type checkedSink struct {
+	*sink.Collection
+	got ds.Schema
+}
+
+func (s *checkedSink) Check(_ context.Context, schema ds.Schema) error {
+	s.got = schema
+	return errors.New(`column "name" is missing in table t`)
+}
+
+func TestCheckRunsTheConnectorsChecksAndMovesNothing(t *testing.T) {
+	dst := &checkedSink{Collection: sink.Collect()}
+	p, err := ds.NewPipeline(numbered(100), dst)
+	require.NoError(t, err)
+	err = p.Check(context.Background())
+	assert.ErrorContains(t, err, `check the sink: column "name" is missing in table t`)
+	assert.Equal(t, idName, dst.got)
+	assert.Zero(t, dst.Prepared(), "Check prepares nothing")
+	assert.Zero(t, dst.Opened())
+
+	p, err = ds.NewPipeline(badSchema{numbered(1)}, dst)
+	require.NoError(t, err)
+	assert.ErrorContains(t, p.Check(context.Background()), "does not exist")
+}

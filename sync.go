@@ -82,6 +82,22 @@ type Committer interface {
 	Commit(ctx context.Context) error
 }
 
+// SourceChecker is implemented by a Source that can check itself against the
+// live system without reading data: that it can connect, that its tables and
+// columns exist, that it has the privileges it needs. Pipeline.Check calls it.
+type SourceChecker interface {
+	Check(ctx context.Context) error
+}
+
+// SinkChecker is implemented by a Sink that can check, without writing or
+// changing anything, that it could write records of schema s: that it can
+// connect, that its target exists (or can be created) with matching
+// columns, that it has the privileges and server features (bulk loading) it
+// needs. Pipeline.Check calls it.
+type SinkChecker interface {
+	Check(ctx context.Context, s Schema) error
+}
+
 // Split is one independent piece of a source's work. It is plain data, so it
 // can be planned in one process and run in another: it survives a JSON round
 // trip unchanged.

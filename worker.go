@@ -134,7 +134,8 @@ type splitAttempt struct {
 
 	reader     Reader
 	writer     Writer
-	commitOnly bool  // the writer is a Committer: nothing is durable before Commit
+	encoding   string // the encoding the writer accepts, offered on every batch
+	commitOnly bool   // the writer is a Committer: nothing is durable before Commit
 	since      tally // counted since the last durable point
 	received   tally // the reader's counts for the batches the writer received
 	delivered  int64 // records handed to Write by this attempt, to number dirty rows
@@ -162,6 +163,9 @@ func (a *splitAttempt) run(ctx context.Context) (err error) {
 		}
 	}()
 	_, a.commitOnly = a.writer.(Committer)
+	if ew, ok := a.writer.(EncodingWriter); ok {
+		a.encoding = ew.AcceptedEncoding()
+	}
 
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -247,6 +251,7 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		rd.writeWait += time.Since(waitStart)
 
 		b.Reset()
+		b.offered = a.encoding
 		err := a.reader.Read(ctx, b)
 		eof := errors.Is(err, io.EOF)
 		f := filled{batch: b}
