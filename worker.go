@@ -136,9 +136,9 @@ type splitAttempt struct {
 	writer     Writer
 	encoding   string // the encoding the writer accepts, offered on every batch
 	commitOnly bool   // the writer is a Committer: nothing is durable before Commit
-	since      tally // counted since the last durable point
-	received   tally // the reader's counts for the batches the writer received
-	delivered  int64 // records handed to Write by this attempt, to number dirty rows
+	since      tally  // counted since the last durable point
+	received   tally  // the reader's counts for the batches the writer received
+	delivered  int64  // records handed to Write by this attempt, to number dirty rows
 }
 
 func (a *splitAttempt) run(ctx context.Context) (err error) {
