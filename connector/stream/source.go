@@ -1,0 +1,261 @@
+package stream
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/datasync-go/datasync"
+)
+
+// SourceConfig is streamreader's parameter object.
+type SourceConfig struct {
+	Column           []ColumnSpec `json:"column" datasync:"required"`
+	SliceRecordCount int64        `json:"sliceRecordCount" datasync:"required"`
+}
+
+// ColumnSpec describes one generated column.
+type ColumnSpec struct {
+	Name   string          `json:"name"` // default: col1, col2, ...
+	Type   string          `json:"type" datasync:"required"`
+	Value  json.RawMessage `json:"value"`  // a constant
+	Random string          `json:"random"` // "min,max"
+	Incr   string          `json:"incr"`   // "start,step"
+}
+
+// Source is the streamreader source.
+type Source struct {
+	schema  datasync.Schema
+	columns []generator
+	count   int64
+}
+
+// generator makes one column's value for record i, copying variable-width
+// payloads into b (nil when the record is being skipped).
+type generator func(i int64, rng *rand.Rand, b *datasync.Batch) datasync.Value
+
+// NewSource checks cfg and returns the source.
+func NewSource(cfg SourceConfig) (*Source, error) {
+	if len(cfg.Column) == 0 {
+		return nil, errors.New("stream: column: at least one column is needed")
+	}
+	if cfg.SliceRecordCount < 0 {
+		return nil, fmt.Errorf("stream: sliceRecordCount %d is negative", cfg.SliceRecordCount)
+	}
+	s := &Source{count: cfg.SliceRecordCount}
+	var errs []error
+	for i, c := range cfg.Column {
+		col, gen, err := newColumn(i, c)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("stream: column[%d]: %w", i, err))
+			continue
+		}
+		s.schema = append(s.schema, col)
+		s.columns = append(s.columns, gen)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+var dataxTypes = map[string]datasync.Kind{
+	"long": datasync.KindInt, "int": datasync.KindInt, "double": datasync.KindFloat,
+	"string": datasync.KindString, "bool": datasync.KindBool, "boolean": datasync.KindBool,
+	"date": datasync.KindTimestamp, "bytes": datasync.KindBytes, "decimal": datasync.KindDecimal,
+	"json": datasync.KindJSON,
+}
+
+func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
+	kind, ok := dataxTypes[strings.ToLower(c.Type)]
+	if !ok {
+		return datasync.Column{}, nil, fmt.Errorf("type %q is not one of long, double, string, bool, date, bytes, decimal, json", c.Type)
+	}
+	name := c.Name
+	if name == "" {
+		name = "col" + strconv.Itoa(i+1)
+	}
+	col := datasync.Column{Name: name, Kind: kind, Nullable: true}
+	set := 0
+	for _, s := range []bool{len(c.Value) > 0, c.Random != "", c.Incr != ""} {
+		if s {
+			set++
+		}
+	}
+	if set != 1 {
+		return col, nil, errors.New(`give exactly one of "value", "random" and "incr"`)
+	}
+	switch {
+	case c.Random != "":
+		gen, err := randomColumn(kind, c.Random)
+		return col, gen, err
+	case c.Incr != "":
+		gen, err := incrColumn(kind, c.Incr)
+		return col, gen, err
+	}
+	v, err := constant(kind, c.Value)
+	return col, func(int64, *rand.Rand, *datasync.Batch) datasync.Value { return v }, err
+}
+
+func constant(kind datasync.Kind, raw json.RawMessage) (datasync.Value, error) {
+	if string(raw) == "null" {
+		return datasync.Null(), nil
+	}
+	var text string
+	if err := json.Unmarshal(raw, &text); err != nil {
+		text = string(raw) // a JSON number or boolean, as text
+	}
+	if kind == datasync.KindJSON {
+		return datasync.String(string(raw)).Convert(kind)
+	}
+	return datasync.String(text).Convert(kind)
+}
+
+func twoNumbers(spec string) (float64, float64, error) {
+	a, b, ok := strings.Cut(spec, ",")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
+	}
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
+	}
+	return x, y, nil
+}
+
+const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+func randomColumn(kind datasync.Kind, spec string) (generator, error) {
+	lo, hi, err := twoNumbers(spec)
+	if err != nil {
+		return nil, fmt.Errorf("random %w", err)
+	}
+	if hi < lo {
+		return nil, fmt.Errorf("random %q: the maximum is below the minimum", spec)
+	}
+	switch kind {
+	case datasync.KindInt:
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+			return datasync.Int(int64(lo) + rng.Int64N(int64(hi-lo)+1))
+		}, nil
+	case datasync.KindFloat:
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+			return datasync.Float(lo + rng.Float64()*(hi-lo))
+		}, nil
+	case datasync.KindBool:
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+			return datasync.Bool(rng.IntN(2) == 1)
+		}, nil
+	case datasync.KindString, datasync.KindBytes:
+		var buf []byte
+		return func(_ int64, rng *rand.Rand, b *datasync.Batch) datasync.Value {
+			n := int(lo) + rng.IntN(int(hi-lo)+1)
+			buf = buf[:0]
+			for range n {
+				buf = append(buf, letters[rng.IntN(len(letters))])
+			}
+			switch {
+			case b == nil:
+				return datasync.Null()
+			case kind == datasync.KindBytes:
+				return b.CopyBytes(buf)
+			}
+			return b.CopyString(buf)
+		}, nil
+	}
+	return nil, fmt.Errorf("random values of type %v are not supported", kind)
+}
+
+func incrColumn(kind datasync.Kind, spec string) (generator, error) {
+	start, step, err := twoNumbers(spec)
+	if err != nil {
+		return nil, fmt.Errorf("incr %w", err)
+	}
+	switch kind {
+	case datasync.KindInt:
+		return func(i int64, _ *rand.Rand, _ *datasync.Batch) datasync.Value {
+			return datasync.Int(int64(start) + i*int64(step))
+		}, nil
+	case datasync.KindFloat:
+		return func(i int64, _ *rand.Rand, _ *datasync.Batch) datasync.Value {
+			return datasync.Float(start + float64(i)*step)
+		}, nil
+	}
+	return nil, fmt.Errorf("incr is for long and double columns, not %v", kind)
+}
+
+// Schema returns the generated columns.
+func (s *Source) Schema(context.Context) (datasync.Schema, error) { return s.schema, nil }
+
+// Plan returns one split per unit of parallelism, each of sliceRecordCount
+// records, as DataX does.
+func (s *Source) Plan(_ context.Context, hint datasync.PlanHint) ([]datasync.Split, error) {
+	n := max(hint.Parallelism, 1)
+	splits := make([]datasync.Split, n)
+	for i := range splits {
+		splits[i] = datasync.Split{ID: "stream-" + strconv.Itoa(i), Spec: json.RawMessage(strconv.Itoa(i)), Rows: s.count}
+	}
+	return splits, nil
+}
+
+// Open returns a reader of split sp, from checkpoint from (a record index).
+func (s *Source) Open(_ context.Context, sp datasync.Split, from datasync.Checkpoint) (datasync.Reader, error) {
+	var index int64
+	if err := json.Unmarshal(sp.Spec, &index); err != nil {
+		return nil, fmt.Errorf("stream: split %q: bad spec: %w", sp.ID, err)
+	}
+	next := int64(0)
+	if from != nil {
+		n, err := strconv.ParseInt(string(from), 10, 64)
+		if err != nil || n < 0 || n > s.count {
+			return nil, fmt.Errorf("stream: split %q: bad checkpoint %q", sp.ID, from)
+		}
+		next = n
+	}
+	r := &reader{src: s, rng: rand.New(rand.NewPCG(uint64(index), 0x5eed))}
+	// Replay the random stream up to the checkpoint, so a resumed split
+	// yields what it would have.
+	for r.next < next {
+		r.make(nil, nil)
+	}
+	return r, nil
+}
+
+type reader struct {
+	src  *Source
+	next int64
+	rng  *rand.Rand
+}
+
+// make produces record r.next into dst (nil to skip it).
+func (r *reader) make(dst datasync.Record, b *datasync.Batch) {
+	for c, gen := range r.src.columns {
+		v := gen(r.next, r.rng, b)
+		if dst != nil {
+			dst[c] = v
+		}
+	}
+	r.next++
+}
+
+func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
+	for r.next < r.src.count && !b.Full() {
+		r.make(b.Append(), b)
+	}
+	if r.next == r.src.count {
+		return io.EOF
+	}
+	return ctx.Err()
+}
+
+func (r *reader) Checkpoint() datasync.Checkpoint {
+	return datasync.Checkpoint(strconv.FormatInt(r.next, 10))
+}
+
+func (r *reader) Close() error { return nil }

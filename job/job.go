@@ -1,0 +1,342 @@
+package job
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/internal/strictjson"
+)
+
+// Job is a validated job file with its connectors built. Nothing has
+// connected yet: that happens when a pipeline runs or checks. Close releases
+// what the connectors hold.
+type Job struct {
+	// Setting is job.setting as read from the file.
+	Setting Setting
+	// Tasks are the file's content entries, in order.
+	Tasks []*Task
+	// DirtyPath is where dirty records are written as JSON lines when the
+	// policy tolerates some and no dirty writer is set ("" otherwise).
+	DirtyPath string
+
+	dirtySink datasync.Sink
+	dirtyFile *os.File
+	redactor  *Redactor
+	closers   []io.Closer
+}
+
+// Task is one reader/writer pair of a job.
+type Task struct {
+	Index      int
+	ReaderName string
+	WriterName string
+	Source     datasync.Source
+	Sink       datasync.Sink
+}
+
+// Load reads the job file at path and parses it (see Parse).
+func Load(path string, vars map[string]string) (*Job, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &InvalidError{Problems: []error{err}}
+	}
+	return Parse(data, vars)
+}
+
+// Parse substitutes variables in data, validates it and builds the
+// connectors it names. Every problem is reported at once in an
+// *InvalidError; no connection is made and no data moves.
+func Parse(data []byte, vars map[string]string) (*Job, error) {
+	text, err := substitute(data, lookupIn(vars))
+	if err != nil {
+		return nil, err
+	}
+	var f file
+	var problems []error
+	if err := strictjson.Decode(text, &f, ""); err != nil {
+		// Go on with what did decode, to report the connectors' problems too.
+		problems = unjoin(err)
+	}
+	j := &Job{Setting: f.Job.Setting, redactor: newRedactor()}
+	problems = append(problems, f.Job.Setting.check()...)
+	for i, c := range f.Job.Content {
+		path := fmt.Sprintf("job.content[%d]", i)
+		t := &Task{Index: i, ReaderName: c.Reader.Name, WriterName: c.Writer.Name}
+		var errs []error
+		if c.Reader.Name != "" { // else already reported as missing
+			t.Source, errs = j.buildSource(c.Reader, path+".reader")
+			problems = append(problems, errs...)
+		}
+		if c.Writer.Name != "" {
+			t.Sink, errs = j.buildSink(c.Writer, path+".writer")
+			problems = append(problems, errs...)
+		}
+		j.Tasks = append(j.Tasks, t)
+	}
+	if d := f.Job.Setting.Dirty; d != nil && d.Writer != nil {
+		var errs []error
+		j.dirtySink, errs = j.buildSink(*d.Writer, "job.setting.dirty.writer")
+		problems = append(problems, errs...)
+	}
+	if len(problems) > 0 {
+		_ = j.Close()
+		return nil, &InvalidError{Problems: j.redactErrors(problems)}
+	}
+	return j, nil
+}
+
+func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
+	c, ok := connector.Lookup(p.Name)
+	if !ok || c.Source == nil {
+		return nil, []error{unknownConnector(p.Name, path, "reader", connector.SourceNames())}
+	}
+	params, err := c.Source.Decode(p.Parameter)
+	if err != nil {
+		return nil, rootParamErrors(err, path+".parameter")
+	}
+	j.redactor.collect(params)
+	src, err := c.Source.Build(params)
+	if err != nil {
+		return nil, rootParamErrors(err, path+".parameter")
+	}
+	j.keepCloser(src)
+	return src, nil
+}
+
+func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
+	c, ok := connector.Lookup(p.Name)
+	if !ok || c.Sink == nil {
+		return nil, []error{unknownConnector(p.Name, path, "writer", connector.SinkNames())}
+	}
+	params, err := c.Sink.Decode(p.Parameter)
+	if err != nil {
+		return nil, rootParamErrors(err, path+".parameter")
+	}
+	j.redactor.collect(params)
+	dst, err := c.Sink.Build(params)
+	if err != nil {
+		return nil, rootParamErrors(err, path+".parameter")
+	}
+	j.keepCloser(dst)
+	return dst, nil
+}
+
+func (j *Job) keepCloser(v any) {
+	if c, ok := v.(io.Closer); ok {
+		j.closers = append(j.closers, c)
+	}
+}
+
+func unknownConnector(name, path, role string, names []string) error {
+	msg := fmt.Sprintf("%s.name: no %s named %q", path, role, name)
+	if s := strictjson.Suggest(name, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	} else {
+		msg += "; known: " + strings.Join(names, ", ")
+	}
+	return errors.New(msg)
+}
+
+// rootParamErrors puts the connector's parameter paths under path.
+func rootParamErrors(err error, path string) []error {
+	var out []error
+	for _, e := range unjoin(err) {
+		var pe *connector.ParamError
+		if errors.As(e, &pe) {
+			p := path
+			if pe.Path != "" {
+				p += "." + pe.Path
+			}
+			out = append(out, fmt.Errorf("%s: %w", p, pe.Err))
+			continue
+		}
+		out = append(out, fmt.Errorf("%s: %w", path, e))
+	}
+	return out
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+func (s Setting) check() []error {
+	var errs []error
+	if s.Speed.Channel < 0 {
+		errs = append(errs, fmt.Errorf("job.setting.speed.channel: %d is negative", s.Speed.Channel))
+	}
+	if s.Speed.Byte < 0 {
+		errs = append(errs, errors.New("job.setting.speed.byte: a limit cannot be negative"))
+	}
+	if s.Speed.Record < 0 {
+		errs = append(errs, errors.New("job.setting.speed.record: a limit cannot be negative"))
+	}
+	if p := s.ErrorLimit.Percentage; p != nil && (*p < 0 || *p > 1) {
+		errs = append(errs, fmt.Errorf("job.setting.errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))
+	}
+	if r := s.ErrorLimit.Record; r != nil && *r < 0 {
+		errs = append(errs, fmt.Errorf("job.setting.errorLimit.record: %d is negative", *r))
+	}
+	if s.Retry != nil && s.Retry.Backoff != "" {
+		if d, err := time.ParseDuration(s.Retry.Backoff); err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("job.setting.retry.backoff: %q is not a duration such as \"500ms\" or \"2s\"", s.Retry.Backoff))
+		}
+	}
+	if s.Retry != nil && s.Retry.Attempts != nil && *s.Retry.Attempts < 0 {
+		errs = append(errs, errors.New("job.setting.retry.attempts: cannot be negative"))
+	}
+	if s.Batch != nil && (s.Batch.Rows < 0 || s.Batch.Bytes < 0) {
+		errs = append(errs, errors.New("job.setting.batch: rows and bytes cannot be negative"))
+	}
+	if s.Dirty != nil && s.Dirty.Path != "" && s.Dirty.Writer != nil {
+		errs = append(errs, errors.New("job.setting.dirty: give a path or a writer, not both"))
+	}
+	return errs
+}
+
+// Options returns the pipeline options the job's settings ask for, the
+// dirty-data collector included (opening the dirty file when one is needed).
+func (j *Job) Options() ([]datasync.Option, error) {
+	s := j.Setting
+	opts := []datasync.Option{}
+	if s.Speed.Channel > 0 {
+		opts = append(opts, datasync.WithParallelism(s.Speed.Channel))
+	}
+	if s.Speed.Byte > 0 || s.Speed.Record > 0 {
+		opts = append(opts, datasync.WithRateLimit(datasync.Rate{RecordsPerSec: s.Speed.Record, BytesPerSec: s.Speed.Byte}))
+	}
+	if s.Retry != nil {
+		attempts, backoff := datasync.DefaultRetries, datasync.DefaultRetryBackoff
+		if s.Retry.Attempts != nil {
+			attempts = *s.Retry.Attempts
+		}
+		if s.Retry.Backoff != "" {
+			backoff, _ = time.ParseDuration(s.Retry.Backoff) // checked by Parse
+		}
+		opts = append(opts, datasync.WithRetry(attempts, backoff))
+	}
+	if s.Batch != nil {
+		rows, bytes := datasync.DefaultBatchRows, datasync.DefaultBatchBytes
+		if s.Batch.Rows > 0 {
+			rows = s.Batch.Rows
+		}
+		if s.Batch.Bytes > 0 {
+			bytes = s.Batch.Bytes
+		}
+		opts = append(opts, datasync.WithBatchSize(rows, bytes))
+	}
+	policy, err := j.dirtyPolicy()
+	if err != nil {
+		return nil, err
+	}
+	return append(opts, datasync.WithDirtyPolicy(policy)), nil
+}
+
+// dirtyPolicy maps errorLimit to a DirtyPolicy, with a collector whenever
+// dirty records are tolerated: the dirty writer, the dirty path, or else a
+// file named after the job's start time in the current directory.
+func (j *Job) dirtyPolicy() (datasync.DirtyPolicy, error) {
+	var p datasync.DirtyPolicy
+	limit := j.Setting.ErrorLimit
+	switch {
+	case limit.Record != nil:
+		p.MaxRecords = *limit.Record
+	case limit.Percentage != nil:
+		p.MaxRecords = -1 // only the ratio limits
+	}
+	if limit.Percentage != nil {
+		p.MaxRatio = *limit.Percentage
+	}
+	if p.MaxRecords == 0 && p.MaxRatio == 0 {
+		return p, nil
+	}
+	if j.dirtySink != nil {
+		p.Collector = datasync.DirtyToSink(j.dirtySink)
+		return p, nil
+	}
+	if j.dirtyFile == nil {
+		path := "datasync-dirty-" + time.Now().Format("20060102-150405") + ".jsonl"
+		if d := j.Setting.Dirty; d != nil && d.Path != "" {
+			path = d.Path
+		}
+		f, err := os.Create(path)
+		if err != nil {
+			return p, fmt.Errorf("open the dirty-data file: %w", err)
+		}
+		j.dirtyFile, j.DirtyPath = f, path
+	}
+	p.Collector = datasync.DirtyToJSONLines(j.dirtyFile)
+	return p, nil
+}
+
+// Pipelines returns one pipeline per task, with the job's options followed
+// by extra ones (such as progress reporting and a logger).
+func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) {
+	opts, err := j.Options()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, extra...)
+	var out []*datasync.Pipeline
+	for _, t := range j.Tasks {
+		p, err := datasync.NewPipeline(t.Source, t.Sink, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("job.content[%d]: %w", t.Index, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// Plan plans every task's splits without moving data.
+func (j *Job) Plan(ctx context.Context) ([][]datasync.Split, error) {
+	pipelines, err := j.Pipelines()
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]datasync.Split, len(pipelines))
+	for i, p := range pipelines {
+		if out[i], err = p.Plan(ctx); err != nil {
+			return nil, fmt.Errorf("job.content[%d]: %w", i, err)
+		}
+	}
+	return out, nil
+}
+
+// Redact returns s with every secret of the job blotted out.
+func (j *Job) Redact(s string) string { return j.redactor.Redact(s) }
+
+// Redactor returns the job's redactor, for wrapping log output.
+func (j *Job) Redactor() *Redactor { return j.redactor }
+
+func (j *Job) redactErrors(errs []error) []error {
+	return slices.Collect(func(yield func(error) bool) {
+		for _, e := range errs {
+			if !yield(redactedError{err: e, text: j.Redact(e.Error())}) {
+				return
+			}
+		}
+	})
+}
+
+// Close releases the connectors' resources and the dirty-data file.
+func (j *Job) Close() error {
+	var errs []error
+	for _, c := range j.closers {
+		errs = append(errs, c.Close())
+	}
+	if j.dirtyFile != nil {
+		errs = append(errs, j.dirtyFile.Close())
+	}
+	return errors.Join(errs...)
+}

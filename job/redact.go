@@ -1,0 +1,120 @@
+package job
+
+import (
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/datasync-go/datasync/connector"
+)
+
+// Redactor blots secrets out of text. It knows the values of settings tagged
+// secret and the passwords inside connection strings found anywhere in the
+// job's parameters.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+func newRedactor() *Redactor { return &Redactor{} }
+
+// minSecret is the shortest secret blotted out: a shorter one would garble
+// unrelated text more than it would hide.
+const minSecret = 3
+
+// Mask is what a secret is replaced with.
+const Mask = "******"
+
+// Add adds secrets to blot out.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range secrets {
+		if len(s) >= minSecret && !slices.Contains(r.secrets, s) {
+			r.secrets = append(r.secrets, s)
+			if esc := url.QueryEscape(s); esc != s {
+				r.secrets = append(r.secrets, esc) // as it appears inside a URL
+			}
+		}
+	}
+	// Longest first, so that a secret containing another is blotted whole.
+	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
+}
+
+// Redact returns s with every secret replaced by Mask.
+func (r *Redactor) Redact(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, secret := range r.secrets {
+		s = strings.ReplaceAll(s, secret, Mask)
+	}
+	return s
+}
+
+// collect adds the secrets of decoded connector parameters.
+func (r *Redactor) collect(params any) {
+	r.Add(connector.Secrets(params)...)
+	r.Add(dsnPasswords(params)...)
+}
+
+var (
+	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)           // scheme://user:pass@host
+	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)     // user:pass@tcp(host)
+	keywordPassword = regexp.MustCompile(`(?i)\bpassword\s*=\s*'?([^'\s&]+)`) // password=... or ?password=...
+)
+
+// dsnPasswords finds passwords inside every string value of params.
+func dsnPasswords(params any) []string {
+	var out []string
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Struct:
+			for i := range v.NumField() {
+				if v.Type().Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		case reflect.Slice, reflect.Array:
+			if v.Type().Elem().Kind() == reflect.Uint8 {
+				return
+			}
+			for i := range v.Len() {
+				walk(v.Index(i))
+			}
+		case reflect.Map:
+			for it := v.MapRange(); it.Next(); {
+				walk(it.Value())
+			}
+		case reflect.String:
+			s := v.String()
+			for _, re := range []*regexp.Regexp{urlPassword, mysqlPassword, keywordPassword} {
+				for _, m := range re.FindAllStringSubmatch(s, -1) {
+					if p, err := url.QueryUnescape(m[1]); err == nil {
+						out = append(out, p)
+					}
+					out = append(out, m[1])
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(params))
+	return out
+}
+
+// redactedError shows redacted text but keeps the original chain for
+// errors.Is and errors.As.
+type redactedError struct {
+	err  error
+	text string
+}
+
+func (e redactedError) Error() string { return e.text }
+func (e redactedError) Unwrap() error { return e.err }

@@ -1,0 +1,66 @@
+package job
+
+import "encoding/json"
+
+// file is the outer shape of a job file.
+type file struct {
+	Job spec `json:"job" datasync:"required"`
+}
+
+type spec struct {
+	Setting Setting   `json:"setting"`
+	Content []content `json:"content" datasync:"required"`
+}
+
+type content struct {
+	Reader plugin `json:"reader" datasync:"required"`
+	Writer plugin `json:"writer" datasync:"required"`
+}
+
+// plugin names a connector and carries its parameters, decoded later by the
+// connector's own factory.
+type plugin struct {
+	Name      string          `json:"name" datasync:"required"`
+	Parameter json.RawMessage `json:"parameter"`
+}
+
+// Setting is job.setting.
+type Setting struct {
+	Speed      Speed      `json:"speed"`
+	ErrorLimit ErrorLimit `json:"errorLimit"`
+	Dirty      *Dirty     `json:"dirty"`
+	Retry      *Retry     `json:"retry"`
+	Batch      *Batch     `json:"batch"`
+}
+
+// Speed is job.setting.speed: the parallelism and the job-wide limits.
+type Speed struct {
+	Channel int     `json:"channel"` // splits at a time (default datasync.DefaultParallelism)
+	Byte    float64 `json:"byte"`    // bytes per second for the whole job, 0 for no limit
+	Record  float64 `json:"record"`  // records per second for the whole job, 0 for no limit
+}
+
+// ErrorLimit is job.setting.errorLimit: the dirty-data policy. Absent, no
+// dirty record is tolerated.
+type ErrorLimit struct {
+	Record     *int64   `json:"record"`     // dirty records allowed
+	Percentage *float64 `json:"percentage"` // largest dirty fraction allowed (0.01 is 1%)
+}
+
+// Dirty says where dirty records go: a JSON-lines file, or any writer.
+type Dirty struct {
+	Path   string  `json:"path"`
+	Writer *plugin `json:"writer"`
+}
+
+// Retry is job.setting.retry.
+type Retry struct {
+	Attempts *int   `json:"attempts"`
+	Backoff  string `json:"backoff"` // a Go duration, such as "500ms"
+}
+
+// Batch is job.setting.batch.
+type Batch struct {
+	Rows  int `json:"rows"`
+	Bytes int `json:"bytes"`
+}
