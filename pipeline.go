@@ -164,7 +164,9 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 		err = ctx.Err()
 	}
 	res = j.result(res)
-	stopProgress(time.Since(res.Start))
+	res.End = time.Now()
+	res.Elapsed = res.End.Sub(res.Start)
+	stopProgress(res.Elapsed)
 	if err != nil {
 		p.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "job failed", slog.String("error", err.Error()))
 	} else {

@@ -1,0 +1,7 @@
+package main
+
+// The connectors a job file can name. Each registers itself with package
+// connector when imported.
+import (
+	_ "github.com/datasync-go/datasync/connector/stream"
+)

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/job"
+)
+
+const planHelp = `Usage: datasync plan <job.json> [-p name=value ...]
+
+Prints, as JSON, the splits each task of the job would run: the input of a
+distributed run, where each split is handed to Pipeline.RunSplit on some
+machine. Planning reads table statistics and key boundaries but moves no
+data.
+
+Examples:
+  datasync plan mysql-to-postgres.json > splits.json
+  datasync plan daily.json -p bizdate=20261124 | jq '.tasks[0].splits | length'
+`
+
+// planOutput is what plan prints.
+type planOutput struct {
+	Tasks []planTask `json:"tasks"`
+}
+
+type planTask struct {
+	Index  int              `json:"index"`
+	Reader string           `json:"reader"`
+	Writer string           `json:"writer"`
+	Splits []datasync.Split `json:"splits"`
+}
+
+func planCommand(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("plan", planHelp, stderr)
+	vars := params{}
+	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
+	path, code, ok := jobArg(fs, args, stderr)
+	if !ok {
+		return code
+	}
+	j, err := job.Load(path, vars)
+	if err != nil {
+		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
+		return exitCode(err)
+	}
+	defer j.Close()
+	errOut := &redactingWriter{w: stderr, r: j.Redactor()}
+	plans, err := j.Plan(context.Background())
+	if err != nil {
+		fmt.Fprintf(errOut, "datasync: %s: %v\n", path, err)
+		return exitCode(err)
+	}
+	var out planOutput
+	for i, splits := range plans {
+		t := j.Tasks[i]
+		out.Tasks = append(out.Tasks, planTask{Index: i, Reader: t.ReaderName, Writer: t.WriterName, Splits: splits})
+	}
+	text, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		fmt.Fprintf(errOut, "datasync: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintln(&redactingWriter{w: stdout, r: j.Redactor()}, string(text))
+	return exitOK
+}
