@@ -148,7 +148,7 @@ func (b *Batch) Copy(v Value) Value {
 	switch v.kind {
 	case KindString, KindBytes, KindDecimal, KindJSON:
 		if len(v.str) > 0 {
-			v.str = b.storeString(v.str)
+			v.str = store(b, v.str)
 			v.flags |= flagBorrowed
 		}
 	}
@@ -157,25 +157,25 @@ func (b *Batch) Copy(v Value) Value {
 
 // CopyString returns a String value of p copied into the arena.
 func (b *Batch) CopyString(p []byte) Value {
-	return Value{kind: KindString, str: b.store(p), flags: flagBorrowed}
+	return Value{kind: KindString, str: store(b, p), flags: flagBorrowed}
 }
 
 // CopyBytes returns a Bytes value of p copied into the arena.
 func (b *Batch) CopyBytes(p []byte) Value {
-	return Value{kind: KindBytes, str: b.store(p), flags: flagBorrowed}
+	return Value{kind: KindBytes, str: store(b, p), flags: flagBorrowed}
 }
 
 // CopyJSON returns a JSON value of p copied into the arena; p must be valid
 // JSON (see [JSON]).
 func (b *Batch) CopyJSON(p []byte) Value {
-	return Value{kind: KindJSON, str: b.store(p), flags: flagBorrowed}
+	return Value{kind: KindJSON, str: store(b, p), flags: flagBorrowed}
 }
 
 // CopyDecimal returns a Decimal value of p, in canonical form, in the arena.
 // It fails, copying nothing, when p is not a decimal number (see [Decimal]).
 func (b *Batch) CopyDecimal(p []byte) (Value, error) {
 	if isCanonicalDecimal(p) {
-		return Value{kind: KindDecimal, str: b.store(p), flags: flagBorrowed}, nil
+		return Value{kind: KindDecimal, str: store(b, p), flags: flagBorrowed}, nil
 	}
 	start := len(b.arena)
 	arena, err := appendDecimal(b.arena, p)
@@ -186,19 +186,10 @@ func (b *Batch) CopyDecimal(p []byte) (Value, error) {
 	return Value{kind: KindDecimal, str: b.view(start), flags: flagBorrowed}, nil
 }
 
-// store copies p to the end of the arena and returns it as a string aliasing
-// the arena. Earlier values stay valid when the arena grows: they keep the
-// old backing array, which is never written again.
-func (b *Batch) store(p []byte) string {
-	if len(p) == 0 {
-		return ""
-	}
-	start := len(b.arena)
-	b.arena = append(b.arena, p...)
-	return b.view(start)
-}
-
-func (b *Batch) storeString(p string) string {
+// store copies p to the end of b's arena and returns it as a string
+// aliasing the arena. Earlier values stay valid when the arena grows: they
+// keep the old backing array, which is never written again.
+func store[T string | []byte](b *Batch, p T) string {
 	if len(p) == 0 {
 		return ""
 	}

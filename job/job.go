@@ -2,6 +2,7 @@ package job
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -98,17 +99,7 @@ func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
 	if !ok || c.Source == nil {
 		return nil, []error{unknownConnector(p.Name, path, "reader", connector.SourceNames())}
 	}
-	params, err := c.Source.Decode(p.Parameter)
-	if err != nil {
-		return nil, rootParamErrors(err, path+".parameter")
-	}
-	j.redactor.collect(params)
-	src, err := c.Source.Build(params)
-	if err != nil {
-		return nil, rootParamErrors(err, path+".parameter")
-	}
-	j.keepCloser(src)
-	return src, nil
+	return build(j, p, path, c.Source.Decode, c.Source.Build)
 }
 
 func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
@@ -116,23 +107,26 @@ func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
 	if !ok || c.Sink == nil {
 		return nil, []error{unknownConnector(p.Name, path, "writer", connector.SinkNames())}
 	}
-	params, err := c.Sink.Decode(p.Parameter)
-	if err != nil {
-		return nil, rootParamErrors(err, path+".parameter")
-	}
-	j.redactor.collect(params)
-	dst, err := c.Sink.Build(params)
-	if err != nil {
-		return nil, rootParamErrors(err, path+".parameter")
-	}
-	j.keepCloser(dst)
-	return dst, nil
+	return build(j, p, path, c.Sink.Decode, c.Sink.Build)
 }
 
-func (j *Job) keepCloser(v any) {
-	if c, ok := v.(io.Closer); ok {
+// build decodes a plugin's parameters, collects their secrets, and builds
+// the connector, keeping it to close with the job.
+func build[T any](j *Job, p plugin, path string, decode func(json.RawMessage) (any, error), make func(any) (T, error)) (T, []error) {
+	var zero T
+	params, err := decode(p.Parameter)
+	if err != nil {
+		return zero, rootParamErrors(err, path+".parameter")
+	}
+	j.redactor.collect(params)
+	built, err := make(params)
+	if err != nil {
+		return zero, rootParamErrors(err, path+".parameter")
+	}
+	if c, ok := any(built).(io.Closer); ok {
 		j.closers = append(j.closers, c)
 	}
+	return built, nil
 }
 
 func unknownConnector(name, path, role string, names []string) error {

@@ -2,13 +2,13 @@ package job
 
 import (
 	"net/url"
-	"reflect"
 	"regexp"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/internal/strictjson"
 )
 
 // Redactor blots secrets out of text. It knows the values of settings tagged
@@ -69,43 +69,16 @@ var (
 // dsnPasswords finds passwords inside every string value of params.
 func dsnPasswords(params any) []string {
 	var out []string
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.Struct:
-			for i := range v.NumField() {
-				if v.Type().Field(i).IsExported() {
-					walk(v.Field(i))
+	strictjson.Strings(params, func(s string, _ bool) {
+		for _, re := range []*regexp.Regexp{urlPassword, mysqlPassword, keywordPassword} {
+			for _, m := range re.FindAllStringSubmatch(s, -1) {
+				if p, err := url.QueryUnescape(m[1]); err == nil {
+					out = append(out, p)
 				}
-			}
-		case reflect.Slice, reflect.Array:
-			if v.Type().Elem().Kind() == reflect.Uint8 {
-				return
-			}
-			for i := range v.Len() {
-				walk(v.Index(i))
-			}
-		case reflect.Map:
-			for it := v.MapRange(); it.Next(); {
-				walk(it.Value())
-			}
-		case reflect.String:
-			s := v.String()
-			for _, re := range []*regexp.Regexp{urlPassword, mysqlPassword, keywordPassword} {
-				for _, m := range re.FindAllStringSubmatch(s, -1) {
-					if p, err := url.QueryUnescape(m[1]); err == nil {
-						out = append(out, p)
-					}
-					out = append(out, m[1])
-				}
+				out = append(out, m[1])
 			}
 		}
-	}
-	walk(reflect.ValueOf(params))
+	})
 	return out
 }
 

@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-
-	"github.com/datasync-go/datasync/job"
 )
 
 const checkHelp = `Usage: datasync check <job.json> [-p name=value ...]
@@ -25,25 +23,16 @@ Examples:
 `
 
 func checkCommand(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("check", checkHelp, stderr)
-	vars := params{}
-	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
-	path, code, ok := jobArg(fs, args, stderr)
+	fs, vars := jobFlags("check", checkHelp, stderr)
+	s, code, ok := openJob(fs, vars, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	j, err := job.Load(path, vars)
-	if err != nil {
-		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
-	}
-	defer j.Close()
-	out := &redactingWriter{w: stdout, r: j.Redactor()}
-	errOut := &redactingWriter{w: stderr, r: j.Redactor()}
+	defer s.job.Close()
+	j, out, errOut := s.job, s.out, s.errOut
 	pipelines, err := j.Pipelines()
 	if err != nil {
-		fmt.Fprintf(errOut, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
+		return s.fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/datasync-go/datasync/job"
 )
 
 // params collects repeated -p name=value flags.
@@ -68,4 +70,48 @@ func jobArg(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, cod
 		return "", exitInvalid, false
 	}
 	return positional[0], 0, true
+}
+
+// jobFlags returns a flag set for a command that takes a job file, with the
+// shared -p flag.
+func jobFlags(name, help string, stderr io.Writer) (*flag.FlagSet, params) {
+	fs := newFlagSet(name, help, stderr)
+	vars := params{}
+	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
+	return fs, vars
+}
+
+// session is a loaded job file, with output that blots out its secrets.
+type session struct {
+	job    *job.Job
+	path   string
+	out    io.Writer
+	errOut io.Writer
+}
+
+// openJob parses the command's flags, then loads its job file. When it
+// returns ok false, the problem has been reported and code is the exit
+// code. The caller closes s.job.
+func openJob(fs *flag.FlagSet, vars params, args []string, stdout, stderr io.Writer) (s *session, code int, ok bool) {
+	path, code, ok := jobArg(fs, args, stderr)
+	if !ok {
+		return nil, code, false
+	}
+	j, err := job.Load(path, vars)
+	if err != nil {
+		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
+		return nil, exitCode(err), false
+	}
+	return &session{
+		job:    j,
+		path:   path,
+		out:    &redactingWriter{w: stdout, r: j.Redactor()},
+		errOut: &redactingWriter{w: stderr, r: j.Redactor()},
+	}, 0, true
+}
+
+// fail reports err about the job file and returns its exit code.
+func (s *session) fail(err error) int {
+	fmt.Fprintf(s.errOut, "datasync: %s: %v\n", s.path, err)
+	return exitCode(err)
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/job"
 )
 
 const planHelp = `Usage: datasync plan <job.json> [-p name=value ...]
@@ -35,24 +34,16 @@ type planTask struct {
 }
 
 func planCommand(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("plan", planHelp, stderr)
-	vars := params{}
-	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
-	path, code, ok := jobArg(fs, args, stderr)
+	fs, vars := jobFlags("plan", planHelp, stderr)
+	s, code, ok := openJob(fs, vars, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-	j, err := job.Load(path, vars)
-	if err != nil {
-		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
-	}
-	defer j.Close()
-	errOut := &redactingWriter{w: stderr, r: j.Redactor()}
+	defer s.job.Close()
+	j := s.job
 	plans, err := j.Plan(context.Background())
 	if err != nil {
-		fmt.Fprintf(errOut, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
+		return s.fail(err)
 	}
 	var out planOutput
 	for i, splits := range plans {
@@ -61,9 +52,8 @@ func planCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	text, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {
-		fmt.Fprintf(errOut, "datasync: %v\n", err)
-		return exitFailed
+		return s.fail(err)
 	}
-	fmt.Fprintln(&redactingWriter{w: stdout, r: j.Redactor()}, string(text))
+	fmt.Fprintln(s.out, string(text))
 	return exitOK
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/job"
 )
 
 const runHelp = `Usage: datasync run <job.json> [-p name=value ...] [options]
@@ -31,24 +30,16 @@ Examples:
 `
 
 func runCommand(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("run", runHelp, stderr)
-	vars := params{}
-	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
+	fs, vars := jobFlags("run", runHelp, stderr)
 	every := fs.Duration("progress", 0, "progress interval (default 200ms on a terminal, 5s otherwise)")
 	quiet := fs.Bool("quiet", false, "show no progress, only the report and errors")
 	verbose := fs.Bool("v", false, "log more (debug level)")
-	path, code, ok := jobArg(fs, args, stderr)
+	s, code, ok := openJob(fs, vars, args, stdout, stderr)
 	if !ok {
 		return code
 	}
-
-	j, err := job.Load(path, vars)
-	if err != nil {
-		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
-	}
-	defer j.Close()
-	errOut := &redactingWriter{w: stderr, r: j.Redactor()}
+	defer s.job.Close()
+	j, errOut := s.job, s.errOut
 	logger := newLogger(errOut, *verbose)
 
 	opts := []datasync.Option{datasync.WithLogger(logger)}
@@ -69,8 +60,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	}
 	pipelines, err := j.Pipelines(opts...)
 	if err != nil {
-		fmt.Fprintf(errOut, "datasync: %s: %v\n", path, err)
-		return exitCode(err)
+		return s.fail(err)
 	}
 
 	// The first Ctrl-C (or SIGTERM) cancels the job, which closes every
