@@ -80,6 +80,15 @@ func newEnv(cfg Config) (*env, error) {
 	return e, nil
 }
 
+// tool returns the path of a tool, or its name when it is not installed (the
+// command then fails to start; the harness reports it unavailable first).
+func (e *env) tool(name string) string {
+	if p := e.tools[name]; p != "" {
+		return p
+	}
+	return name
+}
+
 // postgresWithDatabase returns dsn (a URL or key=value string) pointing at
 // database name.
 func postgresWithDatabase(dsn, name string) (string, error) {
@@ -131,7 +140,7 @@ func (e *env) psql(dsn, sql string) *exec.Cmd {
 	if sql != "" {
 		args = append(args, "-c", sql)
 	}
-	cmd := exec.Command(e.tools["psql"], args...)
+	cmd := exec.Command(e.tool("psql"), args...)
 	cmd.Env = e.psqlEnv()
 	return cmd
 }
@@ -164,7 +173,7 @@ func (e *env) mysqlEnv() []string {
 func (e *env) mariadb(db string, extra ...string) *exec.Cmd {
 	args := append(e.mysqlArgs(), extra...)
 	args = append(args, db)
-	cmd := exec.Command(e.tools["mariadb"], args...)
+	cmd := exec.Command(e.tool("mariadb"), args...)
 	cmd.Env = e.mysqlEnv()
 	return cmd
 }

@@ -52,6 +52,9 @@ func (h *harness) runners(selected []scenario) ([]report.Row, [][]*runner) {
 		}
 		for j := range s.Natives {
 			r := &runner{sc: s, native: &s.Natives[j], row: &rows[i]}
+			if r.native.Build != nil {
+				r.row.Command = r.native.Build(h.e).String()
+			}
 			if reason := h.unavailable(*r.native); reason != "" {
 				r.row.Status, r.row.Reason = report.Unavailable, reason
 			}
@@ -104,6 +107,9 @@ func (h *harness) runAll(ctx context.Context, groups [][]*runner) {
 					return
 				}
 				res := h.runOnce(ctx, r, run)
+				if ctx.Err() != nil {
+					return // interrupted: the run killed midway is not a result
+				}
 				r.row.Runs = append(r.row.Runs, res)
 				status := fmt.Sprintf("%s, ok", res.Elapsed.Round(time.Millisecond))
 				if !res.OK {
@@ -200,9 +206,14 @@ func (h *harness) params(r *runner) Params {
 
 // explain adds what to do to the tools' errors that have a known cause.
 func explain(msg string) string {
-	switch {
-	case strings.Contains(msg, "local_infile") || strings.Contains(msg, "command is not allowed with this"):
-		return msg + " (LOAD DATA LOCAL refused: the server needs local_infile=ON, the client --local-infile=1)"
+	for _, s := range []string{
+		"local infile capability",          // MariaDB, ERROR 4166
+		"Loading local data is disabled",   // MySQL 8, ERROR 3948
+		"command is not allowed with this", // older MySQL, ERROR 1148
+	} {
+		if strings.Contains(msg, s) {
+			return msg + " (LOAD DATA LOCAL refused: the server needs local_infile=ON, the client --local-infile=1)"
+		}
 	}
 	return msg
 }

@@ -16,7 +16,7 @@ import (
 
 // machine describes this machine and the tools' versions, for the report's
 // header: numbers mean little without them.
-func machine(ctx context.Context, e *env, servers map[string]string) report.Machine {
+func machine(ctx context.Context, e *env, gnuTime string, servers map[string]string) report.Machine {
 	m := report.Machine{
 		CPU:     cpuModel(),
 		Cores:   runtime.NumCPU(),
@@ -42,11 +42,16 @@ func machine(ctx context.Context, e *env, servers map[string]string) report.Mach
 			m.Tools[name] = "not installed"
 		}
 	}
+	m.Tools["GNU time"] = "not installed"
+	if gnuTime != "" {
+		m.Tools["GNU time"] = "installed"
+	}
 	return m
 }
 
-// toolVersion returns the first line of "tool --version", trimmed of the
-// tool's name.
+// toolVersion returns the version in the first line of "tool --version":
+// "15.20" from "psql (PostgreSQL) 15.20 (Debian ...)", "10.11.19-MariaDB"
+// from "mariadb  Ver 15.1 Distrib 10.11.19-MariaDB, for ...".
 func toolVersion(ctx context.Context, path string) string {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -55,11 +60,22 @@ func toolVersion(ctx context.Context, path string) string {
 		return "unknown version"
 	}
 	line, _, _ := bytes.Cut(out, []byte{'\n'})
-	s := strings.TrimSpace(string(line))
-	for _, prefix := range []string{"psql (PostgreSQL) ", "pg_dump (PostgreSQL) ", "pgloader version "} {
-		s = strings.TrimPrefix(s, prefix)
+	return parseVersion(string(line))
+}
+
+func parseVersion(line string) string {
+	s := strings.TrimSpace(line)
+	if _, after, ok := strings.Cut(s, "Distrib "); ok {
+		v, _, _ := strings.Cut(after, ",")
+		return v
 	}
-	return strings.Trim(s, `"`)
+	for _, prefix := range []string{"psql (PostgreSQL) ", "pg_dump (PostgreSQL) ", "pgloader version "} {
+		if rest, ok := strings.CutPrefix(s, prefix); ok {
+			v, _, _ := strings.Cut(rest, " ")
+			return strings.Trim(v, `"`)
+		}
+	}
+	return s
 }
 
 func cpuModel() string {

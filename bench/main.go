@@ -20,6 +20,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
+	"strings"
 	"syscall"
 	"time"
 
@@ -71,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer h.close(context.WithoutCancel(ctx))
 	start := time.Now()
 	if err := h.prepare(ctx, selected); err != nil {
-		fmt.Fprintln(stderr, "bench:", err)
+		fmt.Fprintf(stderr, "bench: %v\n(-only runs the scenarios that do not need what failed; -list shows them)\n", err)
 		return exitSetup
 	}
 	results, groups := h.runners(selected)
@@ -80,11 +82,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 	rep := report.Report{
 		Date:        start,
-		Machine:     machine(ctx, e, h.servers),
+		Machine:     machine(ctx, e, h.procs.GNUTime, h.servers),
 		Dataset:     report.Dataset{Rows: cfg.Rows, Seed: cfg.Seed, Bytes: h.size, CSVBytes: h.csvSize, Checksum: h.want.Hex()},
 		Runs:        cfg.Runs,
 		Parallelism: cfg.Parallelism,
+		PeakRSS:     "sampled from /proc; GNU time is not installed",
 		Results:     results,
+	}
+	if h.procs.GNUTime != "" {
+		rep.PeakRSS = "exact, by GNU time"
 	}
 	if cfg.JSON {
 		err = report.WriteJSON(stdout, rep)
@@ -107,6 +113,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// passwordInURL matches the user and password of a URL, to hide the latter.
+var passwordInURL = regexp.MustCompile(`(://[^:/@\s]+:)[^@\s]+@`)
+
 // printList prints the selected scenarios and exactly what each row runs.
 func printList(w io.Writer, e *env, selected []scenario) {
 	for _, s := range selected {
@@ -117,7 +126,12 @@ func printList(w io.Writer, e *env, selected []scenario) {
 		}
 		fmt.Fprintf(w, "  datasync at parallelism %v: %s\n", e.cfg.Parallelism, wired)
 		for _, n := range s.Natives {
-			fmt.Fprintf(w, "  %s:\n    %s\n", n.Name, n.Build(e))
+			p := n.Build(e)
+			fmt.Fprintf(w, "  %s:\n    %s\n", n.Name, p)
+			for path, content := range p.Files {
+				content = passwordInURL.ReplaceAllString(strings.TrimSpace(content), "$1***@")
+				fmt.Fprintf(w, "    where %s is:\n      %s\n", path, strings.ReplaceAll(content, "\n", "\n      "))
+			}
 		}
 	}
 }

@@ -22,15 +22,6 @@ type native struct {
 	Build func(e *env) plan
 }
 
-// plan is what one run of a native tool executes: commands connected by
-// pipes in order, as a shell would run "a | b < stdin > stdout".
-type plan struct {
-	Cmds   []*exec.Cmd
-	Stdin  string            // file fed to the first command, "" for none
-	Stdout string            // file the last command writes, "" for none
-	Files  map[string]string // files to write first (path -> content), such as a tool's script
-}
-
 var columns = dataset.ColumnList()
 
 // The natives. Each uses the tools as a careful user would: the mariadb
@@ -58,7 +49,7 @@ var (
 	pgDump = native{
 		Name: "pg_dump | psql", Tools: []string{"pg_dump", "psql"},
 		Build: func(e *env) plan {
-			dump := exec.Command(e.tools["pg_dump"], "--data-only", "--table=public."+dataset.Table, "-d", psqlDSN(e.pgSource))
+			dump := exec.Command(e.tool("pg_dump"), "--data-only", "--table=public."+dataset.Table, "-d", psqlDSN(e.pgSource))
 			dump.Env = e.psqlEnv()
 			return plan{Cmds: []*exec.Cmd{dump, e.psql(e.pgTarget, "")}}
 		},
@@ -82,7 +73,7 @@ var (
 				from, into, dataset.Table, e.cfg.Database)
 			dir := filepath.Join(filepath.Dir(e.csvSource), "pgloader")
 			path := filepath.Join(dir, "mysql-to-pg.load")
-			cmd := exec.Command(e.tools["pgloader"], "--root-dir", dir, "--on-error-stop", path)
+			cmd := exec.Command(e.tool("pgloader"), "--root-dir", dir, "--on-error-stop", path)
 			return plan{Cmds: []*exec.Cmd{cmd}, Files: map[string]string{path: script}}
 		},
 	}
@@ -113,7 +104,7 @@ var (
 		Name: "mariadb-dump | mariadb", Tools: []string{"mariadb-dump", "mariadb"},
 		Build: func(e *env) plan {
 			args := append(e.mysqlArgs(), "--no-create-info", "--skip-triggers", e.cfg.Database, dataset.Table)
-			dump := exec.Command(e.tools["mariadb-dump"], args...)
+			dump := exec.Command(e.tool("mariadb-dump"), args...)
 			dump.Env = e.mysqlEnv()
 			return plan{Cmds: []*exec.Cmd{dump, e.mariadb(e.cfg.TargetDatabase())}}
 		},

@@ -49,3 +49,26 @@ func TestPgloaderURLs(t *testing.T) {
 	assert.Equal(t, "mysql://root:pw@my:3307/b", from)
 	assert.Equal(t, "postgresql://u:p%40ss@db:5433/b_target", into)
 }
+
+func TestExplainLocalInfileRefusal(t *testing.T) {
+	msg := "mariadb (2 of 2): exit status 1: ERROR 4166 (HY000) at line 1: The used command is not allowed because the MariaDB server or client has disabled the local infile capability"
+	assert.Contains(t, explain(msg), "the server needs local_infile=ON")
+	assert.Equal(t, "psql: exit status 1", explain("psql: exit status 1"))
+}
+
+func TestParseVersion(t *testing.T) {
+	for line, want := range map[string]string{
+		"psql (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)":                                                           "15.20",
+		"pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)":                                                        "15.20",
+		"/usr/bin/mariadb  Ver 15.1 Distrib 10.11.19-MariaDB, for debian-linux-gnu (x86_64) using  EditLine wrapper": "10.11.19-MariaDB",
+		`pgloader version "3.6.7~devel"`:                                                                             "3.6.7~devel",
+		"something else 1.0":                                                                                         "something else 1.0",
+	} {
+		assert.Equal(t, want, parseVersion(line))
+	}
+}
+
+func TestPasswordInURL(t *testing.T) {
+	assert.Equal(t, "FROM mysql://root:***@my:3307/b", passwordInURL.ReplaceAllString("FROM mysql://root:s3cr:et@my:3307/b", "$1***@"))
+	assert.Equal(t, "INTO postgresql://u@db/b", passwordInURL.ReplaceAllString("INTO postgresql://u@db/b", "$1***@"))
+}

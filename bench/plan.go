@@ -2,10 +2,20 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 )
+
+// plan is what one run of a native tool executes: commands connected by
+// pipes in order, as a shell would run "a | b < stdin > stdout".
+type plan struct {
+	Cmds   []*exec.Cmd
+	Stdin  string            // file fed to the first command, "" for none
+	Stdout string            // file the last command writes, "" for none
+	Files  map[string]string // files to write first (path -> content), such as a tool's script
+}
 
 // open writes the plan's files and connects its redirections; the returned
 // function closes what it opened. It is called right before the run, after

@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
-	"time"
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/bench/internal/checksum"
@@ -14,26 +12,6 @@ import (
 	"github.com/datasync-go/datasync/bench/internal/proc"
 	"github.com/jackc/pgx/v5"
 )
-
-// harness holds what the runs share: the environment, the dataset and its
-// expected checksum, and open connections to the target databases (to empty
-// them; verification opens its own).
-type harness struct {
-	e    *env
-	log  io.Writer // progress, on standard error
-	gen  *dataset.Generator
-	want checksum.Sum // the dataset's checksum: every source and target must match it
-	size int64        // the dataset's logical size (datasync.Value.Size summed)
-
-	procs         proc.Runner // through GNU time when installed, for exact peak RSS
-	csvSize       int64
-	pgTarget      *pgx.Conn // to the target database; nil when PostgreSQL is not in use
-	pgCheckpoint  bool      // whether to CHECKPOINT before each run (PostgreSQL is in use)
-	mysqlTarget   *sql.DB   // nil when no selected scenario writes to MySQL
-	localInfile   bool      // the MySQL server accepts LOAD DATA LOCAL
-	localInfileOK bool      // localInfile is known (MySQL is in use and answered)
-	servers       map[string]string
-}
 
 // needs says which sources and targets the selected scenarios use.
 type needs struct{ pgSource, pgTarget, mysqlSource, mysqlTarget, csvSource bool }
@@ -112,7 +90,6 @@ func (h *harness) preparePostgres(ctx context.Context, n needs) error {
 			}
 		}
 	}
-	h.pgCheckpoint = true
 	if n.pgSource {
 		src, err := pgx.Connect(ctx, e.pgSource)
 		if err != nil {
@@ -238,19 +215,4 @@ func (h *harness) checkSource(got checksum.Sum, err error) error {
 		return fmt.Errorf("the source does not hold the generated dataset (%s); rerun with -regen", m)
 	}
 	return nil
-}
-
-// close closes the connections.
-func (h *harness) close(ctx context.Context) {
-	if h.pgTarget != nil {
-		h.pgTarget.Close(ctx)
-	}
-	if h.mysqlTarget != nil {
-		h.mysqlTarget.Close()
-	}
-}
-
-// step logs a line of progress.
-func (h *harness) step(format string, args ...any) {
-	fmt.Fprintf(h.log, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
 }

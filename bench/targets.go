@@ -34,7 +34,7 @@ func (h *harness) emptyTarget(ctx context.Context, s scenario) error {
 			return fmt.Errorf("empty the CSV target: %w", err)
 		}
 	}
-	if h.pgCheckpoint {
+	if h.pgTarget != nil {
 		_, _ = h.pgTarget.Exec(ctx, "CHECKPOINT")
 	}
 	return nil

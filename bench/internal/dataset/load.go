@@ -53,7 +53,9 @@ func LoadPostgres(ctx context.Context, conn *pgx.Conn, table string, g *Generato
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
-	_, err = conn.Exec(ctx, "ANALYZE "+table)
+	// Set the hint bits and the visibility map now, so that the first run
+	// that reads the table does not pay for writing them.
+	_, err = conn.Exec(ctx, "VACUUM (FREEZE, ANALYZE) "+table)
 	return err
 }
 
@@ -93,6 +95,9 @@ func LoadMySQL(ctx context.Context, db *sql.DB, table string, g *Generator, load
 	}
 	if err != nil {
 		return fmt.Errorf("load %s: %w", table, err)
+	}
+	if _, err := db.ExecContext(ctx, "ANALYZE TABLE `"+table+"`"); err != nil {
+		return err
 	}
 	_, err = db.ExecContext(ctx, fmt.Sprintf("ALTER TABLE `%s` COMMENT = '%s'", table, g.Spec().Fingerprint()))
 	return err

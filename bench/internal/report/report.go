@@ -15,7 +15,10 @@ type Report struct {
 	Dataset     Dataset   `json:"dataset"`
 	Runs        int       `json:"runs"`        // timed runs per row (-runs)
 	Parallelism []int     `json:"parallelism"` // the library's levels (-parallelism)
-	Results     []Row     `json:"results"`
+	// PeakRSS says how peak memory was measured: "GNU time" (exact) or
+	// "sampled" (from /proc, when GNU time is not installed).
+	PeakRSS string `json:"peak_rss_method"`
+	Results []Row  `json:"results"`
 }
 
 // Machine describes where the benchmark ran.
@@ -58,9 +61,10 @@ type Row struct {
 	Native      bool   `json:"native"`
 	Parallelism int    `json:"parallelism,omitempty"` // the library's; native tools run one stream (0)
 	Status      Status `json:"status"`
-	Reason      string `json:"reason,omitempty"` // why it is unavailable, or its first failure
-	Passed      int    `json:"passed"`           // runs whose check passed
-	Failed      int    `json:"failed"`           // runs that failed
+	Reason      string `json:"reason,omitempty"`  // why it is unavailable, or its first failure
+	Passed      int    `json:"passed"`            // runs whose check passed
+	Failed      int    `json:"failed"`            // runs that failed
+	Command     string `json:"command,omitempty"` // what a native row runs, as a shell command line
 
 	// Over the passing runs only (set by Summarize).
 	RowsPerSec float64 `json:"rows_per_sec"`              // median

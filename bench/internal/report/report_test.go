@@ -119,9 +119,10 @@ func TestPeakMarks(t *testing.T) {
 }
 
 func TestWriteJSONRoundTrips(t *testing.T) {
-	r := Report{Runs: 1, Results: []Row{{Scenario: "x", Runner: "datasync", Parallelism: 4, Status: OK, Runs: []Run{run(1, true, time.Second, 7)}}}}
+	r := Report{Runs: 1, Results: []Row{{Scenario: "pg->pg", Runner: "datasync", Parallelism: 4, Status: OK, Runs: []Run{run(1, true, time.Second, 7)}}}}
 	var b bytes.Buffer
 	require.NoError(t, WriteJSON(&b, r))
+	assert.Contains(t, b.String(), `"scenario": "pg->pg"`)
 	var back Report
 	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	assert.Equal(t, r.Results, back.Results)

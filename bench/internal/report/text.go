@@ -16,6 +16,7 @@ import (
 func WriteJSON(w io.Writer, r Report) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false) // "pg->pg", not "pg-\u003epg"
 	return enc.Encode(r)
 }
 
@@ -38,7 +39,11 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, ", CSV file %s", datasync.FormatBytes(d.CSVBytes))
 	}
 	fmt.Fprintf(&b, ", checksum %s\n", d.Checksum)
-	fmt.Fprintf(&b, "runs:     %d per row, interleaved; rates are medians of the passing runs\n\n", r.Runs)
+	fmt.Fprintf(&b, "runs:     %d per row, interleaved; rates are medians of the passing runs\n", r.Runs)
+	if r.PeakRSS != "" {
+		fmt.Fprintf(&b, "memory:   peak RSS of each process (%s); a pipeline's is the sum of its processes'\n", r.PeakRSS)
+	}
+	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
 	}
