@@ -51,7 +51,23 @@ func TestEndToEnd(t *testing.T) {
 			assert.Equal(t, report.NotWired, r.Status, r.Scenario)
 		}
 	}
-	assert.GreaterOrEqual(t, natives, 10)
+	if hasTools("psql", "pg_dump", "mariadb", "mariadb-dump") {
+		assert.GreaterOrEqual(t, natives, 10, "every tool but pgloader ran")
+	}
+}
+
+// hasTools reports whether the harness would find every one of tools.
+func hasTools(tools ...string) bool {
+	e, err := newEnv(Config{Postgres: "postgres://localhost/x", MySQL: "root@tcp(localhost)/", Database: "x", Dir: "."})
+	if err != nil {
+		return false
+	}
+	for _, t := range tools {
+		if e.tools[t] == "" {
+			return false
+		}
+	}
+	return true
 }
 
 func dropDatabases(t *testing.T, pgServer, mysqlServer string, names ...string) {

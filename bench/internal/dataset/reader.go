@@ -26,6 +26,7 @@ type rowReader struct {
 // chunk is about how many bytes Read encodes at a time.
 const chunk = 256 << 10
 
+// Read encodes the next chunk of rows when the last one is used up.
 func (r *rowReader) Read(p []byte) (int, error) {
 	for r.off == len(r.buf) {
 		if r.next >= r.g.Rows() {

@@ -185,6 +185,8 @@ type tailBuffer struct {
 	buf  bytes.Buffer
 }
 
+// Write keeps what fits and reports everything written, so that a chatty
+// process never blocks on its output.
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	n := len(p)
 	if t.head {

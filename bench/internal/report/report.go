@@ -51,6 +51,7 @@ const (
 	Failed      Status = "failed"      // some run failed: the tool errored or the target's check did not match
 	Unavailable Status = "unavailable" // could not run here: a tool is missing or the server refuses what it needs
 	NotWired    Status = "not wired"   // a library scenario whose connectors are not wired into the harness yet
+	NotRun      Status = "not run"     // the harness was interrupted before any run of the row
 )
 
 // Row is one line of the table: the library at one parallelism, or one

@@ -67,6 +67,7 @@ func TestSummarize(t *testing.T) {
 		{Scenario: "x", Runner: "tool c", Native: true, Status: Unavailable, Reason: "c is not installed"},
 		{Scenario: "y", Runner: "datasync", Parallelism: 1, Status: NotWired},
 		{Scenario: "y", Runner: "tool d", Native: true, Runs: []Run{run(1, false, 0, 1)}},
+		{Scenario: "y", Runner: "tool e", Native: true},
 	}
 	Summarize(rows, 1000, 200_000)
 
@@ -93,6 +94,7 @@ func TestSummarize(t *testing.T) {
 	assert.Equal(t, Failed, rows[5].Status)
 	assert.Zero(t, rows[5].RowsPerSec)
 	assert.Zero(t, rows[4].Ratio, "no native passed in y: no ratio")
+	assert.Equal(t, NotRun, rows[6].Status, "interrupted before its first run")
 
 	table, notes := Tabulate(rows)
 	var b bytes.Buffer
@@ -102,6 +104,7 @@ func TestSummarize(t *testing.T) {
 	assert.Contains(t, text, "unavailable [2]")
 	assert.Contains(t, text, "not wired yet [3]")
 	assert.Contains(t, text, "FAILED 1 of 1 [1]", "the same reason is one note")
+	assert.Contains(t, text, "not run (interrupted)")
 	assert.Equal(t, []string{"check failed: 9 rows, want 10", "c is not installed", ""}, notes)
 	assert.Contains(t, text, "a 15 B + b 20 B")
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {

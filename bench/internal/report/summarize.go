@@ -39,9 +39,13 @@ func Summarize(results []Row, rows, bytes int64) {
 			}
 			r.PeakRSS = max(r.PeakRSS, sum)
 		}
-		r.Status = OK
-		if r.Failed > 0 {
+		switch {
+		case r.Failed > 0:
 			r.Status = Failed
+		case r.Passed > 0:
+			r.Status = OK
+		default:
+			r.Status = NotRun
 		}
 		r.RowsPerSec = Median(rates)
 		if rows > 0 {

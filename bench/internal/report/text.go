@@ -113,6 +113,8 @@ func Tabulate(rows []Row) (Table, []string) {
 			cells[8] = "unavailable" + note(r.Reason)
 		case NotWired:
 			cells[8] = "not wired yet" + note(r.Reason)
+		case NotRun:
+			cells[8] = "not run (interrupted)"
 		}
 		t.Rows = append(t.Rows, cells)
 	}
