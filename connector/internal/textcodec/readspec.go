@@ -310,3 +310,34 @@ func (s *ReadSpec) needsHeaderNames(cols []column) bool {
 
 // SkipHeader reports whether files start with a header line.
 func (s *ReadSpec) SkipHeader() bool { return s.skipHeader }
+
+// CheckProbe checks that a file whose start p describes has what the
+// resolved columns read: the header names of columns given by name, and
+// enough fields for the columns given by index.
+func (s *ReadSpec) CheckProbe(p *Probe) error {
+	cols, err := s.columns()
+	if err != nil {
+		return err
+	}
+	if s.format == FormatJSONL {
+		return nil
+	}
+	maxIndex := -1
+	for _, c := range cols {
+		switch {
+		case c.isConst:
+		case c.key != "":
+			i := indexOf(p.Header, c.key)
+			if i < 0 {
+				return fmt.Errorf("the header has no column %q (it has %s)", c.key, quoteList(p.Header))
+			}
+			maxIndex = max(maxIndex, i)
+		default:
+			maxIndex = max(maxIndex, c.index)
+		}
+	}
+	if p.Fields > 0 && maxIndex >= p.Fields {
+		return fmt.Errorf("a column reads field %d (from 0) but the first record has %d fields", maxIndex, p.Fields)
+	}
+	return nil
+}
