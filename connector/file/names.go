@@ -4,39 +4,13 @@ import (
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
-	"hash/fnv"
-	"strconv"
 	"strings"
+
+	"github.com/datasync-go/datasync/connector/internal/textcodec"
 )
 
-// safeID turns a split ID into a file name part: letters, digits, '.', '-'
-// and '_' are kept, anything else becomes '_', and then a short hash of the
-// ID keeps distinct IDs distinct.
-func safeID(id string) string {
-	clean := true
-	for i := 0; i < len(id); i++ {
-		if !safeByte(id[i]) {
-			clean = false
-			break
-		}
-	}
-	if clean && id != "" && id[0] != '.' {
-		return id
-	}
-	b := []byte(id)
-	for i, c := range b {
-		if !safeByte(c) {
-			b[i] = '_'
-		}
-	}
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return strings.TrimLeft(string(b), ".") + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
-}
-
-func safeByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
-}
+// safeID turns a split ID into a part of a file name.
+func safeID(id string) string { return textcodec.SafeName(id) }
 
 // randomSuffix returns 8 random hex digits.
 func randomSuffix() string {
