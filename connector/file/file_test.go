@@ -2,6 +2,7 @@ package file_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -314,4 +315,53 @@ func TestARetriedSplitStartsItsFileOver(t *testing.T) {
 	for i, r := range got.Records() {
 		require.Equal(t, datasync.Int(int64(i)), r[0])
 	}
+}
+
+// A DataX txtfilereader / txtfilewriter job's parameters decode into the
+// configurations as they are.
+func TestDataXParameters(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "in", "a.txt"), "1|true|3.14|hello|2014.12.31\n2|false|0.5|\\N|2015.01.01\n")
+	reader := `{
+		"path": ["` + filepath.Join(dir, "in") + `/*"],
+		"encoding": "UTF-8",
+		"column": [
+			{"index": 0, "type": "long"},
+			{"index": 1, "type": "boolean"},
+			{"index": 2, "type": "double"},
+			{"index": 3, "type": "string"},
+			{"index": 4, "type": "date", "format": "yyyy.MM.dd"},
+			{"type": "string", "value": "alibaba"}
+		],
+		"fieldDelimiter": "|",
+		"csvReaderConfig": {"safetySwitch": false}
+	}`
+	writer := `{
+		"path": "` + filepath.Join(dir, "out") + `",
+		"fileName": "datax_result",
+		"writeMode": "truncate",
+		"fieldDelimiter": "\\t",
+		"fileFormat": "text",
+		"header": ["id", "ok", "score", "word", "day", "const"],
+		"dateFormat": "yyyy-MM-dd",
+		"nullFormat": "NULL"
+	}`
+	var rc file.SourceConfig
+	require.NoError(t, json.Unmarshal([]byte(reader), &rc))
+	var wc file.SinkConfig
+	require.NoError(t, json.Unmarshal([]byte(writer), &wc))
+	src, err := file.NewSource(rc)
+	require.NoError(t, err)
+	dst, err := file.NewSink(wc)
+	require.NoError(t, err)
+	_, err = run(t, src, dst)
+	require.NoError(t, err)
+	data, err := os.ReadFile(filepath.Join(dir, "out", "datax_result_file-00000.txt"))
+	require.NoError(t, err)
+	assert.Equal(t, "id\tok\tscore\tword\tday\tconst\n1\ttrue\t3.14\thello\t2014-12-31\talibaba\n2\tfalse\t0.5\tNULL\t2015-01-01\talibaba\n", string(data))
+
+	var star file.SourceConfig
+	require.NoError(t, json.Unmarshal([]byte(`{"path": ["x"], "column": ["*"], "nullFormat": ""}`), &star))
+	assert.Equal(t, "*", star.Column[0].Name)
+	assert.Equal(t, "", *star.NullFormat)
 }

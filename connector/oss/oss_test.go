@@ -3,6 +3,7 @@ package oss_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -549,4 +550,34 @@ func TestRealBucket(t *testing.T) {
 	_, err = run(t, src, got, datasync.WithParallelism(2))
 	require.NoError(t, err)
 	texttest.RequireSameRows(t, rows, got.Records())
+}
+
+// DataX ossreader / osswriter parameters decode into the configurations.
+func TestDataXParameters(t *testing.T) {
+	srv := newServer(t)
+	srv.PutObject(bkt, "bazhen/a.csv", []byte("1,x\n2,y\n"))
+	reader := fmt.Sprintf(`{
+		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
+		"object": ["bazhen/*"],
+		"column": [{"type": "long", "index": 0}, {"type": "string", "value": "alibaba"}, {"type": "string", "index": 1}],
+		"encoding": "UTF-8", "fieldDelimiter": ",", "compress": "", "nullFormat": "\\N", "skipHeader": false
+	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
+	writer := fmt.Sprintf(`{
+		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
+		"object": "cdo/datax", "encoding": "UTF-8", "fieldDelimiter": "|", "writeMode": "truncate",
+		"fileFormat": "csv", "header": ["id", "const", "name"], "maxFileSize": 100
+	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
+	var rc oss.SourceConfig
+	require.NoError(t, json.Unmarshal([]byte(reader), &rc))
+	var wc oss.SinkConfig
+	require.NoError(t, json.Unmarshal([]byte(writer), &wc))
+	src, err := oss.NewSource(rc)
+	require.NoError(t, err)
+	dst, err := oss.NewSink(wc)
+	require.NoError(t, err)
+	_, err = run(t, src, dst)
+	require.NoError(t, err)
+	data, ok := srv.Object(bkt, "cdo/datax_object-00000_1.csv")
+	require.True(t, ok, "%q", srv.Keys(bkt, ""))
+	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
 }

@@ -405,7 +405,7 @@ func (d *Decoder) nextRecord() (rec []byte, n int, lines int, err error) {
 			}
 			// The last record has no newline.
 			if csv {
-				inQuote = d.csvFrame(d.buf[d.r+off:d.w], inQuote, off == 0)
+				inQuote = d.csvFrameLine(d.buf[d.r+off:d.w], inQuote, off == 0)
 			}
 			rec = d.buf[d.r:d.w]
 			if inQuote && rec[len(rec)-1] == '\n' {
@@ -415,7 +415,7 @@ func (d *Decoder) nextRecord() (rec []byte, n int, lines int, err error) {
 		}
 		end := d.r + off + k
 		if csv && (inQuote || bytes.IndexByte(d.buf[d.r+off:end], '"') >= 0) {
-			inQuote = d.csvFrame(d.buf[d.r+off:end], inQuote, off == 0)
+			inQuote = d.csvFrameLine(d.buf[d.r+off:end], inQuote, off == 0)
 		}
 		lines++
 		if inQuote {
@@ -434,6 +434,20 @@ func trimCR(p []byte) []byte {
 		return p[:len(p)-1]
 	}
 	return p
+}
+
+// csvFrameLine is csvFrame over a line of the file. In another encoding
+// than UTF-8 the line is converted first: a newline ends a character in
+// every encoding accepted, but a delimiter byte may hide inside one.
+func (d *Decoder) csvFrameLine(line []byte, inQuote, recordStart bool) bool {
+	if d.dec != nil {
+		utf, err := d.dec.decode(line)
+		if err != nil {
+			return false // the record is dirty anyway: end it here
+		}
+		line = utf
+	}
+	return d.csvFrame(line, inQuote, recordStart)
 }
 
 // csvFrame follows the quoting of a csv line (in the file's bytes) and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/datasync-go/datasync"
 )
@@ -507,4 +508,53 @@ func TestRollingOutputs(t *testing.T) {
 		got = append(got, part...)
 	}
 	requireRowsEqual(t, rows, got)
+}
+
+func TestLongRecordsGrowTheBuffer(t *testing.T) {
+	big := strings.Repeat("long line,\n\"quoted\"\n", 60_000) // 1.2 MB
+	data := "1,\"" + strings.ReplaceAll(big, `"`, `""`) + "\"\n2,short\n"
+	rs := compileRead(t, ReadOptions{Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "string")}})
+	rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{})
+	require.Empty(t, dirty)
+	require.Len(t, rows, 2)
+	assert.Equal(t, big, rows[0][1].String())
+	assert.Equal(t, "short", rows[1][1].String())
+}
+
+func TestGBKWithAPipeDelimiterAndQuotes(t *testing.T) {
+	// In GBK the second byte of a character may be 0x7C, the pipe: it must
+	// not be taken for a delimiter, before or after a quote.
+	ws, err := WriteOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}}.Compile()
+	require.NoError(t, err)
+	schema := datasync.Schema{{Name: "a", Kind: datasync.KindString}, {Name: "b", Kind: datasync.KindString}}
+	var rows []datasync.Record
+	for r := rune(0x4E00); r < 0x9FA5; r += 7 {
+		s := string(r)
+		rows = append(rows, datasync.Record{datasync.String(s + `"` + s + "\n" + s), datasync.String(`"` + s + "|" + s)})
+	}
+	files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
+	require.NoError(t, err)
+	require.True(t, bytes.Contains(files[0], []byte{'|'}))
+	rs := compileRead(t, ReadOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: columnsFor(schema, false)})
+	got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
+	require.Empty(t, dirty)
+	requireRowsEqual(t, rows, got)
+}
+
+func TestGBKTrailBytesAreNotDelimiters(t *testing.T) {
+	// Find a character whose GBK form ends with the pipe byte.
+	var x []byte
+	for r := rune(0x4E00); r < 0x9FA5 && x == nil; r++ {
+		if b, err := simplifiedchinese.GBK.NewEncoder().Bytes([]byte(string(r))); err == nil && len(b) == 2 && b[1] == '|' {
+			x = b
+		}
+	}
+	require.NotNil(t, x)
+	// An unquoted field whose character is followed by a bare quote.
+	data := append(append([]byte{}, x...), []byte("\"x|y\n2|z\n")...)
+	rs := compileRead(t, ReadOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: []ColumnSpec{ColumnAt(0, "string"), ColumnAt(1, "string")}})
+	rows, dirty := decodeAll(t, rs, data, SplitSpec{})
+	require.Empty(t, dirty)
+	require.Len(t, rows, 2)
+	assert.Equal(t, "y", rows[0][1].String())
 }

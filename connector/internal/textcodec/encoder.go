@@ -2,6 +2,7 @@ package textcodec
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"math"
@@ -178,16 +179,16 @@ func (e *Encoder) text(dst []byte, v datasync.Value) []byte {
 // appendCSV appends t, quoted when it holds a delimiter, a quote or a line
 // break, when it is an empty string, or when it reads as NULL.
 func (e *Encoder) appendCSV(dst, t []byte, k datasync.Kind) []byte {
-	quote := len(t) == 0 && k == datasync.KindString
-	if !quote {
-		for _, c := range t {
-			if e.spec.quoteSet[c] {
-				quote = true
-				break
-			}
-		}
+	quote := false
+	switch k {
+	case datasync.KindString, datasync.KindJSON, datasync.KindBytes:
+		quote = len(t) == 0 && k == datasync.KindString || e.needsQuote(t)
+	default:
+		// Numbers, booleans, dates and times are written in a small
+		// alphabet that rarely holds the delimiter.
+		quote = !e.spec.fixedSafe && e.needsQuote(t)
 	}
-	if !quote && string(t) == string(e.spec.nullText) {
+	if !quote && len(t) == len(e.spec.nullText) && string(t) == string(e.spec.nullText) {
 		quote = true
 	}
 	if !quote {
@@ -205,6 +206,32 @@ func (e *Encoder) appendCSV(dst, t []byte, k datasync.Kind) []byte {
 	}
 	dst = append(dst, t...)
 	return append(dst, '"')
+}
+
+// needsQuote reports whether t holds a quote, a line break or the
+// delimiter's first byte. It tests eight bytes at a time.
+func (e *Encoder) needsQuote(t []byte) bool {
+	d := e.spec.delim[0]
+	i := 0
+	for ; i+8 <= len(t); i += 8 {
+		v := binary.LittleEndian.Uint64(t[i:])
+		if hasByte(v, '"') || hasByte(v, '\n') || hasByte(v, '\r') || hasByte(v, d) {
+			break
+		}
+	}
+	for ; i < len(t); i++ {
+		if e.spec.quoteSet[t[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasByte reports whether one of the eight bytes of v is c.
+func hasByte(v uint64, c byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := v ^ (lo * uint64(c))
+	return (x-lo)&^x&hi != 0
 }
 
 // appendText appends t escaped (or checked, without an escape).

@@ -96,6 +96,9 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 			}
 			return datasync.DateValue(t.date()), nil
 		}
+		if d, ok := parseDateFast(f); ok {
+			return datasync.DateValue(d), nil
+		}
 		d, err := datasync.ParseDate(unsafeString(f))
 		if err != nil {
 			return datasync.Value{}, convError(f, col.kind, err)
@@ -171,6 +174,36 @@ func unwrapConv(err error) error {
 		return ce.Err
 	}
 	return err
+}
+
+// parseDateFast parses YYYY-MM-DD exactly as datasync.ParseDate does,
+// reporting false for anything else (which ParseDate then reads).
+func parseDateFast(f []byte) (datasync.Date, bool) {
+	if len(f) != 10 || f[4] != '-' || f[7] != '-' {
+		return datasync.Date{}, false
+	}
+	var y, m, d int64
+	for i, c := range f {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if c < '0' || c > '9' {
+			return datasync.Date{}, false
+		}
+		v := int64(c - '0')
+		switch {
+		case i < 4:
+			y = y*10 + v
+		case i < 7:
+			m = m*10 + v
+		default:
+			d = d*10 + v
+		}
+	}
+	if m < 1 || m > 12 || d < 1 || d > int64(daysIn(y, int(m))) {
+		return datasync.Date{}, false
+	}
+	return datasync.DateOf(int(y), monthOf(m), int(d)), true
 }
 
 // parseTimestampFast parses the common form YYYY-MM-DD[ T]HH:MM:SS[.f][Z|±HH[:MM]]

@@ -182,9 +182,16 @@ func (s *ReadSpec) SplitSize() int64 { return s.splitSize }
 // Compression returns the compress setting: "" to detect.
 func (s *ReadSpec) Compression() string { return s.compress }
 
-// NeedsProbe reports whether the schema depends on the first file: columns
-// "*", or index columns that take their names from the header.
+// NeedsProbe reports whether the schema depends on the first file (columns
+// "*", or index columns that take their names from the header) and is not
+// resolved yet.
 func (s *ReadSpec) NeedsProbe() bool {
+	s.mu.Lock()
+	resolved := s.resolved != nil
+	s.mu.Unlock()
+	if resolved {
+		return false
+	}
 	if s.star {
 		return true
 	}

@@ -22,6 +22,7 @@ type WriteSpec struct {
 	timeL       *layout
 	tsL         *layout
 	quoteSet    [256]bool // bytes that make a csv field quoted
+	fixedSafe   bool      // the text of numbers, booleans, dates and times never needs quotes
 	escapeSet   [256]bool // bytes that text escapes
 }
 
@@ -59,6 +60,8 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 		if s.escape >= 0 {
 			s.escapeSet[s.escape] = true
 		}
+		c := s.delim[0]
+		s.fixedSafe = !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("+-.: /'_", c) >= 0 || c >= 0x80)
 	}
 	return s, nil
 }
