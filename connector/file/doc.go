@@ -76,6 +76,10 @@
 //	append       keep them; a name already taken gets a random suffix
 //	             (a single file is appended to)
 //
+// A killed process leaves its temporary files behind (hidden, named
+// .<final name>.<random>.tmp); a truncate job removes those of its
+// FileName.
+//
 // Header (a list of names, DataX's header) or WriteHeader (the source's
 // column names) starts every file with a header line.
 //

@@ -365,3 +365,16 @@ func TestDataXParameters(t *testing.T) {
 	assert.Equal(t, "*", star.Column[0].Name)
 	assert.Equal(t, "", *star.NullFormat)
 }
+
+func TestSymlinkedFilesAreRead(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "real", "a.csv"), "1\n")
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "in"), 0o755))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real", "a.csv"), filepath.Join(dir, "in", "link.csv")))
+	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "in", "dirlink")))
+	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "in")}, ReadOptions: file.ReadOptions{Column: []file.ColumnSpec{file.ColumnAt(0, "int")}}})
+	require.NoError(t, err)
+	splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
+	require.NoError(t, err)
+	assert.Len(t, splits, 1, "the file link, not the directory link")
+}

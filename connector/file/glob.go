@@ -77,12 +77,19 @@ func expand(patterns []string) ([]fileInfo, error) {
 					}
 					return nil
 				}
-				if d.Type().IsRegular() {
+				switch {
+				case d.Type().IsRegular():
 					fi, err := d.Info()
 					if err != nil {
 						return err
 					}
 					add(path, fi.Size())
+				case d.Type()&fs.ModeSymlink != 0:
+					// A link to a regular file is read; links to directories
+					// are not followed (they could loop).
+					if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+						add(path, fi.Size())
+					}
 				}
 				return nil
 			})

@@ -60,6 +60,11 @@
 //	             abort the multipart uploads failed jobs left under it
 //	append       keep them; a key already taken gets a random suffix
 //
+// A process that is killed cannot abort its uploads: their parts stay in
+// the bucket (invisible, but billed) until a truncate job aborts the uploads
+// under its prefix or a lifecycle rule of the bucket (AbortMultipartUpload
+// after some days, which is good practice) removes them.
+//
 // Sink.Check and Source.Check validate a job without moving data: the
 // bucket answers with these credentials, the patterns match objects whose
 // first one has the named columns, nonConflict would not fail.

@@ -121,6 +121,9 @@ func (d *Decoder) Read(b *datasync.Batch) error {
 			return err
 		}
 		d.started = true
+		if d.done {
+			return io.EOF
+		}
 	}
 	var dirty []*datasync.RowError
 	for !b.Full() {
@@ -171,6 +174,10 @@ func (d *Decoder) start() error {
 	if d.pos.Offset == 0 && !d.cfg.Align {
 		if err := d.readHead(); err != nil {
 			return err
+		}
+		if d.spec.skipHeader && d.pos.Header == nil && d.eof && d.r == d.w {
+			d.finish() // an empty file: no header, no rows
+			return nil
 		}
 	}
 	return d.bindColumns()

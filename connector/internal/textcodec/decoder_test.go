@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash/crc64"
@@ -557,4 +558,26 @@ func TestGBKTrailBytesAreNotDelimiters(t *testing.T) {
 	require.Empty(t, dirty)
 	require.Len(t, rows, 2)
 	assert.Equal(t, "y", rows[0][1].String())
+}
+
+func TestBzip2IsReadToo(t *testing.T) {
+	// printf 'id,name\n1,a\n2,"b\nc"\n' | bzip2 -9 | base64
+	data, err := base64.StdEncoding.DecodeString("QlpoOTFBWSZTWTb5/S0AAAjZAAAQEAQwAD4jIAAimE9MpggGgBCpIJS5OVF49jRdyRThQkDb5/S0")
+	require.NoError(t, err)
+	for _, compress := range []string{"", "bzip2"} {
+		rs := compileRead(t, ReadOptions{Format: Format{Compress: compress}, SkipHeader: true, Column: []ColumnSpec{ColumnNamed("id", "int"), ColumnNamed("name", "string")}})
+		rows, dirty := decodeAll(t, rs, data, SplitSpec{})
+		require.Empty(t, dirty)
+		assert.Equal(t, "1|a", joinRow(rows[0]))
+		assert.Equal(t, "2|b\nc", joinRow(rows[1]))
+	}
+}
+
+func TestEmptyFiles(t *testing.T) {
+	for _, data := range []string{"", "id,name\n", "\xEF\xBB\xBF"} {
+		rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnNamed("id", "int"), ColumnNamed("name", "string")}})
+		rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{})
+		assert.Empty(t, rows, "%q", data)
+		assert.Empty(t, dirty, "%q", data)
+	}
 }

@@ -16,6 +16,7 @@ type LineError struct {
 	Err      error
 }
 
+// Error returns "name:line: reason", or the byte offset for a byte range.
 func (e *LineError) Error() string {
 	if e.Relative {
 		return fmt.Sprintf("%s: byte %d (line %d of its byte range): %v", e.Name, e.Offset, e.Line, e.Err)
@@ -34,6 +35,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error returns "name: reason".
 func (e *FileError) Error() string { return fmt.Sprintf("%s: %v", e.Name, e.Err) }
 
 // Unwrap returns the reason.

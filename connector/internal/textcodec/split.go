@@ -3,10 +3,7 @@ package textcodec
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"io"
-	"strconv"
-	"strings"
 )
 
 // SplitSpec describes one split of a file source: a whole file, or a byte
@@ -107,30 +104,4 @@ type Opener interface {
 // CRC-64 of the whole file (OSS objects).
 type CRCReporter interface {
 	CRC64() (uint64, bool)
-}
-
-// SafeName turns a split ID into a part of a file name or object key:
-// letters, digits, '.', '-' and '_' are kept, anything else becomes '_',
-// and then a short hash of the ID keeps distinct IDs distinct.
-func SafeName(id string) string {
-	clean := id != "" && id[0] != '.'
-	for i := 0; i < len(id) && clean; i++ {
-		clean = safeByte(id[i])
-	}
-	if clean {
-		return id
-	}
-	b := []byte(id)
-	for i, c := range b {
-		if !safeByte(c) {
-			b[i] = '_'
-		}
-	}
-	h := fnv.New32a()
-	h.Write([]byte(id))
-	return strings.TrimLeft(string(b), ".") + "-" + strconv.FormatUint(uint64(h.Sum32()), 36)
-}
-
-func safeByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == '_'
 }

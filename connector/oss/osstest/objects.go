@@ -3,7 +3,9 @@ package osstest
 import (
 	"bytes"
 	"crypto/md5"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -18,6 +20,12 @@ func readBody(r *http.Request) ([]byte, *ossError) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return nil, &ossError{status: http.StatusBadRequest, code: "IncompleteBody", message: "The request body was cut: " + err.Error()}
+	}
+	if want := r.Header.Get("X-Oss-Content-Sha256"); want != "" && want != "UNSIGNED-PAYLOAD" {
+		sum := sha256.Sum256(data)
+		if !strings.EqualFold(hex.EncodeToString(sum[:]), want) {
+			return nil, &ossError{status: http.StatusBadRequest, code: "InvalidDigest", message: "The x-oss-content-sha256 you specified does not match the body."}
+		}
 	}
 	if want := r.Header.Get("Content-MD5"); want != "" {
 		sum := md5.Sum(data)
