@@ -35,6 +35,13 @@ var (
 // the text kinds.
 func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.Value, error) {
 	switch col.kind {
+	case datasync.KindString, datasync.KindBytes, datasync.KindJSON:
+	default:
+		// Spaces around a number, a boolean or a date are not data (DataX
+		// trims them too); strings keep theirs.
+		f = trimSpace(f)
+	}
+	switch col.kind {
 	case datasync.KindString:
 		if !utf8.Valid(f) {
 			return datasync.Value{}, convError(f, col.kind, errNotUTF8)
@@ -342,3 +349,13 @@ func parseBool(f []byte) (bool, bool) {
 // unsafeString views f as a string for a parse function that does not keep
 // it.
 func unsafeString(f []byte) string { return unsafe.String(unsafe.SliceData(f), len(f)) }
+
+func trimSpace(f []byte) []byte {
+	for len(f) > 0 && (f[0] == ' ' || f[0] == '\t') {
+		f = f[1:]
+	}
+	for len(f) > 0 && (f[len(f)-1] == ' ' || f[len(f)-1] == '\t') {
+		f = f[:len(f)-1]
+	}
+	return f
+}

@@ -56,3 +56,11 @@ func TestNeedsQuoteMatchesTheByteLoop(t *testing.T) {
 		}
 	}
 }
+
+func TestSpacesAroundNonTextValues(t *testing.T) {
+	rs, err := ReadOptions{Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "decimal"), ColumnAt(2, "date"), ColumnAt(3, "string"), ColumnAt(4, "bool")}}.Compile()
+	assert.NoError(t, err)
+	rows, dirty := decodeAll(t, rs, []byte(" 12 ,\t1.50 , 2024-01-02 , kept ,  true\n"), SplitSpec{})
+	assert.Empty(t, dirty)
+	assert.Equal(t, "12|1.50|2024-01-02| kept |true", joinRow(rows[0]))
+}
