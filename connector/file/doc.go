@@ -43,8 +43,9 @@
 // header (col0, col1... without one). Types are datasync kinds (Int, Float,
 // Decimal, String, Bytes, Bool, Date, Time, Timestamp, JSON) or DataX's
 // (long, double, string, boolean, date, bytes); Format parses dates and
-// times with Java pattern letters (yyyy-MM-dd HH:mm:ss.SSS). A line that is
-// not a row (a wrong field count, a value that does not parse for its kind,
+// times with Java pattern letters (yyyy-MM-dd HH:mm:ss.SSS). Spaces around
+// numbers, booleans, dates and times are ignored; strings keep theirs. A
+// line that is not a row (a wrong field count, a value that does not parse for its kind,
 // bad encoding) is dirty data: the pipeline's dirty policy receives it with
 // the file, the line number, the column, the text and the reason (a
 // *LineError).
@@ -53,7 +54,9 @@
 // file larger than SplitSize (64 MiB by default) that is uncompressed and in
 // text or jsonl (or csv whose fields hold no line breaks, NoQuotedNewlines)
 // is split further into byte ranges aligned to line starts, so several
-// workers read it; each line is read exactly once. A checkpoint is the byte
+// workers read it; each line is read exactly once (the dirty lines of a
+// range that starts inside a file are numbered from the range's start, and
+// their LineError gives their byte offset in the file). A checkpoint is the byte
 // offset after the last row returned (plus the line number and header), so
 // a split resumes mid-file; a compressed file resumes by decompressing from
 // its start again up to that offset.
