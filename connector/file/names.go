@@ -4,6 +4,11 @@ import (
 	"cmp"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
@@ -11,6 +16,20 @@ import (
 
 // safeID turns a split ID into a part of a file name.
 func safeID(id string) string { return textcodec.SafeName(id) }
+
+// createTemp creates a new hidden temporary file in dir for the file
+// named final, with the permissions a new file gets (0666 less the umask),
+// unlike os.CreateTemp's 0600: it becomes the final file by a rename.
+func createTemp(dir, final string) (*os.File, error) {
+	for range 100 {
+		name := filepath.Join(dir, "."+final+"."+randomSuffix()+tmpSuffix)
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
+	return nil, fmt.Errorf("cannot create a temporary file in %q", dir)
+}
 
 // randomSuffix returns 8 random hex digits.
 func randomSuffix() string {

@@ -34,7 +34,7 @@ func (s *Sink) Finalize(ctx context.Context) error {
 	slices.SortFunc(parts, naturalCompare)
 
 	final := filepath.Join(s.cfg.Path, s.cfg.FileName)
-	tmp, err := os.CreateTemp(s.cfg.Path, "."+s.cfg.FileName+".*"+tmpSuffix)
+	tmp, err := createTemp(s.cfg.Path, s.cfg.FileName)
 	if err != nil {
 		return fmt.Errorf("file: %w", err)
 	}

@@ -48,7 +48,7 @@ type output struct {
 // Open starts file n of the split.
 func (fs *splitFiles) Open(n int) (io.Writer, error) {
 	final := fs.w.finalPath(n)
-	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".*"+tmpSuffix)
+	f, err := createTemp(filepath.Dir(final), filepath.Base(final))
 	if err != nil {
 		return nil, fmt.Errorf("file: %w", err)
 	}
