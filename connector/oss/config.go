@@ -136,7 +136,8 @@ type SinkConfig struct {
 	Client        *alioss.Bucket `json:"-"`
 	// Object is the key prefix of the objects: each split writes
 	// <Object>_<split ID><Suffix>, and with MaxFileSize
-	// <Object>_<split ID>_<n><Suffix> for n = 1, 2...
+	// <Object>_<split ID>_<n><Suffix> for n = 1, 2... (without the first "_"
+	// when Object ends with "/").
 	Object string `json:"object"`
 	// WriteMode is truncate, append or nonConflict (the default, which never
 	// deletes or overwrites anything).

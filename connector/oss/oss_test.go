@@ -581,3 +581,12 @@ func TestDataXParameters(t *testing.T) {
 	require.True(t, ok, "%q", srv.Keys(bkt, ""))
 	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
 }
+
+func TestADirectoryPrefix(t *testing.T) {
+	srv := newServer(t)
+	dst, err := oss.NewSink(sinkConfig(srv, false, "exports/2024/"))
+	require.NoError(t, err)
+	_, err = run(t, source.FromRecords(idName, idNameRows(0, 10), source.Splits(2)), dst)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"exports/2024/records-0.csv", "exports/2024/records-1.csv"}, srv.Keys(bkt, ""))
+}

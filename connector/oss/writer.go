@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/datasync-go/datasync"
@@ -82,7 +83,11 @@ func (so *splitObjects) Close() error {
 // a random suffix in append mode when that key is taken.
 func (w *writer) key(n int) (string, error) {
 	s := w.s
-	base := s.cfg.Object + "_" + textcodec.SafeName(w.split.ID)
+	sep := "_"
+	if strings.HasSuffix(s.cfg.Object, "/") {
+		sep = "" // a "directory": dir/<split>.csv
+	}
+	base := s.cfg.Object + sep + textcodec.SafeName(w.split.ID)
 	if s.cfg.maxBytes() > 0 {
 		base += "_" + strconv.Itoa(n+1)
 	}
