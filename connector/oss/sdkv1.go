@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	alioss "github.com/aliyun/aliyun-oss-go-sdk/oss"
 
@@ -72,6 +73,14 @@ func (s *sdkStore) get(ctx context.Context, key string, offset int64, etag strin
 	body, err := s.b.GetObject(key, opts...)
 	if err != nil {
 		return nil, getInfo{}, s.wrap(err, "get %q from byte %d", key, offset)
+	}
+	if offset > 0 {
+		// OSS answers a range it cannot serve with the whole object: reading
+		// that as if it started at offset would corrupt the data.
+		if cr := hdr.Get("Content-Range"); !strings.HasPrefix(cr, "bytes "+strconv.FormatInt(offset, 10)+"-") {
+			body.Close()
+			return nil, getInfo{}, s.wrap(fmt.Errorf("asked for bytes from %d, got Content-Range %q", offset, cr), "get %q", key)
+		}
 	}
 	info := getInfo{ETag: hdr.Get("ETag")}
 	if c := hdr.Get(alioss.HTTPHeaderOssCRC64); c != "" {
