@@ -1,0 +1,107 @@
+package textcodec
+
+import (
+	"context"
+	"fmt"
+	"io"
+)
+
+// SplitSpec describes one split of a file source: a whole file, or a byte
+// range of a large one. File and OSS sources store it as the split's Spec.
+type SplitSpec struct {
+	Name   string   `json:"name"`             // the path or object key
+	Size   int64    `json:"size"`             // the file's size when planned
+	Start  int64    `json:"start,omitempty"`  // the byte range [Start, End); End 0 for the whole file
+	End    int64    `json:"end,omitempty"`    //
+	Fields int      `json:"fields,omitempty"` // fields per record, for a range starting inside the file
+	Header []string `json:"header,omitempty"` // the file's header, for such a range
+	ETag   string   `json:"etag,omitempty"`   // the object's version (OSS)
+}
+
+// Whole reports whether the split is a whole file.
+func (s SplitSpec) Whole() bool { return s.Start == 0 && s.End == 0 }
+
+// PlanFile returns the splits of one file of the given size: the whole
+// file, or byte ranges of about SplitSize when the file is large, its format
+// splittable, and probe (which reads its start) finds it uncompressed.
+func (s *ReadSpec) PlanFile(name string, size int64, probe func() (*Probe, error)) ([]SplitSpec, error) {
+	whole := []SplitSpec{{Name: name, Size: size}}
+	if s.splitSize <= 0 || !s.splittable || size <= s.splitSize || s.compress == CompressGzip || s.compress == CompressZstd || s.compress == CompressBzip2 {
+		return whole, nil
+	}
+	p, err := probe()
+	if err != nil {
+		return nil, err
+	}
+	if p.Compression != CompressNone {
+		return whole, nil
+	}
+	n := (size + s.splitSize - 1) / s.splitSize
+	splits := make([]SplitSpec, 0, n)
+	for i := range n {
+		sp := SplitSpec{Name: name, Size: size, Start: size * i / n, End: size * (i + 1) / n, Fields: p.Fields, Header: p.Header}
+		if i == 0 {
+			sp.Fields, sp.Header = 0, nil // the first range reads them itself
+		}
+		splits = append(splits, sp)
+	}
+	return splits, nil
+}
+
+// ProbeStream reads the start of a file's raw bytes: its compression, its
+// header (with SkipHeader), and the field count (or, for jsonl, the keys) of
+// its first record.
+func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
+	stream, comp, err := openStream(raw, s.compress)
+	if err != nil {
+		return nil, &FileError{Name: name, Err: err}
+	}
+	defer stream.close()
+	d := &Decoder{spec: s, name: name, src: stream, buf: make([]byte, 64<<10), dec: s.cs.newDecoder(), maxIndex: -1}
+	if err := d.readHead(); err != nil {
+		return nil, err
+	}
+	p := &Probe{Compression: comp, Header: d.pos.Header, Fields: d.pos.Fields}
+	if p.Fields > 0 && s.format != FormatJSONL {
+		return p, nil
+	}
+	for {
+		rec, _, lines, err := d.nextRecord()
+		if err == io.EOF {
+			return p, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(rec) == 0 {
+			continue
+		}
+		utf, err := d.toUTF8(rec)
+		if err != nil {
+			return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+		}
+		if s.format == FormatJSONL {
+			d.probeKeys = &p.Keys
+			if err := d.scanJSONLine(utf); err != nil {
+				return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+			}
+			return p, nil
+		}
+		if err := d.split(utf, lines > 1); err != nil {
+			return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+		}
+		p.Fields = len(d.fields)
+		return p, nil
+	}
+}
+
+// Opener opens the raw bytes of one file from an offset.
+type Opener interface {
+	OpenAt(ctx context.Context, offset int64) (io.ReadCloser, error)
+}
+
+// CRCReporter is implemented by the streams of an Opener that know the
+// CRC-64 of the whole file (OSS objects).
+type CRCReporter interface {
+	CRC64() (uint64, bool)
+}

@@ -1,0 +1,91 @@
+package textcodec
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// WriteSpec is WriteOptions checked and compiled. It is safe for concurrent
+// use; each writer makes its own Encoder.
+type WriteSpec struct {
+	format      string
+	delim       []byte
+	nullText    []byte
+	escape      int
+	bytesFmt    string
+	cs          *charset
+	compress    string
+	header      []string
+	writeHeader bool
+	dateL       *layout
+	timeL       *layout
+	tsL         *layout
+	quoteSet    [256]bool // bytes that make a csv field quoted
+	fixedSafe   bool      // the text of numbers, booleans, dates and times never needs quotes
+	escapeSet   [256]bool // bytes that text escapes
+}
+
+// Compile checks the options and compiles them.
+func (o WriteOptions) Compile() (*WriteSpec, error) {
+	f, err := o.Format.compile(true)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	s := &WriteSpec{
+		format: f.format, delim: f.delim, nullText: f.nullText, escape: f.escape,
+		bytesFmt: f.bytesFmt, cs: f.cs, compress: f.compress,
+		header: o.Header, writeHeader: o.WriteHeader,
+	}
+	for _, l := range []struct {
+		name, pattern string
+		dst           **layout
+	}{{"dateFormat", o.DateFormat, &s.dateL}, {"timeFormat", o.TimeFormat, &s.timeL}, {"timestampFormat", o.TimestampFormat, &s.tsL}} {
+		if *l.dst, err = compileLayout(l.pattern); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", l.name, err))
+		}
+	}
+	for _, h := range o.Header {
+		if strings.ContainsAny(h, "\r\n") {
+			errs = append(errs, fmt.Errorf("header name %q contains a newline", h))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if len(s.delim) > 0 {
+		s.quoteSet['"'], s.quoteSet['\n'], s.quoteSet['\r'], s.quoteSet[s.delim[0]] = true, true, true, true
+		s.escapeSet['\n'], s.escapeSet['\r'], s.escapeSet[s.delim[0]] = true, true, true
+		if s.escape >= 0 {
+			s.escapeSet[s.escape] = true
+		}
+		c := s.delim[0]
+		s.fixedSafe = !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("+-.: /'_", c) >= 0 || c >= 0x80)
+	}
+	return s, nil
+}
+
+// FileFormat returns the file format.
+func (s *WriteSpec) FileFormat() string { return s.format }
+
+// Compression returns the compression of the output.
+func (s *WriteSpec) Compression() string { return s.compress }
+
+// HeaderNames returns the names for the header line (and jsonl keys): the
+// configured header, or the schema's names when asked for or when the
+// format needs them. It returns nil for no header.
+func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
+	if len(s.header) > 0 {
+		return s.header
+	}
+	if s.writeHeader || s.format == FormatJSONL {
+		return schemaNames
+	}
+	return nil
+}
+
+// HasHeaderLine reports whether outputs start with a header line.
+func (s *WriteSpec) HasHeaderLine() bool {
+	return s.format != FormatJSONL && (len(s.header) > 0 || s.writeHeader)
+}

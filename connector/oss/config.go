@@ -1,0 +1,300 @@
+package oss
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+
+	alioss "github.com/aliyun/aliyun-oss-go-sdk/oss"
+
+	"github.com/datasync-go/datasync/connector/internal/textcodec"
+)
+
+// The text settings, shared with package file. Their fields are promoted
+// into SourceConfig and SinkConfig, and flattened into their JSON.
+type (
+	// Format is the text layout: file format, delimiter, encoding,
+	// compression, NULL text, escape, bytes format.
+	Format = textcodec.Format
+	// ReadOptions are a reader's text settings: Format, the columns, the
+	// header, and how large objects are split.
+	ReadOptions = textcodec.ReadOptions
+	// WriteOptions are a writer's text settings: Format, the header and the
+	// date/time formats.
+	WriteOptions = textcodec.WriteOptions
+	// ColumnSpec is one column of a reader: a field by index or header
+	// name, or a constant, with a type and a date/time format.
+	ColumnSpec = textcodec.ColumnSpec
+	// LineError is the reason of a dirty line: it names the object, the
+	// line and the byte offset (use errors.As on a DirtyRecord's Err).
+	LineError = textcodec.LineError
+)
+
+// ColumnAt returns the spec of the field at index (from 0), of type typ (a
+// datasync kind name, such as "Int", or a DataX type, such as "long").
+func ColumnAt(index int, typ string) ColumnSpec { return textcodec.ColumnAt(index, typ) }
+
+// ColumnNamed returns the spec of the header column called name (or, for
+// jsonl, the key), of type typ.
+func ColumnNamed(name, typ string) ColumnSpec { return textcodec.ColumnNamed(name, typ) }
+
+// ColumnConst returns the spec of a column named name whose every value is
+// value, parsed as typ.
+func ColumnConst(name, typ, value string) ColumnSpec { return textcodec.ColumnConst(name, typ, value) }
+
+// The environment variables credentials are taken from when the
+// configuration has none: the SDK's, then Alibaba Cloud's common ones.
+var (
+	envAccessKeyID     = []string{"OSS_ACCESS_KEY_ID", "ALIBABA_CLOUD_ACCESS_KEY_ID"}
+	envAccessKeySecret = []string{"OSS_ACCESS_KEY_SECRET", "ALIBABA_CLOUD_ACCESS_KEY_SECRET"}
+	envSecurityToken   = []string{"OSS_SESSION_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}
+)
+
+// SourceConfig configures a Source. The JSON names are DataX's ossreader's.
+type SourceConfig struct {
+	// Endpoint is the OSS endpoint, such as
+	// "https://oss-cn-hangzhou.aliyuncs.com" (https:// is assumed when no
+	// scheme is given).
+	Endpoint string `json:"endpoint"`
+	// Bucket is the bucket's name.
+	Bucket string `json:"bucket"`
+	// AccessID and AccessKey are the AccessKey pair; when empty they are
+	// read from OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or
+	// ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET). They
+	// never appear in errors, logs or String output.
+	AccessID  string `json:"accessId,omitempty"`
+	AccessKey string `json:"accessKey,omitempty"`
+	// SecurityToken is an STS token (OSS_SESSION_TOKEN when empty).
+	SecurityToken string `json:"securityToken,omitempty"`
+	// Region, such as "cn-hangzhou", is needed by V4 signatures.
+	Region string `json:"region,omitempty"`
+	// AuthVersion is "v1" or "v4": v4 when Region is set, v1 otherwise.
+	AuthVersion string `json:"authVersion,omitempty"`
+	// Client, when set, is used instead of Endpoint, Bucket and the
+	// credentials: a bucket client the caller already has.
+	Client *alioss.Bucket `json:"-"`
+	// Object lists the objects to read: exact keys, prefixes ending in "/"
+	// (every object under them), or patterns where * matches any run of
+	// characters, "/" included, and ? any one character, as in DataX's
+	// ossreader. Each must match at least one object.
+	Object []string `json:"object"`
+	ReadOptions
+}
+
+// String describes the configuration without its credentials.
+func (c SourceConfig) String() string {
+	return fmt.Sprintf("oss source {endpoint %q, bucket %q, objects %q, credentials %s}", c.Endpoint, c.bucketName(), c.Object, c.conn().describeCredentials())
+}
+
+// GoString is String, so that %#v does not print the credentials either.
+func (c SourceConfig) GoString() string { return c.String() }
+
+// LogValue logs the configuration without its credentials.
+func (c SourceConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func (c SourceConfig) bucketName() string {
+	if c.Client != nil {
+		return c.Client.BucketName
+	}
+	return c.Bucket
+}
+
+// The write modes.
+const (
+	// WriteTruncate deletes the objects whose keys start with Object before
+	// the job writes (and aborts the multipart uploads left under it).
+	WriteTruncate = "truncate"
+	// WriteAppend leaves existing objects alone; a new object whose key is
+	// taken gets a random suffix instead.
+	WriteAppend = "append"
+	// WriteNonConflict fails the job, before it writes anything, when an
+	// object whose key starts with Object exists.
+	WriteNonConflict = "nonConflict"
+)
+
+// Part sizes of multipart uploads.
+const (
+	DefaultPartSize = 8 << 20
+	MinPartSize     = 100 << 10 // OSS's minimum for every part but the last
+	MaxPartSize     = 5 << 30
+	maxParts        = 10000
+)
+
+// SinkConfig configures a Sink. The JSON names are DataX's osswriter's.
+type SinkConfig struct {
+	// Endpoint, Bucket, the credentials, Region, AuthVersion and Client are
+	// as in SourceConfig.
+	Endpoint      string         `json:"endpoint"`
+	Bucket        string         `json:"bucket"`
+	AccessID      string         `json:"accessId,omitempty"`
+	AccessKey     string         `json:"accessKey,omitempty"`
+	SecurityToken string         `json:"securityToken,omitempty"`
+	Region        string         `json:"region,omitempty"`
+	AuthVersion   string         `json:"authVersion,omitempty"`
+	Client        *alioss.Bucket `json:"-"`
+	// Object is the key prefix of the objects: each split writes
+	// <Object>_<split ID><Suffix>, and with MaxFileSize
+	// <Object>_<split ID>_<n><Suffix> for n = 1, 2... (without the first "_"
+	// when Object ends with "/").
+	Object string `json:"object"`
+	// WriteMode is truncate, append or nonConflict (the default, which never
+	// deletes or overwrites anything).
+	WriteMode string `json:"writeMode,omitempty"`
+	// MaxFileSize rolls to a new object when one reaches this many megabytes
+	// (MiB), as DataX's maxFileSize; MaxFileBytes gives the limit in bytes
+	// instead. 0 never rolls.
+	MaxFileSize  int64 `json:"maxFileSize,omitempty"`
+	MaxFileBytes int64 `json:"maxFileBytes,omitempty"`
+	// PartSize is the size of the parts of multipart uploads, 8 MiB by
+	// default (100 KiB to 5 GiB). A writer holds at most two parts in memory
+	// per object; an object is at most 10,000 parts.
+	PartSize int64 `json:"partSize,omitempty"`
+	// Suffix ends each key: by default the format's and compression's
+	// extension, such as ".csv" or ".txt.gz"; "none" for no suffix.
+	Suffix string `json:"suffix,omitempty"`
+	WriteOptions
+}
+
+// String describes the configuration without its credentials.
+func (c SinkConfig) String() string {
+	return fmt.Sprintf("oss sink {endpoint %q, bucket %q, object %q, writeMode %q, credentials %s}", c.Endpoint, c.bucketName(), c.Object, c.WriteMode, c.conn().describeCredentials())
+}
+
+// GoString is String, so that %#v does not print the credentials either.
+func (c SinkConfig) GoString() string { return c.String() }
+
+// LogValue logs the configuration without its credentials.
+func (c SinkConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+func (c SinkConfig) bucketName() string {
+	if c.Client != nil {
+		return c.Client.BucketName
+	}
+	return c.Bucket
+}
+
+func (c SinkConfig) maxBytes() int64 {
+	if c.MaxFileBytes > 0 {
+		return c.MaxFileBytes
+	}
+	return c.MaxFileSize << 20
+}
+
+// connection is what the source and the sink need to reach a bucket.
+type connection struct {
+	endpoint, bucket      string
+	id, secret, token     string
+	region, version       string
+	client                *alioss.Bucket
+	idFromEnv, keyFromEnv bool
+}
+
+func (c SourceConfig) conn() connection {
+	return newConnection(c.Endpoint, c.Bucket, c.AccessID, c.AccessKey, c.SecurityToken, c.Region, c.AuthVersion, c.Client)
+}
+
+func (c SinkConfig) conn() connection {
+	return newConnection(c.Endpoint, c.Bucket, c.AccessID, c.AccessKey, c.SecurityToken, c.Region, c.AuthVersion, c.Client)
+}
+
+func newConnection(endpoint, bucket, id, secret, token, region, version string, client *alioss.Bucket) connection {
+	c := connection{endpoint: endpoint, bucket: bucket, id: id, secret: secret, token: token, region: region, version: version, client: client}
+	if c.id == "" && c.secret == "" {
+		c.id, c.idFromEnv = firstEnv(envAccessKeyID), true
+		c.secret, c.keyFromEnv = firstEnv(envAccessKeySecret), true
+	}
+	if c.token == "" {
+		c.token = firstEnv(envSecurityToken)
+	}
+	return c
+}
+
+func firstEnv(names []string) string {
+	for _, n := range names {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (c connection) describeCredentials() string {
+	switch {
+	case c.client != nil:
+		return "from the given client"
+	case c.id == "":
+		return "none"
+	case c.idFromEnv:
+		return "from the environment (redacted)"
+	}
+	return "redacted"
+}
+
+// secrets returns what must never be printed.
+func (c connection) secrets() []string { return []string{c.id, c.secret, c.token} }
+
+// open returns the bucket client, made from the settings unless one was
+// given. It does not reach the network.
+func (c connection) open() (*alioss.Bucket, error) {
+	if c.client != nil {
+		return c.client, nil
+	}
+	var errs []error
+	if c.endpoint == "" {
+		errs = append(errs, errors.New("endpoint is empty"))
+	}
+	if c.bucket == "" {
+		errs = append(errs, errors.New("bucket is empty"))
+	}
+	if c.id == "" || c.secret == "" {
+		errs = append(errs, errors.New("no credentials: set accessId and accessKey, or the environment variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"))
+	}
+	var opts []alioss.ClientOption
+	switch strings.ToLower(c.version) {
+	case "":
+		if c.region != "" {
+			opts = append(opts, alioss.AuthVersion(alioss.AuthV4), alioss.Region(c.region))
+		}
+	case "v1", "1":
+	case "v4", "4":
+		if c.region == "" {
+			errs = append(errs, errors.New("authVersion v4 needs a region"))
+		}
+		opts = append(opts, alioss.AuthVersion(alioss.AuthV4), alioss.Region(c.region))
+	default:
+		errs = append(errs, fmt.Errorf("authVersion %q: want v1 or v4", c.version))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if c.token != "" {
+		opts = append(opts, alioss.SecurityToken(c.token))
+	}
+	endpoint := c.endpoint
+	if !strings.Contains(endpoint, "://") {
+		endpoint = "https://" + endpoint
+	}
+	client, err := alioss.New(endpoint, c.id, c.secret, opts...)
+	if err != nil {
+		return nil, redact(fmt.Errorf("endpoint %q: %w", c.endpoint, err), c.secrets())
+	}
+	b, err := client.Bucket(c.bucket)
+	if err != nil {
+		return nil, redact(fmt.Errorf("bucket %q: %w", c.bucket, err), c.secrets())
+	}
+	return b, nil
+}
+
+func normWriteMode(m string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(m)) {
+	case "", "nonconflict":
+		return WriteNonConflict, nil
+	case "truncate", "overwrite":
+		return WriteTruncate, nil
+	case "append":
+		return WriteAppend, nil
+	}
+	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
+}
