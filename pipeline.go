@@ -287,6 +287,16 @@ func (j *job) runSplits(parent context.Context) error {
 	return firstErr
 }
 
+// takeBack uncounts t, a window a retry will replay or writes that were
+// never committed.
+func (j *job) takeBack(t tally) {
+	j.read.Add(-t.read)
+	j.readBytes.Add(-t.readBytes)
+	j.written.Add(-t.written)
+	j.writtenBytes.Add(-t.writtenBytes)
+	j.dirty.takeBack(t.dirty)
+}
+
 func (j *job) record(i int, res SplitResult) {
 	j.mu.Lock()
 	defer j.mu.Unlock()

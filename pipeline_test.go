@@ -244,24 +244,29 @@ func TestFatalErrorStopsTheOtherSplits(t *testing.T) {
 }
 
 // everyNthDirty is a source of n records where every nth cannot be decoded.
-func everyNthDirty(n, nth int64) ds.Source {
+func everyNthDirty(n, nth int64, opts ...source.Option) ds.Source {
 	return source.Generate(idName, n, func(i int64, r ds.Record) error {
 		if i%nth == nth-1 {
 			return &ds.RowError{Row: i, Value: fmt.Sprintf("garbage %d", i), Err: errors.New("cannot decode")}
 		}
 		r[0] = ds.Int(i)
 		return nil
-	})
+	}, opts...)
 }
 
 func TestDefaultPolicyAllowsNoDirtyRecord(t *testing.T) {
-	p, err := ds.NewPipeline(everyNthDirty(1000, 100), sink.Discard())
+	dst := sink.Collect()
+	p, err := ds.NewPipeline(everyNthDirty(1000, 100, source.Splits(1)), dst, ds.WithBatchSize(1000, 1<<20))
 	require.NoError(t, err)
-	_, err = p.Run(context.Background())
+	res, err := p.Run(context.Background())
 	require.ErrorIs(t, err, ds.ErrDirtyLimit)
+	assert.Equal(t, int64(10), res.RecordsDirty, "every dirty record of the batch read is counted")
+	assert.Equal(t, int64(1000), res.RecordsRead, "and what it read")
+	assert.Zero(t, res.RecordsWritten, "but only what was committed as written")
+	assert.Zero(t, dst.Len())
 	var limit *ds.DirtyLimitError
 	require.ErrorAs(t, err, &limit)
-	assert.Equal(t, int64(1), limit.Dirty)
+	assert.Equal(t, int64(10), limit.Dirty)
 	assert.Contains(t, err.Error(), "cannot decode", "the error says why the record was dirty")
 }
 

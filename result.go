@@ -11,7 +11,9 @@ import (
 // The counts describe one clean pass over the data: when a split is retried,
 // what its failed attempt read and wrote after its last flush is taken back
 // out, and counted again as the replay reads and writes it. So for a job that
-// succeeded, RecordsRead = RecordsWritten + RecordsDirty.
+// succeeded, RecordsRead = RecordsWritten + RecordsDirty. When a job fails,
+// RecordsWritten counts only what was committed (flushed), while
+// RecordsRead and RecordsDirty count what was read and found dirty.
 type Result struct {
 	Start   time.Time
 	End     time.Time

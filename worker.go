@@ -39,22 +39,30 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 	for attempt := 1; ; attempt++ {
 		res.Attempts = attempt
 		a := &splitAttempt{w: w, split: s, cp: &cp, res: &res, onCheckpoint: onCheckpoint}
-		err = a.run(ctx)
+		var pending tally
+		pending, err = a.run(ctx)
 		if err == nil {
 			res.Checkpoint = cp
 			return res, nil
 		}
-		if ctx.Err() != nil {
+		retry := ctx.Err() == nil && !errors.Is(err, ErrDirtyLimit) && attempt <= cfg.retries && IsRetryable(err)
+		if !retry {
+			// What was written after the last flush was not committed; what
+			// was read and found dirty stays counted, as it happened.
+			w.j.takeBack(tally{written: pending.written, writtenBytes: pending.writtenBytes})
+		}
+		switch {
+		case ctx.Err() != nil:
 			return res, ctx.Err()
-		}
-		if errors.Is(err, ErrDirtyLimit) {
+		case errors.Is(err, ErrDirtyLimit):
 			return res, err
-		}
-		if attempt > cfg.retries || !IsRetryable(err) {
+		case !retry:
 			cfg.logger.LogAttrs(ctx, slog.LevelWarn, "split failed",
 				slog.String("split", s.ID), slog.Int("attempts", attempt), slog.String("error", err.Error()))
 			return res, &SplitError{Split: s.ID, Attempts: attempt, Err: err}
 		}
+		// The retry reads and writes the pending window again: count it then.
+		w.j.takeBack(pending)
 		w.j.retries.Add(1)
 		backoff := retryBackoff(cfg.retryBackoff, attempt)
 		cfg.logger.LogAttrs(ctx, slog.LevelWarn, "split failed, retrying from its last checkpoint",
@@ -141,12 +149,15 @@ type splitAttempt struct {
 	delivered  int64  // records handed to Write by this attempt, to number dirty rows
 }
 
-func (a *splitAttempt) run(ctx context.Context) (err error) {
+// run makes the attempt. On failure it returns, with the error, what was
+// counted after the last durable point (the caller decides whether to take
+// it back).
+func (a *splitAttempt) run(ctx context.Context) (pending tally, err error) {
 	j := a.w.j
 	logger := j.p.cfg.logger
 	a.reader, err = j.p.src.Open(ctx, a.split, *a.cp)
 	if err != nil {
-		return fmt.Errorf("open the source: %w", err)
+		return tally{}, fmt.Errorf("open the source: %w", err)
 	}
 	defer func() {
 		if cerr := a.reader.Close(); cerr != nil {
@@ -155,7 +166,7 @@ func (a *splitAttempt) run(ctx context.Context) (err error) {
 	}()
 	a.writer, err = j.p.dst.Open(ctx, a.split)
 	if err != nil {
-		return fmt.Errorf("open the sink: %w", err)
+		return tally{}, fmt.Errorf("open the sink: %w", err)
 	}
 	defer func() {
 		if cerr := a.writer.Close(); cerr != nil && err == nil {
@@ -189,17 +200,10 @@ func (a *splitAttempt) run(ctx context.Context) (err error) {
 		err = a.finish(ctx)
 	}
 	if err != nil {
-		// Take back what was counted after the last durable point: a retry
-		// reads and writes it again.
-		back := a.since
-		back.add(rd.tally.minus(a.received))
-		j.read.Add(-back.read)
-		j.readBytes.Add(-back.readBytes)
-		j.written.Add(-back.written)
-		j.writtenBytes.Add(-back.writtenBytes)
-		j.dirty.takeBack(back.dirty)
+		pending = a.since
+		pending.add(rd.tally.minus(a.received)) // what the writer never received
 	}
-	return err
+	return pending, err
 }
 
 // finish makes the end of the split durable: a last Flush, and Commit for a
@@ -255,30 +259,31 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		err := a.reader.Read(ctx, b)
 		eof := errors.Is(err, io.EOF)
 		f := filled{batch: b}
+		var rejected *RowErrors
 		if err != nil && !eof {
-			var rejected *RowErrors
 			if !errors.As(err, &rejected) {
 				rd.err = fmt.Errorf("read: %w", err)
 				return rd
 			}
-			recs := make([]DirtyRecord, len(rejected.Errors))
-			for i, re := range rejected.Errors {
-				recs[i] = DirtyRecord{Split: a.split.ID, Stage: StageRead, Row: re.Row, Column: re.Column,
-					Value: re.Value, Schema: j.schema, Err: re.Err}
-			}
-			f.tally.dirty = int64(len(recs))
-			f.tally.read = f.tally.dirty
-			if err := j.dirty.add(ctx, recs); err != nil {
-				rd.err = err
-				return rd
-			}
+			f.tally.dirty = int64(len(rejected.Errors))
 		}
-		f.tally.read += int64(b.Len())
+		f.tally.read = int64(b.Len()) + f.tally.dirty
 		f.tally.readBytes = int64(b.Bytes())
 		f.cp = bytes.Clone(a.reader.Checkpoint())
 		j.read.Add(f.tally.read)
 		j.readBytes.Add(f.tally.readBytes)
 		rd.tally.add(f.tally)
+		if rejected != nil {
+			recs := make([]DirtyRecord, len(rejected.Errors))
+			for i, re := range rejected.Errors {
+				recs[i] = DirtyRecord{Split: a.split.ID, Stage: StageRead, Row: re.Row, Column: re.Column,
+					Value: re.Value, Schema: j.schema, Err: re.Err}
+			}
+			if err := j.dirty.add(ctx, recs); err != nil {
+				rd.err = err
+				return rd
+			}
+		}
 		if err := j.throttle.wait(ctx, b.Len(), b.Bytes()); err != nil {
 			rd.err = err
 			return rd

@@ -65,9 +65,9 @@ type SourceConfig struct {
 	// ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET). They
 	// never appear in errors, logs or String output.
 	AccessID  string `json:"accessId,omitempty"`
-	AccessKey string `json:"accessKey,omitempty"`
+	AccessKey string `json:"accessKey,omitempty" datasync:"secret"`
 	// SecurityToken is an STS token (OSS_SESSION_TOKEN when empty).
-	SecurityToken string `json:"securityToken,omitempty"`
+	SecurityToken string `json:"securityToken,omitempty" datasync:"secret"`
 	// Region, such as "cn-hangzhou", is needed by V4 signatures.
 	Region string `json:"region,omitempty"`
 	// AuthVersion is "v1" or "v4": v4 when Region is set, v1 otherwise.
@@ -129,8 +129,8 @@ type SinkConfig struct {
 	Endpoint      string         `json:"endpoint"`
 	Bucket        string         `json:"bucket"`
 	AccessID      string         `json:"accessId,omitempty"`
-	AccessKey     string         `json:"accessKey,omitempty"`
-	SecurityToken string         `json:"securityToken,omitempty"`
+	AccessKey     string         `json:"accessKey,omitempty" datasync:"secret"`
+	SecurityToken string         `json:"securityToken,omitempty" datasync:"secret"`
 	Region        string         `json:"region,omitempty"`
 	AuthVersion   string         `json:"authVersion,omitempty"`
 	Client        *alioss.Bucket `json:"-"`

@@ -120,6 +120,15 @@ func (c *checker) check(val any, t reflect.Type, path string) (any, bool) {
 		return val, true
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		// A struct that decodes itself from an object (as well as from other
+		// shapes) still has its keys and their types checked.
+		if _, isObject := val.(map[string]any); isObject && t.Kind() == reflect.Struct {
+			before := len(c.errs)
+			c.checkStruct(val, t, path)
+			if len(c.errs) > before {
+				return nil, false
+			}
+		}
 		raw, _ := json.Marshal(val)
 		target := reflect.New(t).Interface().(json.Unmarshaler)
 		if err := target.UnmarshalJSON(raw); err != nil {

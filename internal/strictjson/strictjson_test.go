@@ -36,6 +36,30 @@ type params struct {
 	Kind       kindName          `json:"kind"`
 }
 
+// spec decodes itself from a string or an object, as DataX column specs do.
+type spec struct {
+	Index int    `json:"index"`
+	Type  string `json:"type"`
+}
+
+func (s *spec) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &s.Type)
+	}
+	type plain spec
+	return json.Unmarshal(b, (*plain)(s))
+}
+
+func TestSelfDecodingStructsStillHaveTheirKeysChecked(t *testing.T) {
+	var p struct {
+		Column []spec `json:"column"`
+	}
+	require.NoError(t, strictjson.Decode([]byte(`{"column": ["long", {"index": 1, "type": "string"}]}`), &p, ""))
+	assert.Equal(t, []spec{{Type: "long"}, {Index: 1, Type: "string"}}, p.Column)
+	err := strictjson.Decode([]byte(`{"column": [{"index": "x", "typ": "long"}]}`), &p, "")
+	assert.EqualError(t, err, "column[0].index: want a whole number, got a string\n"+`column[0].typ: unknown setting "typ"; did you mean "type"?`)
+}
+
 // kindName has its own UnmarshalJSON, whose errors get a path too.
 type kindName string
 
