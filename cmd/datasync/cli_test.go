@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,4 +208,33 @@ func TestVersionAndHelp(t *testing.T) {
 	r = runCLI(t, "--help")
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "Exit codes")
+}
+
+func TestDirtyLimitJobExitsWithThree(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "orders.csv"), []byte("1,10.50\n2,abc\n3,7.25\n4,\n5,1e400x\n"), 0o644))
+	dirty := filepath.Join(dir, "dirty.jsonl")
+	text := func(limit int) string {
+		return fmt.Sprintf(`{"job": {
+		  "setting": {"errorLimit": {"record": %d}, "dirty": {"path": %q}},
+		  "content": [{
+		    "reader": {"name": "txtfilereader", "parameter": {"path": [%q], "nullFormat": "",
+		      "column": [{"index": 0, "type": "long", "name": "id"}, {"index": 1, "type": "decimal", "name": "amount"}]}},
+		    "writer": {"name": "streamwriter", "parameter": {"print": true}}
+		  }]}}`, limit, dirty, filepath.Join(dir, "*.csv"))
+	}
+	r := runCLI(t, "run", writeJob(t, text(1)))
+	assert.Equal(t, 3, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "dirty-data limit exceeded")
+	assert.Contains(t, r.stderr, "orders.csv:", "the dirty line is named by file and line")
+
+	r = runCLI(t, "run", writeJob(t, text(2)))
+	require.Equal(t, 0, r.code, r.stderr)
+	assert.Equal(t, "1\t10.50\n3\t7.25\n4\tnull\n", r.stdout)
+	assert.Regexp(t, `Dirty records\s+:\s+2\n`, r.stderr)
+	assert.Contains(t, r.stderr, "Dirty records were written to "+dirty)
+	lines, err := os.ReadFile(dirty)
+	require.NoError(t, err)
+	assert.Equal(t, 2, strings.Count(string(lines), "\n"))
+	assert.Contains(t, string(lines), `"value":"abc"`)
 }

@@ -1,8 +1,9 @@
-// Command quickstart runs a datasync pipeline with no server: it generates
-// 1,000,000 orders as a raw feed (a few with an amount that is not a
-// number), loads them with four workers into a sink that totals the amounts
-// exactly, shows progress, prints the job's summary and says where the dirty
-// rows went.
+// Command quickstart runs datasync with no server: it exports 1,000,000
+// generated orders (a raw feed, where a few amounts are "N/A") to CSV files
+// with four workers, then loads the files back with typed columns into a
+// sink that totals the amounts exactly per region. The lines whose amount is
+// not a number are dirty data: they go to a JSON-lines file, named by file
+// and line, and the job goes on.
 //
 //	go run ./examples/quickstart
 package main
@@ -18,13 +19,14 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
 
 const orders = 1_000_000
 
-// feed is the raw input: every value arrives as text, as from a CSV export.
+// feed is the raw export: the amount arrives as text, as from a CSV feed.
 var feed = datasync.Schema{
 	{Name: "order_id", Kind: datasync.KindInt, Key: 1},
 	{Name: "region", Kind: datasync.KindString},
@@ -35,46 +37,86 @@ var feed = datasync.Schema{
 var regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"}
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	dir, err := os.MkdirTemp("", "datasync-quickstart")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := run(context.Background(), dir); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(ctx context.Context) error {
-	dirtyPath := filepath.Join(os.TempDir(), "datasync-quickstart-dirty.jsonl")
+func run(ctx context.Context, dir string) error {
+	fmt.Printf("1. exporting %d orders to CSV files in %s\n", orders, dir)
+	export, err := file.NewSink(file.SinkConfig{
+		Path:         dir,
+		FileName:     "orders",
+		WriteMode:    file.WriteTruncate,
+		WriteOptions: file.WriteOptions{WriteHeader: true},
+	})
+	if err != nil {
+		return err
+	}
+	res, err := runPipeline(ctx, generateFeed(), export)
+	if err != nil {
+		return err
+	}
+	fmt.Println("  ", res)
+	files, _ := filepath.Glob(filepath.Join(dir, "orders_*.csv"))
+	fmt.Printf("   %d files\n", len(files))
+
+	fmt.Println("2. loading them back, typed, into exact totals per region")
+	load, err := file.NewSource(file.SourceConfig{
+		Path: []string{filepath.Join(dir, "orders_*.csv")},
+		ReadOptions: file.ReadOptions{
+			SkipHeader: true,
+			Column: []file.ColumnSpec{
+				file.ColumnNamed("order_id", "long"),
+				file.ColumnNamed("region", "string"),
+				file.ColumnNamed("amount", "decimal"), // "N/A" does not parse: dirty
+				file.ColumnNamed("placed_at", "timestamp"),
+			},
+		},
+	})
+	if err != nil {
+		return err
+	}
+	dirtyPath := filepath.Join(dir, "dirty.jsonl")
 	dirtyFile, err := os.Create(dirtyPath)
 	if err != nil {
 		return err
 	}
 	defer dirtyFile.Close()
-
 	totals := &regionTotals{sums: map[string]*big.Rat{}}
-	p, err := datasync.NewPipeline(generateFeed(), sink.Func(totals.add),
+	res, err = runPipeline(ctx, load, sink.Func(totals.add),
+		datasync.WithDirtyPolicy(datasync.DirtyPolicy{MaxRecords: 100, Collector: datasync.DirtyToJSONLines(dirtyFile)}))
+	if err != nil {
+		return err
+	}
+	fmt.Println("  ", res)
+	for _, region := range regions {
+		fmt.Printf("   %-15s %s\n", region, totals.sums[region].FloatString(2))
+	}
+	fmt.Printf("3. %d dirty lines went to %s\n", res.RecordsDirty, dirtyPath)
+	return nil
+}
+
+// runPipeline runs src -> dst with four workers and a progress line.
+func runPipeline(ctx context.Context, src datasync.Source, dst datasync.Sink, opts ...datasync.Option) (datasync.Result, error) {
+	opts = append([]datasync.Option{
 		datasync.WithParallelism(4),
-		datasync.WithDirtyPolicy(datasync.DirtyPolicy{
-			MaxRecords: 100,
-			Collector:  datasync.DirtyToJSONLines(dirtyFile),
-		}),
 		datasync.WithProgress(func(p datasync.Progress) {
-			fmt.Fprintf(os.Stderr, "\r%-90s", p.String())
+			fmt.Fprintf(os.Stderr, "\r   %-90s", p.String())
 			if p.Done {
 				fmt.Fprintln(os.Stderr)
 			}
 		}, 100*time.Millisecond),
-	)
+	}, opts...)
+	p, err := datasync.NewPipeline(src, dst, opts...)
 	if err != nil {
-		return err
+		return datasync.Result{}, err
 	}
-	res, err := p.Run(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Println(res)
-	for _, region := range regions {
-		fmt.Printf("  %-15s %s\n", region, totals.sums[region].FloatString(2))
-	}
-	fmt.Printf("%d dirty rows went to %s\n", res.RecordsDirty, dirtyPath)
-	return nil
+	return p.Run(ctx)
 }
 
 // generateFeed makes the orders; one in 200,000 has "N/A" for its amount.
@@ -99,8 +141,7 @@ type regionTotals struct {
 	sums map[string]*big.Rat
 }
 
-// add is called for each record (one call at a time); an amount that is not
-// an exact decimal makes the record dirty, with the column and the reason.
+// add is called for each record, one call at a time.
 func (t *regionTotals) add(_ context.Context, r datasync.Record) error {
 	amount, err := r[2].AsDecimal()
 	if err != nil {

@@ -1,15 +1,37 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
 func TestQuickstartRuns(t *testing.T) {
 	if testing.Short() {
-		t.Skip("moves a million rows")
+		t.Skip("moves a million rows twice")
 	}
-	if err := run(context.Background()); err != nil {
+	dir := t.TempDir()
+	if err := run(context.Background(), dir); err != nil {
 		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "dirty.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var lines []string
+	for sc := bufio.NewScanner(f); sc.Scan(); {
+		lines = append(lines, sc.Text())
+	}
+	if len(lines) != 5 {
+		t.Fatalf("want 5 dirty lines, got %d", len(lines))
+	}
+	for _, l := range lines {
+		if !strings.Contains(l, `"value":"N/A"`) || !strings.Contains(l, "orders_") {
+			t.Errorf("a dirty line should name its file and value: %s", l)
+		}
 	}
 }
