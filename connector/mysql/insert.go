@@ -176,17 +176,22 @@ func columnOf(err error, b *datasync.Batch, p *sinkPlan) string {
 	default:
 		return ""
 	}
+	var name string
 	lower := strings.ToLower(msg)
-	i := strings.Index(lower, "column '")
-	if i < 0 {
+	if i := strings.Index(lower, "column '"); i >= 0 {
+		rest := msg[i+len("column '"):]
+		if end := strings.IndexByte(rest, '\''); end >= 0 {
+			name = rest[:end]
+		}
+	} else if i := strings.Index(msg, "FOREIGN KEY (`"); i >= 0 {
+		rest := msg[i+len("FOREIGN KEY (`"):]
+		if end := strings.Index(rest, "`)"); end >= 0 {
+			name = rest[:end] // one column; a composite key names none that matches
+		}
+	}
+	if name == "" {
 		return ""
 	}
-	rest := msg[i+len("column '"):]
-	end := strings.IndexByte(rest, '\'')
-	if end < 0 {
-		return ""
-	}
-	name := rest[:end]
 	for j, t := range p.targets {
 		if strings.EqualFold(t.col.name, name) {
 			return b.Schema()[j].Name
