@@ -41,9 +41,14 @@ func parseDSN(dsn string) (*mysql.Config, error) {
 	cfg.ColumnsWithAlias = false
 	cfg.InterpolateParams = true // no statement here has parameters; harmless for callers' Session
 	cfg.MaxAllowedPacket = 0     // ask the server
+	cfg.Logger = quietLogger{}   // every failure it logs is returned too, with context
 	// The charset the DSN names is replaced by utf8mb4 in sessionSetup.
 	return cfg, nil
 }
+
+type quietLogger struct{}
+
+func (quietLogger) Print(...any) {}
 
 // describeDSN names the server of cfg for error messages, without secrets.
 func describeDSN(cfg *mysql.Config) string {

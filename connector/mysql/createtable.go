@@ -66,7 +66,10 @@ var nativeKept = regexp.MustCompile(`^(?i:(tinyint|smallint|mediumint|int|bigint
 // mysqlType returns the column type for c.
 func mysqlType(c datasync.Column) (string, error) {
 	native := strings.TrimSpace(c.Native)
-	if nativeKept.MatchString(native) {
+	// The server prints enum and set members through utf8mb3, with '?' for
+	// a four-byte character: such a definition cannot be trusted.
+	lossy := strings.Contains(native, "?")
+	if nativeKept.MatchString(native) && !lossy {
 		ok := true
 		switch c.Kind {
 		case datasync.KindInt, datasync.KindBool:

@@ -1,0 +1,106 @@
+package mysql_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	ds "github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/mysql"
+)
+
+// killAll kills every connection to e's database but the helper's own: the
+// pipeline's, and nobody else's.
+func (e *env) killAll() int {
+	e.t.Helper()
+	ids := e.ints("SELECT ID FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND ID <> CONNECTION_ID()")
+	for _, id := range ids {
+		_, _ = e.db.Exec(fmt.Sprintf("KILL %d", id)) // it may be gone already
+	}
+	return len(ids)
+}
+
+// hookSink calls before ahead of each Write.
+type hookSink struct {
+	ds.Sink
+	before func()
+}
+
+func (s *hookSink) Open(ctx context.Context, sp ds.Split) (ds.Writer, error) {
+	w, err := s.Sink.Open(ctx, sp)
+	if err != nil {
+		return nil, err
+	}
+	return &hookWriter{Writer: w, before: s.before}, nil
+}
+
+type hookWriter struct {
+	ds.Writer
+	before func()
+}
+
+func (w *hookWriter) Write(ctx context.Context, b *ds.Batch) error {
+	w.before()
+	return w.Writer.Write(ctx, b)
+}
+
+// fromSource records the checkpoints readers are opened from.
+type fromSource struct {
+	ds.Source
+	mu    sync.Mutex
+	froms []ds.Checkpoint
+}
+
+func (s *fromSource) Open(ctx context.Context, sp ds.Split, from ds.Checkpoint) (ds.Reader, error) {
+	s.mu.Lock()
+	s.froms = append(s.froms, from)
+	s.mu.Unlock()
+	return s.Source.Open(ctx, sp, from)
+}
+
+// TestKilledConnectionRetried KILLs the reading or the writing connections
+// in the middle of their splits: the splits are retried from their last
+// checkpoint and every row arrives exactly once (a duplicate would be a
+// dirty row, which fails this job).
+func TestKilledConnectionRetried(t *testing.T) {
+	for _, side := range []string{"source", "sink"} {
+		t.Run(side, func(t *testing.T) {
+			se, de := newEnv(t), newEnv(t)
+			se.exec("CREATE TABLE src (id int PRIMARY KEY, v varchar(100))")
+			insertRows(se, "src", 4000, func(i int) string { return fmt.Sprintf("(%d, REPEAT('v', %d))", i, i%100) })
+			de.exec("CREATE TABLE dst (id int PRIMARY KEY, v varchar(100))")
+			victim := se
+			if side == "sink" {
+				victim = de
+			}
+			var writes, kills atomic.Int64
+			src := &fromSource{Source: se.source(mysql.SourceConfig{Table: "src", Splits: 2})}
+			dst := &hookSink{Sink: de.sink(mysql.SinkConfig{Table: "dst"}), before: func() {
+				if n := writes.Add(1); n == 15 || n == 40 {
+					kills.Add(int64(victim.killAll()))
+				}
+			}}
+			res := run(t, src, dst, ds.WithBatchSize(40, 1<<20), ds.WithParallelism(2), ds.WithRetry(5, 10*time.Millisecond),
+				ds.WithFlushEvery(2000, 0))
+			assert.Positive(t, kills.Load())
+			assert.Positive(t, res.Retries)
+			resumed := 0
+			for _, f := range src.froms {
+				if f != nil {
+					resumed++
+				}
+			}
+			assert.Positive(t, resumed, "a retry resumes from a checkpoint, not from the start")
+			require.Equal(t, se.ints("SELECT id FROM src"), de.ints("SELECT id FROM dst"))
+			var mismatched int64
+			require.NoError(t, de.db.QueryRow(fmt.Sprintf("SELECT COUNT(*) FROM dst WHERE v <> REPEAT('v', id %% 100)")).Scan(&mismatched))
+			assert.Zero(t, mismatched)
+		})
+	}
+}
