@@ -89,7 +89,7 @@ func TestCreateTable(t *testing.T) {
 	got = collect(t, e.source(mysql.SourceConfig{Table: "kinds"}))
 	require.Len(t, got, 1)
 	wantBack := rec.Clone()
-	wantBack[1] = ds.Int(1) // tinyint(1) reads as Int unless TinyIntAsBool
+	wantBack[1] = ds.Int(1)                                // tinyint(1) reads as Int unless TinyIntAsBool
 	wantBack[4] = dec("-1.500000000000000000000000000000") // decimal(65,30) when the precision is unknown
 	wantBack[10] = ds.TimestampValue(at.AsWallClock())     // datetime: the instant's UTC reading
 	assert.Equal(t, wantBack, got[0])
@@ -123,4 +123,3 @@ func TestBatchSizeBoundsStatements(t *testing.T) {
 	_, _, inserts, _ := mysql.Stats(dst)
 	assert.Equal(t, int64(10), inserts)
 }
-

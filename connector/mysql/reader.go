@@ -327,6 +327,16 @@ func (rd *reader) Checkpoint() datasync.Checkpoint {
 // Close releases the reader's connection.
 func (rd *reader) Close() error {
 	if rd.rows != nil {
+		// Closing a stream that was not read to its end would read the rest
+		// of it; closing the connection does not. (The Conn itself can only
+		// be discarded once the rows are closed: release does it.)
+		rd.c.discard = true
+		_ = rd.c.Raw(func(dc any) error {
+			if cl, ok := dc.(io.Closer); ok {
+				cl.Close()
+			}
+			return nil
+		})
 		rd.rows.Close()
 		rd.rows = nil
 	}

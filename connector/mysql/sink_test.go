@@ -29,7 +29,11 @@ func TestDirtyRowsIsolated(t *testing.T) {
 		{Name: "e", Kind: ds.KindString}, {Name: "p", Kind: ds.KindInt},
 	}
 	dec := func(s string) ds.Value { v, err := ds.Decimal(s); require.NoError(t, err); return v }
-	ts := func(s string) ds.Value { v, err := ds.ParseTimestamp(s); require.NoError(t, err); return ds.TimestampValue(v) }
+	ts := func(s string) ds.Value {
+		v, err := ds.ParseTimestamp(s)
+		require.NoError(t, err)
+		return ds.TimestampValue(v)
+	}
 	bad := map[int64]string{ // id: the column at fault
 		10: "name", 20: "n", 30: "m", 40: "name", 50: "amount", 60: "at", 70: "e", 80: "p", 91: "", 110: "name", 120: "name",
 	}

@@ -99,63 +99,35 @@ func quoteString(s string) string {
 	return string(append(b, '\''))
 }
 
+// sqlEscapes and loadEscapes map the bytes that need a backslash escape to
+// the letter that follows the backslash; a table scan is faster than a
+// switch on every byte of every value.
+var (
+	sqlEscapes  = [256]byte{0: '0', '\n': 'n', '\r': 'r', '\\': '\\', '\'': '\'', '"': '"', 0x1a: 'Z'}
+	loadEscapes = [256]byte{0: '0', '\t': 't', '\n': 'n', '\r': 'r', '\\': '\\', 0x1a: 'Z'}
+)
+
 // appendSQLEscaped appends p escaped for the inside of a quoted literal, as
 // mysql_real_escape_string does.
 func appendSQLEscaped[T string | []byte](dst []byte, p T) []byte {
-	start := 0
-	for i := 0; i < len(p); i++ {
-		var esc byte
-		switch p[i] {
-		case 0:
-			esc = '0'
-		case '\n':
-			esc = 'n'
-		case '\r':
-			esc = 'r'
-		case '\\':
-			esc = '\\'
-		case '\'':
-			esc = '\''
-		case '"':
-			esc = '"'
-		case 0x1a:
-			esc = 'Z'
-		default:
-			continue
-		}
-		dst = append(dst, p[start:i]...)
-		dst = append(dst, '\\', esc)
-		start = i + 1
-	}
-	return append(dst, p[start:]...)
+	return appendEscaped(dst, p, &sqlEscapes)
 }
 
 // appendLoadEscaped appends p escaped for a field of the LOAD DATA format
 // used here (FIELDS TERMINATED BY '\t' ESCAPED BY '\\', LINES TERMINATED BY
 // '\n', no enclosure).
 func appendLoadEscaped(dst []byte, p []byte) []byte {
+	return appendEscaped(dst, p, &loadEscapes)
+}
+
+func appendEscaped[T string | []byte](dst []byte, p T, table *[256]byte) []byte {
 	start := 0
 	for i := 0; i < len(p); i++ {
-		var esc byte
-		switch p[i] {
-		case 0:
-			esc = '0'
-		case '\t':
-			esc = 't'
-		case '\n':
-			esc = 'n'
-		case '\r':
-			esc = 'r'
-		case '\\':
-			esc = '\\'
-		case 0x1a:
-			esc = 'Z'
-		default:
-			continue
+		if esc := table[p[i]]; esc != 0 {
+			dst = append(dst, p[start:i]...)
+			dst = append(dst, '\\', esc)
+			start = i + 1
 		}
-		dst = append(dst, p[start:i]...)
-		dst = append(dst, '\\', esc)
-		start = i + 1
 	}
 	return append(dst, p[start:]...)
 }

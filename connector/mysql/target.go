@@ -195,7 +195,6 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		return outNull, nil, nil
 	}
 	buf := e.scratch[:0]
-	defer func() { e.scratch = buf[:0] }()
 	switch t.class {
 	case tInt:
 		n, err := intOf(v)
@@ -206,6 +205,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, fmt.Errorf("%d is out of the range of %s (%d to %d)", n, t.col.columnType, t.min, t.max)
 		}
 		buf = strconv.AppendInt(buf, n, 10)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tUint64:
 		u, err := uintOf(v)
@@ -213,6 +213,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, err
 		}
 		buf = strconv.AppendUint(buf, u, 10)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tBit:
 		u, err := bitsOf(v, t.bits)
@@ -223,10 +224,12 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		var be [8]byte
 		binary.BigEndian.PutUint64(be[:], u)
 		buf = append(buf, be[8-n:]...)
+		e.scratch = buf[:0] // keep what it grew to
 		return outBinary, buf, nil
 	case tDecimal:
 		var err error
 		buf, err = appendDecimalFor(buf, v, t.col)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, err
 	case tFloat, tDouble:
 		f, err := floatOf(v)
@@ -245,6 +248,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			}
 		}
 		buf = strconv.AppendFloat(buf, f, 'g', -1, 64)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tYear:
 		n, err := intOf(v)
@@ -252,12 +256,14 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, err
 		}
 		if n == 0 {
+			e.scratch = buf[:0] // keep what it grew to
 			return outPlain, append(buf, "0000"...), nil
 		}
 		if n < 1901 || n > 2155 {
 			return 0, nil, fmt.Errorf("%d is out of the range of YEAR (1901 to 2155, or 0)", n)
 		}
 		buf = strconv.AppendInt(buf, n, 10)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tChar, tText, tEnum, tSet, tJSON, tOther:
 		var p []byte
@@ -272,8 +278,10 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, err
 		}
 		if t.class == tOther && t.col.charset == "" {
+			e.scratch = buf[:0] // keep what it grew to
 			return outBinary, p, nil
 		}
+		e.scratch = buf[:0] // keep what it grew to
 		return outText, p, nil
 	case tBinary:
 		p := v.Raw()
@@ -286,6 +294,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		if t.limit > 0 && int64(len(p)) > t.limit {
 			return 0, nil, fmt.Errorf("%d bytes is more than %s holds (%d)", len(p), t.col.columnType, t.limit)
 		}
+		e.scratch = buf[:0] // keep what it grew to
 		return outBinary, p, nil
 	case tDate:
 		d, err := v.AsDate()
@@ -296,6 +305,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, fmt.Errorf("date %s is out of the range of DATE", d)
 		}
 		buf = d.AppendTo(buf)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tDatetime, tTimestamp:
 		ts, err := v.AsTimestamp()
@@ -317,6 +327,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, err
 		}
 		buf = ts.AsWallClock().AppendTo(buf)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tTime:
 		tod, err := v.AsTime()
@@ -330,6 +341,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 			return 0, nil, err
 		}
 		buf = tod.AppendTo(buf)
+		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
 	case tGeometry:
 		if v.Kind() != datasync.KindBytes {
@@ -337,6 +349,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		}
 		var err error
 		buf, err = appendInternalGeometry(buf, v.Raw(), t.col.dataType)
+		e.scratch = buf[:0] // keep what it grew to
 		return outBinary, buf, err
 	}
 	return 0, nil, fmt.Errorf("column type %s is not supported", t.col.columnType)
