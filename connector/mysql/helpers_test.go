@@ -21,7 +21,7 @@ import (
 
 // TestMain fails the package if any test leaves a goroutine behind.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m, goleak.IgnoreTopFunction("database/sql.(*DB).connectionOpener"))
+	goleak.VerifyTestMain(m)
 }
 
 // env is a fresh test database: its DSN, and a one-connection pool in UTC

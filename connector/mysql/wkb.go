@@ -24,7 +24,10 @@ var geometryTypes = [...]string{1: "point", 2: "linestring", 3: "polygon", 4: "m
 // value p to dst, checking that p is one complete 2D geometry. want is the
 // column's type ("geometry" takes any).
 func appendInternalGeometry(dst, p []byte, want string) ([]byte, error) {
-	if len(p) < 5 || p[0] > 1 {
+	if len(p) < 5 {
+		return dst, errWKBShort
+	}
+	if p[0] > 1 {
 		return dst, errors.New("not WKB: no byte-order mark")
 	}
 	order := byteOrder(p[0])

@@ -227,8 +227,18 @@ func runDatasync(cfg *gomysql.Config) {
 	if err != nil {
 		log.Fatal(err)
 	}
+	var longest, shortest time.Duration
+	for i, sp := range res.Splits {
+		if i == 0 || sp.Elapsed > longest {
+			longest = sp.Elapsed
+		}
+		if i == 0 || sp.Elapsed < shortest {
+			shortest = sp.Elapsed
+		}
+	}
 	summary, _ := json.Marshal(map[string]any{"splits": len(res.Splits), "read_wait": res.ReadWait.Round(time.Millisecond).String(),
-		"write_wait": res.WriteWait.Round(time.Millisecond).String()})
+		"write_wait": res.WriteWait.Round(time.Millisecond).String(), "split_time": fmt.Sprintf("%s..%s",
+			shortest.Round(time.Millisecond), longest.Round(time.Millisecond))})
 	fmt.Println(string(summary))
 }
 
