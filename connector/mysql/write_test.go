@@ -18,8 +18,16 @@ import (
 // or rejected with the expected reason, never changed. Both write paths.
 func TestWriteChecks(t *testing.T) {
 	dec := func(s string) ds.Value { v, err := ds.Decimal(s); require.NoError(t, err); return v }
-	ts := func(s string) ds.Value { v, err := ds.ParseTimestamp(s); require.NoError(t, err); return ds.TimestampValue(v) }
-	tod := func(s string) ds.Value { v, err := ds.ParseTimeOfDay(s); require.NoError(t, err); return ds.TimeValue(v) }
+	ts := func(s string) ds.Value {
+		v, err := ds.ParseTimestamp(s)
+		require.NoError(t, err)
+		return ds.TimestampValue(v)
+	}
+	tod := func(s string) ds.Value {
+		v, err := ds.ParseTimeOfDay(s)
+		require.NoError(t, err)
+		return ds.TimeValue(v)
+	}
 	wkbPoint := []byte{1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}
 	wkbLine := []byte{1, 2, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0, 0x40}
 	type c struct {

@@ -65,7 +65,8 @@ var (
 	rows        = flag.Int64("rows", 1_000_000, "rows in the generated table")
 	runs        = flag.Int("runs", 1, "runs of each contender (the table shows each, and the best)")
 	parallelism = flag.Int("parallelism", 4, "datasync's parallelism")
-	batchRows   = flag.Int("batch", 8192, "datasync's batch rows")
+	batchRows   = flag.Int("batch", 4096, "datasync's batch rows")
+	splits      = flag.Int("splits", 0, "datasync's splits (0: the source's default)")
 	only        = flag.String("only", "datasync,pipe,dump", "contenders to run")
 	keep        = flag.Bool("keep", false, "keep the databases (and reuse the generated source next time)")
 	child       = flag.String("child", "", "internal: run this contender in this process")
@@ -170,7 +171,7 @@ func command(name string, cfg *gomysql.Config) *exec.Cmd {
 			log.Fatal(err)
 		}
 		args := []string{"-child", "datasync", "-server", cfg.FormatDSN(), fmt.Sprint("-parallelism=", *parallelism),
-			fmt.Sprint("-batch=", *batchRows), "-cpuprofile=" + *cpuProfile}
+			fmt.Sprint("-batch=", *batchRows), fmt.Sprint("-splits=", *splits), "-cpuprofile=" + *cpuProfile}
 		cmd := exec.Command(self, args...)
 		return cmd
 	case "pipe":
@@ -209,7 +210,7 @@ func runDatasync(cfg *gomysql.Config) {
 	}
 	srcCfg, dstCfg := cfg.Clone(), cfg.Clone()
 	srcCfg.DBName, dstCfg.DBName = srcDB, dstDB
-	src, err := mysql.NewSource(mysql.SourceConfig{DSN: srcCfg.FormatDSN(), Table: "t"})
+	src, err := mysql.NewSource(mysql.SourceConfig{DSN: srcCfg.FormatDSN(), Table: "t", Splits: *splits})
 	if err != nil {
 		log.Fatal(err)
 	}
