@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	gomysql "github.com/go-sql-driver/mysql"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -122,4 +123,15 @@ func TestBatchSizeBoundsStatements(t *testing.T) {
 	assert.Equal(t, int64(1000), e.count("dst"))
 	_, _, inserts, _ := mysql.Stats(dst)
 	assert.Equal(t, int64(10), inserts)
+}
+
+// TestQualifiedTable reads and writes tables of another database than the
+// DSN's, named db.table.
+func TestQualifiedTable(t *testing.T) {
+	e, other := newEnv(t), newEnv(t)
+	cfg, err := gomysql.ParseDSN(other.dsn)
+	require.NoError(t, err)
+	other.exec("CREATE TABLE `src t` (id int PRIMARY KEY)", "INSERT INTO `src t` VALUES (1), (2)", "CREATE TABLE dst (id int PRIMARY KEY)")
+	run(t, e.source(mysql.SourceConfig{Table: cfg.DBName + ".`src t`", Splits: 2}), e.sink(mysql.SinkConfig{Table: "`" + cfg.DBName + "`.dst"}))
+	assert.Equal(t, []int64{1, 2}, other.ints("SELECT id FROM dst"))
 }

@@ -67,6 +67,11 @@ func TestSplitsExactlyOnce(t *testing.T) {
 		prefix := []string{"a", "B", "é", "😀", "Z", "b"}[i%6]
 		return fmt.Sprintf("('%s-%05d', %d)", prefix, i, i)
 	})
+	// A latin1 string key: the literals are converted to the column's set.
+	e.exec("CREATE TABLE latin (k varchar(20) CHARACTER SET latin1 PRIMARY KEY, id int)")
+	insertRows(e, "latin", 300, func(i int) string {
+		return fmt.Sprintf("('%s%03d', %d)", []string{"é", "e", "E", "ß", "z"}[i%5], i, i)
+	})
 	// A composite key, the first column skewed.
 	e.exec("CREATE TABLE comp (a int, b varbinary(10), id int, PRIMARY KEY (a, b))")
 	insertRows(e, "comp", 800, func(i int) string {
@@ -102,6 +107,7 @@ func TestSplitsExactlyOnce(t *testing.T) {
 	}{
 		{"integer", mysql.SourceConfig{Table: "ints", Splits: 7}, 1, "SELECT v FROM ints", 7},
 		{"string", mysql.SourceConfig{Table: "strs", Splits: 6}, 1, "SELECT id FROM strs", 6},
+		{"latin1 string", mysql.SourceConfig{Table: "latin", Splits: 4}, 1, "SELECT id FROM latin", 4},
 		{"composite", mysql.SourceConfig{Table: "comp", Splits: 5}, 2, "SELECT id FROM comp", 4},
 		{"composite split by its first column", mysql.SourceConfig{Table: "comp", Splits: 5, SplitPK: "a"}, 2, "SELECT id FROM comp", 2},
 		{"nullable indexed", mysql.SourceConfig{Table: "nulls", Splits: 8, SplitPK: "g"}, 0, "SELECT id FROM nulls", 3},
