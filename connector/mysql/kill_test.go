@@ -104,3 +104,27 @@ func TestKilledConnectionRetried(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelStopsPromptly cancels a job in the middle: Run returns the
+// context's error promptly, every connection is released (the test's
+// goroutine check would see a leak) and nothing unflushed is committed.
+func TestCancelStopsPromptly(t *testing.T) {
+	e := newEnv(t)
+	e.exec("CREATE TABLE src (id int PRIMARY KEY, v varchar(100))", "CREATE TABLE dst (id int PRIMARY KEY, v varchar(100))")
+	insertRows(e, "src", 5000, func(i int) string { return fmt.Sprintf("(%d, REPEAT('v', %d))", i, i%100) })
+	cctx, cancel := context.WithCancel(ctx(t))
+	var writes atomic.Int64
+	dst := &hookSink{Sink: e.sink(mysql.SinkConfig{Table: "dst"}), before: func() {
+		if writes.Add(1) == 5 {
+			cancel()
+		}
+	}}
+	p, err := ds.NewPipeline(e.source(mysql.SourceConfig{Table: "src", Splits: 4}), dst, ds.WithBatchSize(50, 1<<20),
+		ds.WithFlushEvery(0, 0))
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = p.Run(cctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Less(t, time.Since(start), 10*time.Second)
+	assert.Zero(t, e.count("dst"), "nothing was flushed, so nothing is committed")
+}
