@@ -309,11 +309,12 @@ func (s *Sink) Finalize(ctx context.Context) error {
 }
 
 // Check checks, without writing or changing anything, that records of
-// schema could be written: the connection, the table (or that it can be
-// created), its columns and their types against the schema, the key the
-// write mode needs, the privilege to write, and whether LOAD DATA LOCAL is
-// available (an error only when LoadData is "require"; otherwise the sink
-// uses INSERT, and logs so).
+// schema could be written: the connection, the table (or, when it is
+// missing and CreateTable is set, that a table can be made from the schema;
+// the privilege to create it is not checked), its columns and their types
+// against the schema, the key the write mode needs, the privilege to write,
+// and whether LOAD DATA LOCAL is available (an error only when LoadData is
+// "require"; otherwise the sink uses INSERT, and logs so).
 func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	c, err := s.pool.acquire(ctx, 0)
 	if err != nil {
