@@ -63,7 +63,7 @@ const ddl = `CREATE TABLE t (
 var (
 	server      = flag.String("server", envOr("DATASYNC_TEST_MYSQL_DSN", "root@tcp(127.0.0.1:3306)/"), "MySQL DSN of the server")
 	rows        = flag.Int64("rows", 1_000_000, "rows in the generated table")
-	runs        = flag.Int("runs", 1, "runs of each contender (the table shows each, and the best)")
+	runs        = flag.Int("runs", 1, "runs of each contender, in turn (the table shows each, the best and the median)")
 	parallelism = flag.Int("parallelism", 4, "datasync's parallelism")
 	batchRows   = flag.Int("batch", 4096, "datasync's batch rows")
 	splits      = flag.Int("splits", 0, "datasync's splits (0: the source's default)")
@@ -100,10 +100,14 @@ func main() {
 		elapsed []time.Duration
 		maxRSS  []int64
 	}
-	var results []result
-	for _, name := range strings.Split(*only, ",") {
-		r := result{name: name}
-		for run := 0; run < *runs; run++ {
+	names := strings.Split(*only, ",")
+	results := make([]result, len(names))
+	// Round robin, so that the noise of a shared machine falls on every
+	// contender alike.
+	for run := 0; run < *runs; run++ {
+		for k, name := range names {
+			r := &results[k]
+			r.name = name
 			must(admin.Exec("DROP DATABASE IF EXISTS " + dstDB))
 			must(admin.Exec("CREATE DATABASE " + dstDB + " CHARACTER SET utf8mb4"))
 			if name != "dump" {
@@ -135,22 +139,21 @@ func main() {
 			r.elapsed = append(r.elapsed, elapsed)
 			r.maxRSS = append(r.maxRSS, rss)
 		}
-		results = append(results, r)
 	}
-	fmt.Printf("\n%-9s %10s %12s %12s %14s\n", "", "best", "rows/s", "peak RSS", "datasync is")
-	var mine time.Duration
+	fmt.Printf("\n%-9s %9s %9s %12s %12s %26s\n", "", "best", "median", "best rows/s", "peak RSS", "datasync is (best, median)")
+	var mineBest, mineMedian time.Duration
 	for _, r := range results {
 		if r.name == "datasync" {
-			mine = slices.Min(r.elapsed)
+			mineBest, mineMedian = slices.Min(r.elapsed), median(r.elapsed)
 		}
 	}
 	for _, r := range results {
-		best := slices.Min(r.elapsed)
+		best, med := slices.Min(r.elapsed), median(r.elapsed)
 		ratio := ""
-		if mine > 0 && r.name != "datasync" {
-			ratio = fmt.Sprintf("%.2fx faster", best.Seconds()/mine.Seconds())
+		if mineBest > 0 && r.name != "datasync" {
+			ratio = fmt.Sprintf("%.2fx, %.2fx faster", best.Seconds()/mineBest.Seconds(), med.Seconds()/mineMedian.Seconds())
 		}
-		fmt.Printf("%-9s %9.2fs %12.0f %9.1f MB %14s\n", r.name, best.Seconds(), float64(*rows)/best.Seconds(),
+		fmt.Printf("%-9s %8.2fs %8.2fs %12.0f %9.1f MB %26s\n", r.name, best.Seconds(), med.Seconds(), float64(*rows)/best.Seconds(),
 			float64(slices.Max(r.maxRSS))/(1<<20), ratio)
 	}
 	if !*keep {
@@ -299,6 +302,12 @@ func generate(cfg *gomysql.Config, admin *sql.DB) {
 	}
 	must(admin.Exec("ANALYZE TABLE " + srcDB + ".t"))
 	fmt.Printf("generated %d rows in %s\n", *rows, time.Since(start).Round(time.Millisecond))
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // serverCPU returns the CPU time the local MySQL server has used, 0 when it
