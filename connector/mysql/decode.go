@@ -28,6 +28,11 @@ type rowDecoder struct {
 	keys    [][]byte           // the order key's raw text for the current row
 	geom    []byte             // scratch for geometry conversion
 	num     [40]byte           // scratch for number text
+
+	// The pass-through (passthrough.go): the row as a LOAD DATA line.
+	encoded bool
+	line    []byte
+	size    int // what the row's values would count for (datasync.Value.Size)
 }
 
 // newRowDecoder returns a decoder for cols, followed by the hidden key
@@ -64,6 +69,10 @@ func (s *valueScanner) Scan(src any) error {
 	d := s.d
 	if s.key >= 0 {
 		d.captureKey(s.key, src)
+	}
+	if d.encoded {
+		d.encodeField(&d.cols[s.i], s.i == 0, src)
+		return nil
 	}
 	v, err := d.decode(&d.cols[s.i], src)
 	if err != nil {

@@ -5,3 +5,6 @@ package mysql
 func Stats(s *Sink) (loads, loadsUndone, inserts, narrowed int64) {
 	return s.stats.loads.Load(), s.stats.loadsUndone.Load(), s.stats.inserts.Load(), s.stats.narrowed.Load()
 }
+
+// EncodedLoads returns the LOAD DATA statements of the pass-through kept.
+func EncodedLoads(s *Sink) int64 { return s.stats.encoded.Load() }

@@ -114,6 +114,36 @@ func (e *env) fingerprint(table string) []string {
 	return out
 }
 
+// sameTable checks that tables a and b hold the same rows, value for value,
+// and reports the first differences briefly (their values can be long).
+func (e *env) sameTable(a, b string) bool {
+	e.t.Helper()
+	fa, fb := e.fingerprint(a), e.fingerprint(b)
+	if slices.Equal(fa, fb) {
+		return true
+	}
+	short := func(s string) string {
+		if len(s) > 60 {
+			return s[:60] + fmt.Sprintf("...(%d)", len(s))
+		}
+		return s
+	}
+	reported := 0
+	for i := 0; i < min(len(fa), len(fb)) && reported < 10; i++ {
+		ca, cb := strings.Split(fa[i], "|"), strings.Split(fb[i], "|")
+		for j := range min(len(ca), len(cb)) {
+			if ca[j] != cb[j] && reported < 10 {
+				e.t.Errorf("%s and %s differ: sorted row %d, column %d: %s != %s", a, b, i, j+1, short(ca[j]), short(cb[j]))
+				reported++
+			}
+		}
+	}
+	if len(fa) != len(fb) {
+		e.t.Errorf("%s has %d rows, %s %d", a, len(fa), b, len(fb))
+	}
+	return false
+}
+
 func (e *env) source(cfg mysql.SourceConfig) *mysql.Source {
 	e.t.Helper()
 	if cfg.DSN == "" && cfg.DB == nil {

@@ -50,6 +50,12 @@ func (s *loadStream) Read(p []byte) (int, error) {
 		for s.next < s.b.Len() && len(s.buf) < len(p) {
 			i := s.next
 			s.next++
+			if s.b.Encoding() != "" {
+				// A line of the pass-through: the same types on both sides.
+				s.buf = append(s.buf, s.b.EncodedRow(i)...)
+				s.sent++
+				continue
+			}
 			mark := len(s.buf)
 			var j int
 			var err error
@@ -132,6 +138,9 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 		return nil, false, w.undoLoad(ctx)
 	}
 	w.s.stats.loads.Add(1)
+	if b.Encoding() != "" {
+		w.s.stats.encoded.Add(1)
+	}
 	return w.stream.rejected, true, nil
 }
 

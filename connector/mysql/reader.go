@@ -79,6 +79,11 @@ type reader struct {
 	rows *sql.Rows // stream: the open query
 	read int64     // stream: rows read
 	done bool
+
+	// The pass-through (passthrough.go).
+	offerSeen string
+	offerOK   bool
+	decodeFn  datasync.Decoder
 }
 
 // build prepares the reader's SQL for spec.
@@ -157,6 +162,10 @@ func (rd *reader) Read(ctx context.Context, b *datasync.Batch) error {
 		return io.EOF
 	}
 	rd.dec.b = b
+	rd.dec.encoded = b.OfferedEncoding() != "" && rd.acceptsEncoding(b.OfferedEncoding())
+	if rd.dec.encoded && rd.decodeFn == nil {
+		rd.decodeFn = lineDecoder(rd.cols)
+	}
 	var bad []*datasync.RowError
 	var err error
 	if rd.mode == modeKeyset {
@@ -188,14 +197,12 @@ func (rd *reader) readPages(ctx context.Context, b *datasync.Batch) ([]*datasync
 		firstRow, firstBytes := b.Len(), b.Bytes()
 		for rows.Next() {
 			n++
-			rd.dec.rec, rd.dec.bad = b.Append(), nil
-			if err := rows.Scan(rd.dec.targets...); err != nil {
+			if err := rd.scanRow(rows, b); err != nil {
 				rows.Close()
-				return nil, rd.fail("read a row", err)
+				return nil, err
 			}
 			rd.keepKey()
 			if rd.dec.bad != nil {
-				b.RemoveLast()
 				bad = append(bad, rd.annotate(rd.dec.bad))
 			}
 			if b.Full() && n < limit {
@@ -242,17 +249,41 @@ func (rd *reader) readStream(ctx context.Context, b *datasync.Batch) ([]*datasyn
 			rd.done = true
 			break
 		}
-		rd.dec.rec, rd.dec.bad = b.Append(), nil
-		if err := rd.rows.Scan(rd.dec.targets...); err != nil {
-			return nil, rd.fail("read a row", err)
+		if err := rd.scanRow(rd.rows, b); err != nil {
+			return nil, err
 		}
 		rd.read++
 		if rd.dec.bad != nil {
-			b.RemoveLast()
 			bad = append(bad, rd.dec.bad)
 		}
 	}
 	return bad, nil
+}
+
+// scanRow decodes the current row into b, as values or as an encoded row;
+// a row that cannot be decoded is left out, with rd.dec.bad set.
+func (rd *reader) scanRow(rows *sql.Rows, b *datasync.Batch) error {
+	d := rd.dec
+	d.bad = nil
+	if d.encoded {
+		d.line, d.size = d.line[:0], 0
+		if err := rows.Scan(d.targets...); err != nil {
+			return rd.fail("read a row", err)
+		}
+		if d.bad == nil {
+			d.line = append(d.line, '\n')
+			b.AppendEncoded(d.line, d.size, rd.decodeFn)
+		}
+		return nil
+	}
+	d.rec = b.Append()
+	if err := rows.Scan(d.targets...); err != nil {
+		return rd.fail("read a row", err)
+	}
+	if d.bad != nil {
+		b.RemoveLast()
+	}
+	return nil
 }
 
 // limit sizes the next page by the batch's free room, in rows and, once

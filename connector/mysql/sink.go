@@ -26,8 +26,10 @@ type Sink struct {
 	load   string
 	logger *slog.Logger
 
-	mu   sync.Mutex
-	plan *sinkPlan // for the last schema seen
+	mu         sync.Mutex
+	plan       *sinkPlan // for the last schema seen
+	encoding   string    // the pass-through encoding its writers accept
+	encodingOK bool
 
 	stats sinkStats
 }
@@ -35,6 +37,7 @@ type Sink struct {
 // sinkStats counts what the sink's writers did, for tests and logs.
 type sinkStats struct {
 	loads       atomic.Int64 // LOAD DATA statements that were kept
+	encoded     atomic.Int64 // of which, of encoded rows (the pass-through)
 	loadsUndone atomic.Int64 // LOAD DATA statements rolled back for the INSERT path
 	inserts     atomic.Int64 // INSERT statements that were kept
 	narrowed    atomic.Int64 // INSERT statements undone and halved
@@ -284,7 +287,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		s.logger.LogAttrs(ctx, slog.LevelInfo, "created the target table", slog.String("table", s.table.String()))
 	}
 	s.mu.Lock()
-	s.plan = nil // the table may have changed
+	s.plan, s.encodingOK = nil, false // the table may have changed
 	s.mu.Unlock()
 	_, err = s.planFor(ctx, c, schema)
 	return err

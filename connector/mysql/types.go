@@ -37,6 +37,9 @@ type srcColumn struct {
 	expr     string // the expression selected
 	pageable bool   // usable in a keyset order and in range literals
 	literal  litKind
+	charset  string // of a table's text column, for the pass-through check
+	table    bool   // described by the table (not a query's thinner metadata)
+	year     bool   // a YEAR, whose 0 must be written 0000 (a text '0' is 2000)
 }
 
 // litKind says how a key value read as text is written back as a literal.
@@ -51,7 +54,7 @@ const (
 
 // tableColumn describes column c of a table for reading.
 func tableColumn(c column, cfg *SourceConfig, ownPool bool) srcColumn {
-	sc := srcColumn{name: c.name, expr: quoteIdent(c.name)}
+	sc := srcColumn{name: c.name, expr: quoteIdent(c.name), charset: c.charset, table: true}
 	col := datasync.Column{Name: c.name, Nullable: c.nullable, Native: c.columnType}
 	switch c.dataType {
 	case "tinyint", "smallint", "mediumint", "int", "integer", "bigint", "year":
@@ -63,6 +66,7 @@ func tableColumn(c column, cfg *SourceConfig, ownPool bool) srcColumn {
 			col.Kind, sc.dec = datasync.KindBool, decTinyBool
 		}
 		sc.pageable = true
+		sc.year = c.dataType == "year"
 	case "bit":
 		if c.precision == 1 {
 			col.Kind, sc.dec = datasync.KindBool, decBit1

@@ -160,24 +160,41 @@ func TestTypeRoundTrip(t *testing.T) {
 	// A point with an SRID reads as EWKB.
 	assert.Equal(t, []byte{1, 1, 0, 0, 0x20, 0xe6, 0x10, 0, 0}, col(4, "pt").Raw()[:9])
 
-	for _, loadData := range []string{mysql.LoadAuto, mysql.LoadOff} {
-		t.Run("loadData="+loadData, func(t *testing.T) {
+	// Three ways to write: LOAD DATA of the rows as MySQL sent them (the
+	// pass-through, since the types are the same on both sides), LOAD DATA
+	// of values (a wrapper hides the pass-through), and INSERT.
+	for _, way := range []string{"pass-through", "values", "insert"} {
+		t.Run(way, func(t *testing.T) {
 			e.exec("DROP TABLE IF EXISTS dst", "CREATE TABLE dst "+allTypes, "DROP TABLE IF EXISTS fl2", "CREATE TABLE fl2 LIKE fl")
-			dst := e.sink(mysql.SinkConfig{Table: "dst", LoadData: loadData})
-			res := run(t, e.source(mysql.SourceConfig{Table: "src"}), dst)
+			cfg := mysql.SinkConfig{Table: "dst"}
+			if way == "insert" {
+				cfg.LoadData = mysql.LoadOff
+			}
+			dst := e.sink(cfg)
+			var sink ds.Sink = dst
+			if way == "values" {
+				sink = &hookSink{Sink: dst, before: func() {}}
+			}
+			res := run(t, e.source(mysql.SourceConfig{Table: "src"}), sink)
 			assert.Equal(t, int64(len(allTypesRows)), res.RecordsWritten)
 			loads, undone, inserts, narrowed := mysql.Stats(dst)
-			if loadData == mysql.LoadAuto {
-				assert.Equal(t, [4]int64{1, 0, 0, 0}, [4]int64{loads, undone, inserts, narrowed}, "one LOAD DATA, kept")
-			} else {
+			switch way {
+			case "insert":
 				assert.Equal(t, [4]int64{0, 0, 1, 0}, [4]int64{loads, undone, inserts, narrowed}, "one INSERT, kept")
+			default:
+				assert.Equal(t, [4]int64{1, 0, 0, 0}, [4]int64{loads, undone, inserts, narrowed}, "one LOAD DATA, kept")
 			}
-			assert.Equal(t, want, e.fingerprint("dst"))
+			if way == "pass-through" {
+				assert.Equal(t, int64(1), mysql.EncodedLoads(dst))
+			} else {
+				assert.Zero(t, mysql.EncodedLoads(dst))
+			}
+			e.sameTable("src", "dst")
 			back := collect(t, e.source(mysql.SourceConfig{Table: "dst"}))
 			assert.ElementsMatch(t, recs, back)
 
-			run(t, e.source(mysql.SourceConfig{Table: "fl"}), e.sink(mysql.SinkConfig{Table: "fl2", LoadData: loadData}))
-			assert.Equal(t, e.fingerprint("fl"), e.fingerprint("fl2"))
+			run(t, e.source(mysql.SourceConfig{Table: "fl"}), e.sink(mysql.SinkConfig{Table: "fl2", LoadData: cfg.LoadData}))
+			e.sameTable("fl", "fl2")
 		})
 	}
 }
@@ -230,4 +247,56 @@ func TestZeroDates(t *testing.T) {
 		assert.Equal(t, ds.StageRead, d.Stage)
 		assert.Contains(t, d.Err.Error(), "zero or invalid date")
 	}
+}
+
+// TestPassThroughMatchesValues writes the same rows through the
+// pass-through and through values, into tables where one row collides with
+// an existing key and others hold zero dates: the tables end the same, and
+// the rejected row's dirty record, decoded back from its LOAD DATA line, is
+// the record the value path rejects.
+func TestPassThroughMatchesValues(t *testing.T) {
+	e := newEnv(t)
+	e.exec("CREATE TABLE src "+allTypes, "INSERT INTO src VALUES "+strings.Join(allTypesRows, ",\n"))
+	e.exec("SET SESSION sql_mode = ''", "ALTER TABLE src ADD z date NULL, ADD zt datetime NULL",
+		"UPDATE src SET z = '0000-00-00', zt = '2024-00-01 00:00:00' WHERE id IN (2, 3)", "UPDATE src SET z = '2024-01-31' WHERE id = 5")
+	for _, zero := range []string{mysql.ZeroDateNull, mysql.ZeroDateDirty} {
+		t.Run("zeroDate="+zero, func(t *testing.T) {
+			var dirty [2]dirtyCollector
+			for k, way := range []string{"pass", "values"} {
+				table := "dst_" + way
+				e.exec("DROP TABLE IF EXISTS "+table, "CREATE TABLE "+table+" LIKE src", "INSERT INTO "+table+" (id, vc) VALUES (4, 'taken')")
+				dst := e.sink(mysql.SinkConfig{Table: table})
+				var sink ds.Sink = dst
+				if way == "values" {
+					sink = &hookSink{Sink: dst, before: func() {}}
+				}
+				run(t, e.source(mysql.SourceConfig{Table: "src", ZeroDate: zero}), sink, allowDirty(&dirty[k]))
+				loads, undone, _, narrowed := mysql.Stats(dst)
+				assert.Equal(t, int64(0), loads, "the one batch has a duplicate key")
+				assert.Equal(t, int64(1), undone)
+				assert.Positive(t, narrowed)
+				assert.Zero(t, mysql.EncodedLoads(dst))
+			}
+			e.sameTable("dst_pass", "dst_values")
+			require.Equal(t, len(dirty[1].recs), len(dirty[0].recs), "%v\n%v", dirty[0].reasons(), dirty[1].reasons())
+			for i := range dirty[0].recs {
+				p, v := dirty[0].recs[i], dirty[1].recs[i]
+				assert.Equal(t, v.Stage, p.Stage)
+				assert.Equal(t, v.Column, p.Column)
+				assert.Equal(t, v.Record, p.Record)
+			}
+			wantDirty := 1
+			if zero == mysql.ZeroDateDirty {
+				wantDirty = 3
+			}
+			assert.Len(t, dirty[0].recs, wantDirty, "%v", dirty[0].reasons())
+		})
+	}
+	// Without a collision the pass-through's LOAD is kept.
+	e.exec("CREATE TABLE dst LIKE src", "CREATE TABLE dst2 LIKE src")
+	dst := e.sink(mysql.SinkConfig{Table: "dst"})
+	run(t, e.source(mysql.SourceConfig{Table: "src"}), dst)
+	assert.Equal(t, int64(1), mysql.EncodedLoads(dst))
+	run(t, e.source(mysql.SourceConfig{Table: "src"}), &hookSink{Sink: e.sink(mysql.SinkConfig{Table: "dst2"}), before: func() {}})
+	e.sameTable("dst", "dst2")
 }

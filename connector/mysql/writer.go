@@ -41,6 +41,7 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 	if w.useLoad {
 		w.loadName = loadReaderName()
 		mysql.RegisterReaderHandler(w.loadName, func() io.Reader { return &w.stream })
+		w.encoding = s.encodedOpen(ctx, c, info)
 	}
 	return w, nil
 }
@@ -66,6 +67,7 @@ type writer struct {
 	loadName string
 	stream   loadStream
 	enc      encoder
+	encoding string // the pass-through encoding accepted, "" for none
 
 	hardMax int // the largest statement the server takes
 	maxStmt int // the size multi-row INSERTs aim at
@@ -111,6 +113,11 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	}
 	return nil
 }
+
+// AcceptedEncoding implements datasync.EncodingWriter: a MySQL source
+// whose columns have the same types passes its rows as LOAD DATA lines
+// (see passthrough.go).
+func (w *writer) AcceptedEncoding() string { return w.encoding }
 
 // Flush commits what was written.
 func (w *writer) Flush(ctx context.Context) error {
