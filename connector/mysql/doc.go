@@ -59,7 +59,11 @@
 // pipeline's durability point); Close without Flush rolls back, so a
 // retried split never leaves half a batch behind. The table's engine must
 // be transactional (InnoDB): the sink refuses MyISAM, Aria, MEMORY and the
-// like.
+// like. One case stays at-least-once, as in every database client: a
+// connection lost during the COMMIT itself leaves the writer unable to tell
+// whether it committed; the retry replays those rows, which in insert mode
+// come back as duplicate-key dirty rows (never as silent duplicates, when
+// the table has a key), and which replace and update write again exactly.
 //
 // The bulk path is LOAD DATA LOCAL INFILE from a reader registered with the
 // driver ('Reader::<unique name>'), which encodes the batch as the server
@@ -72,6 +76,16 @@
 // Multi-row INSERTs are sized by max_allowed_packet, BatchSize and the
 // 65,535-placeholder limit, and written as literal SQL: no prepared
 // statements, one round trip each.
+//
+// When a MySQL Source feeds a MySQL Sink and every column has the same
+// type on both sides (COLUMN_TYPE and character set; no nullable column
+// into a NOT NULL one), the reader writes each row straight into the LOAD
+// DATA format as the driver hands it over and the writer streams those
+// lines (datasync's encoded rows), skipping the decoding into values and
+// the encoding back. A value always fits a column of its own type; the
+// reader still applies ZeroDate and rejects text that is not UTF-8, and the
+// load is checked as below, its rows decoded back into values for the
+// INSERT path when it is not exact.
 //
 // # Nothing is changed or dropped silently
 //
