@@ -1,0 +1,216 @@
+package mysql
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/go-sql-driver/mysql"
+)
+
+// sessionSetup makes a connection exact for datasync: TIMESTAMP values read
+// and written in UTC (so they are instants whatever the server's or the
+// host's zone, while DATETIME stays a wall clock), text in utf8mb4, strict
+// mode (a bad value is an error, not a silent change) and backslash escapes
+// (which the literals and LOAD DATA streams of this package use).
+const sessionSetup = "SET NAMES utf8mb4, time_zone = '+00:00', sql_mode = CONCAT_WS(',', " +
+	"NULLIF(TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ',')), ''), " +
+	"'STRICT_ALL_TABLES')"
+
+// savedSession reads what sessionSetup changes, to put it back on a
+// connection of the caller's pool.
+const savedSession = "SELECT @@SESSION.character_set_client, @@SESSION.character_set_connection, " +
+	"@@SESSION.character_set_results, @@SESSION.collation_connection, @@SESSION.time_zone, @@SESSION.sql_mode, " +
+	"@@SESSION.net_write_timeout"
+
+// parseDSN parses dsn and forces the parameters exactness depends on. Its
+// errors never contain the password.
+func parseDSN(dsn string) (*mysql.Config, error) {
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		// The driver's messages name the problem, not the DSN's text.
+		return nil, fmt.Errorf("dsn: %w", err)
+	}
+	cfg.ParseTime = false     // temporal values are parsed here, exactly
+	cfg.AllowAllFiles = false // LOAD DATA reads registered readers only
+	cfg.MultiStatements = false
+	cfg.ColumnsWithAlias = false
+	cfg.InterpolateParams = true // no statement here has parameters; harmless for callers' Session
+	cfg.MaxAllowedPacket = 0     // ask the server
+	cfg.Logger = quietLogger{}   // every failure it logs is returned too, with context
+	// The charset the DSN names is replaced by utf8mb4 in sessionSetup.
+	return cfg, nil
+}
+
+type quietLogger struct{}
+
+func (quietLogger) Print(...any) {}
+
+// describeDSN names the server of cfg for error messages, without secrets.
+func describeDSN(cfg *mysql.Config) string {
+	return fmt.Sprintf("%s@%s(%s)/%s", cfg.User, cfg.Net, cfg.Addr, cfg.DBName)
+}
+
+// pool is where a Source or Sink gets its connections: its own *sql.DB built
+// from a DSN, or the caller's.
+type pool struct {
+	db      *sql.DB
+	own     bool
+	session []string // the caller's Session statements
+	where   string   // describes the server for errors
+
+	infoMu sync.Mutex
+	infoOK bool
+	info   serverInfo
+}
+
+// newPool returns a pool for dsn or db. It does no I/O.
+func newPool(dsn string, db *sql.DB, session []string) (*pool, error) {
+	if db != nil {
+		return &pool{db: db, session: session, where: "the given *sql.DB"}, nil
+	}
+	cfg, err := parseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	base, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dsn: %w", err)
+	}
+	stmts := append([]string{sessionSetup}, session...)
+	own := sql.OpenDB(&sessionConnector{base: base, stmts: stmts})
+	// Readers and writers pin one connection each; keep them for reuse
+	// between splits.
+	own.SetMaxIdleConns(64)
+	return &pool{db: own, own: true, session: session, where: describeDSN(cfg)}, nil
+}
+
+func (p *pool) close() error {
+	if p.own {
+		return p.db.Close()
+	}
+	return nil
+}
+
+// sessionConnector runs the session statements on every new connection of
+// a pool the package owns, once, instead of on every use.
+type sessionConnector struct {
+	base  driver.Connector
+	stmts []string
+}
+
+func (c *sessionConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.base.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ex, ok := conn.(driver.ExecerContext)
+	if !ok {
+		conn.Close()
+		return nil, errors.New("mysql driver connection cannot execute statements")
+	}
+	for _, s := range c.stmts {
+		if _, err := ex.ExecContext(ctx, s, nil); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("session statement %q: %w", shorten(s), err)
+		}
+	}
+	return conn, nil
+}
+
+func (c *sessionConnector) Driver() driver.Driver { return c.base.Driver() }
+
+// conn is one connection pinned for a reader, a writer or a planning step.
+type conn struct {
+	*sql.Conn
+	restore string // the SET that puts a caller's session back; "" for an own pool
+	discard bool   // close the connection rather than return it to the caller's pool
+}
+
+// acquire pins a connection and makes its session exact (see sessionSetup).
+// netWriteTimeout, when not 0, is set for a reader that streams.
+func (p *pool) acquire(ctx context.Context, netWriteTimeout int) (*conn, error) {
+	c, err := p.db.Conn(ctx)
+	if err != nil {
+		return nil, classify(fmt.Errorf("connect to %s: %w", p.where, err))
+	}
+	pc := &conn{Conn: c}
+	fail := func(err error) (*conn, error) {
+		pc.discard = true
+		pc.release()
+		return nil, classify(err)
+	}
+	if !p.own {
+		var cs, cc, cr sql.NullString
+		var coll, tz, mode string
+		var nwt int
+		if err := c.QueryRowContext(ctx, savedSession).Scan(&cs, &cc, &cr, &coll, &tz, &mode, &nwt); err != nil {
+			return fail(fmt.Errorf("read the session settings: %w", err))
+		}
+		pc.restore = fmt.Sprintf("SET character_set_client = %s, character_set_connection = %s, character_set_results = %s, "+
+			"collation_connection = %s, time_zone = %s, sql_mode = %s, net_write_timeout = %d",
+			nullableLiteral(cs), nullableLiteral(cc), nullableLiteral(cr), quoteString(coll), quoteString(tz), quoteString(mode), nwt)
+		if _, err := c.ExecContext(ctx, sessionSetup); err != nil {
+			return fail(fmt.Errorf("set up the session: %w", err))
+		}
+		if len(p.session) > 0 {
+			pc.discard = true // arbitrary statements cannot be undone
+			for _, s := range p.session {
+				if _, err := c.ExecContext(ctx, s); err != nil {
+					return fail(fmt.Errorf("session statement %q: %w", shorten(s), err))
+				}
+			}
+		}
+	}
+	if netWriteTimeout > 0 {
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("SET SESSION net_write_timeout = %d", netWriteTimeout)); err != nil {
+			return fail(fmt.Errorf("set net_write_timeout: %w", err))
+		}
+	}
+	return pc, nil
+}
+
+// release returns the connection: to the pool with its session put back,
+// or closed when it cannot be put back.
+func (c *conn) release() error {
+	if c == nil || c.Conn == nil {
+		return nil
+	}
+	sc := c.Conn
+	c.Conn = nil
+	if c.restore != "" && !c.discard {
+		if _, err := sc.ExecContext(context.Background(), c.restore); err != nil {
+			c.discard = true
+		}
+	}
+	if c.discard {
+		// Returning driver.ErrBadConn from Raw makes database/sql close the
+		// connection instead of pooling it.
+		_ = sc.Raw(func(any) error { return driver.ErrBadConn })
+	}
+	err := sc.Close()
+	if errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) {
+		err = nil
+	}
+	return err
+}
+
+// shorten returns s cut to 80 bytes for messages.
+func shorten(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		return s[:77] + "..."
+	}
+	return s
+}
+
+func nullableLiteral(s sql.NullString) string {
+	if !s.Valid {
+		return "NULL"
+	}
+	return quoteString(s.String)
+}
