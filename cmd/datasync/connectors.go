@@ -4,6 +4,7 @@ package main
 // connector when imported.
 import (
 	_ "github.com/datasync-go/datasync/connector/file"
+	_ "github.com/datasync-go/datasync/connector/mysql"
 	_ "github.com/datasync-go/datasync/connector/oss"
 	_ "github.com/datasync-go/datasync/connector/stream"
 )
