@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
+	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -35,6 +38,73 @@ type LibraryFunc func(ctx context.Context, p Params) (datasync.Result, error)
 // csv->mysql (file.NewSource with CSVSource); bench/README.md lists them all.
 var libraryScenarios = map[string]LibraryFunc{
 	"memory->discard": memoryToDiscard,
+	"mysql->mysql": func(ctx context.Context, p Params) (datasync.Result, error) {
+		return runWith(ctx, p, mysqlSource, mysqlSink)
+	},
+	"mysql->csv": func(ctx context.Context, p Params) (datasync.Result, error) {
+		return runWith(ctx, p, mysqlSource, csvSink)
+	},
+	"csv->mysql": func(ctx context.Context, p Params) (datasync.Result, error) {
+		return runWith(ctx, p, csvSource, mysqlSink)
+	},
+}
+
+// runWith builds a scenario's source and sink with the given constructors and
+// moves the dataset, closing both after.
+func runWith(ctx context.Context, p Params, newSource func(Params) (datasync.Source, error), newSink func(Params) (datasync.Sink, error)) (datasync.Result, error) {
+	src, err := newSource(p)
+	if err != nil {
+		return datasync.Result{}, err
+	}
+	defer closeIfCloser(src)
+	dst, err := newSink(p)
+	if err != nil {
+		return datasync.Result{}, err
+	}
+	defer closeIfCloser(dst)
+	return runPipeline(ctx, p, src, dst)
+}
+
+func closeIfCloser(v any) {
+	if c, ok := v.(io.Closer); ok {
+		_ = c.Close()
+	}
+}
+
+func mysqlSource(p Params) (datasync.Source, error) {
+	return mysql.NewSource(mysql.SourceConfig{DSN: p.MySQLSource, Table: p.Table})
+}
+
+func mysqlSink(p Params) (datasync.Sink, error) {
+	return mysql.NewSink(mysql.SinkConfig{DSN: p.MySQLTarget, Table: p.Table})
+}
+
+// csvSource reads the dataset's CSV file: a header line, NULL as an empty
+// unquoted field.
+func csvSource(p Params) (datasync.Source, error) {
+	null := ""
+	var columns []file.ColumnSpec
+	for _, c := range dataset.Schema() {
+		columns = append(columns, file.ColumnNamed(c.Name, c.Kind.String()))
+	}
+	return file.NewSource(file.SourceConfig{
+		Path: []string{p.CSVSource},
+		ReadOptions: file.ReadOptions{
+			Format:     file.Format{NullFormat: &null},
+			SkipHeader: true,
+			Column:     columns,
+		},
+	})
+}
+
+// csvSink writes CSV files with a header line into the target directory.
+func csvSink(p Params) (datasync.Sink, error) {
+	return file.NewSink(file.SinkConfig{
+		Path:         p.CSVTargetDir,
+		FileName:     p.CSVTargetName,
+		WriteMode:    file.WriteTruncate,
+		WriteOptions: file.WriteOptions{WriteHeader: true},
+	})
 }
 
 // Params is what a library scenario is given. Every field is set for every
