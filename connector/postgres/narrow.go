@@ -1,0 +1,163 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// Narrowing down rejected rows. A COPY is all or nothing: when the server
+// rejects one row, none of the batch is written. Each COPY therefore runs
+// under a savepoint; when it fails on a row, it is rolled back and the rows
+// are sent again in parts: up to the row the error's context names ("COPY
+// t, line 7"), that row alone, and the rest; or, when the error names no
+// line (a constraint checked by upsert's INSERT, a trigger), in halves. A
+// row is rejected only when it fails on its own, with the server's error
+// for it, so every other row is written exactly once.
+
+// load writes rows (indexes into the batch) and narrows failures down.
+func (w *writer) load(ctx context.Context, rows []int, format copyFormat) error {
+	for len(rows) > 0 {
+		err := w.attempt(ctx, rows, format)
+		if err == nil {
+			return nil
+		}
+		pgErr := rowLevel(err)
+		if pgErr == nil {
+			return err
+		}
+		if len(rows) == 1 {
+			w.rejectServer(rows[0], pgErr)
+			return nil
+		}
+		if line := copyLine(pgErr); line >= 1 && line <= len(rows) {
+			if err := w.load(ctx, rows[:line-1], format); err != nil {
+				return err
+			}
+			if err := w.load(ctx, rows[line-1:line], format); err != nil {
+				return err
+			}
+			rows = rows[line:]
+			continue
+		}
+		mid := len(rows) / 2
+		if err := w.load(ctx, rows[:mid], format); err != nil {
+			return err
+		}
+		rows = rows[mid:]
+	}
+	return nil
+}
+
+// attempt sends rows in one COPY (and, for upsert, merges them), in one
+// round trip with the statements that manage the transaction.
+func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat) error {
+	var b strings.Builder
+	b.WriteString(w.prefix())
+	if format == formatText {
+		b.WriteString(w.sql.text)
+	} else {
+		b.WriteString(w.sql.binary)
+	}
+	if w.sql.merge != "" {
+		b.WriteString("; ")
+		b.WriteString(w.sql.merge)
+	}
+	w.src.reset(w, format, rows)
+	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, &w.src, b.String())
+	if err != nil {
+		w.tx = txAborted // BEGIN ran, or a transaction was already open
+		return classify(err)
+	}
+	w.tx = txClean
+	return nil
+}
+
+// rowLevel returns the server's error when it is about the data of a row
+// (a value, a constraint, a trigger's exception), as opposed to the
+// statement, the connection or the server.
+func rowLevel(err error) *pgconn.PgError {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || len(pgErr.Code) != 5 {
+		return nil
+	}
+	if pgErr.Code == "22P04" { // bad_copy_file_format: the COPY itself is wrong
+		return nil
+	}
+	switch pgErr.Code[:2] {
+	case "22", // data exception: invalid text, too long, out of range, NUL byte
+		"23", // integrity constraint: NOT NULL, unique, foreign key, check
+		"27", // triggered data change violation
+		"44", // WITH CHECK OPTION violation
+		"54", // program limit: an index row too large
+		"P0": // an exception raised by a trigger
+		return pgErr
+	}
+	return nil
+}
+
+var copyContext = regexp.MustCompile(`^COPY .*?, line (\d+)`)
+
+// copyLine returns the line (row, from 1) of the COPY the error is about,
+// or 0.
+func copyLine(e *pgconn.PgError) int {
+	for line := range strings.SplitSeq(e.Where, "\n") {
+		if m := copyContext.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return n
+		}
+	}
+	return 0
+}
+
+var copyColumn = regexp.MustCompile(`^COPY .*?, line \d+, column (.*?)(?::|$)`)
+
+// rejectServer records row as rejected by the server with e.
+func (w *writer) rejectServer(row int, e *pgconn.PgError) {
+	target := e.ColumnName
+	if target == "" {
+		for line := range strings.SplitSeq(e.Where, "\n") {
+			if m := copyColumn.FindStringSubmatch(strings.TrimSpace(line)); m != nil {
+				target = m[1]
+				break
+			}
+		}
+	}
+	w.reject(row, w.sourceColumn(target), &Rejection{PgError: e})
+}
+
+// sourceColumn returns the name, in the batch's schema, of the column
+// written to target column name, or "".
+func (w *writer) sourceColumn(target string) string {
+	if target == "" {
+		return ""
+	}
+	for j, c := range w.plan.cols {
+		if c.name == target && j < len(w.schema) {
+			return w.schema[j].Name
+		}
+	}
+	return ""
+}
+
+// Rejection is the reason a row the server rejected reaches the dirty-data
+// collector with: the server's error, whose message, SQLSTATE (Code) and
+// detail it shows. errors.As finds the *pgconn.PgError in it too.
+type Rejection struct {
+	*pgconn.PgError
+}
+
+func (r *Rejection) Error() string {
+	msg := r.PgError.Error()
+	if r.Detail != "" {
+		msg += ": " + r.Detail
+	}
+	return msg
+}
+
+// Unwrap returns the server's error.
+func (r *Rejection) Unwrap() error { return r.PgError }
