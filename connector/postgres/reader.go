@@ -100,7 +100,9 @@ func (s *Source) Open(ctx context.Context, sp datasync.Split, from datasync.Chec
 
 // checkSpec rejects a split planned for another shape of the source.
 func (s *Source) checkSpec(m *sourceMeta, id string, spec splitSpec) error {
-	bad := func(why string) error { return fmt.Errorf("postgres: split %q does not belong to this source: %s", id, why) }
+	bad := func(why string) error {
+		return fmt.Errorf("postgres: split %q does not belong to this source: %s", id, why)
+	}
 	switch spec.Mode {
 	case splitKeyset, splitNulls:
 		if len(spec.Key) != len(m.key) {

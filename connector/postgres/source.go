@@ -113,16 +113,16 @@ func (s *Source) Check(ctx context.Context) error {
 type sourceMeta struct {
 	rel     *relation // nil for querySql
 	schema  datasync.Schema
-	query   string     // querySql, or the select list and FROM clause of the table
-	types   []*pgType  // of the columns read
-	formats []int16    // result format of each column, then of the hidden ones
-	hidden  []string   // columns selected for paging only: key columns not read, tableoid, ctid
-	key     []keyPart  // the split key, nil when there is none
-	unique  bool       // no two rows share a non-NULL key: no tiebreak needed
-	nulls   bool       // the key has a column that may be NULL
-	ctid    bool       // the relation has ctid: blocks can divide it and break ties
-	version int        // server_version_num
-	mode    string     // how splits are read: modeKeyset, modeBlocks or modeStream
+	query   string    // querySql, or the select list and FROM clause of the table
+	types   []*pgType // of the columns read
+	formats []int16   // result format of each column, then of the hidden ones
+	hidden  []string  // columns selected for paging only: key columns not read, tableoid, ctid
+	key     []keyPart // the split key, nil when there is none
+	unique  bool      // no two rows share a non-NULL key: no tiebreak needed
+	nulls   bool      // the key has a column that may be NULL
+	ctid    bool      // the relation has ctid: blocks can divide it and break ties
+	version int       // server_version_num
+	mode    string    // how splits are read: modeKeyset, modeBlocks or modeStream
 	// maxTuples is the most rows a block holds (MaxHeapTuplesPerPage).
 	maxTuples int
 	// encoding names the binary COPY rows of the columns read, "" when a

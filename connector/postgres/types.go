@@ -155,7 +155,7 @@ func (t *pgType) column(c *datasync.Column) {
 	case classNumeric:
 		if m >= 4 {
 			c.Precision = ((m - 4) >> 16) & 0xffff
-			c.Scale = (((m-4)&0x7ff)^1024)-1024 // 11-bit signed since PostgreSQL 15
+			c.Scale = (((m - 4) & 0x7ff) ^ 1024) - 1024 // 11-bit signed since PostgreSQL 15
 		}
 	case classMoney:
 		c.Scale = t.moneyScale
