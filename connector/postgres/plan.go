@@ -156,9 +156,9 @@ func relationBlocks(ctx context.Context, conn *pgx.Conn, oid uint32) (int64, err
 // their boundaries computed from every key; larger ones from a sample of
 // about sampleRows rows, taken by blocks (TABLESAMPLE SYSTEM, repeatable so
 // that the same table plans the same splits).
-const (
-	exactSampleRows = 200_000
-	sampleRows      = 50_000
+var (
+	exactSampleRows = 200_000.0
+	sampleRows      = 50_000.0
 )
 
 // boundaries returns up to n-1 split points of the key, in key order, so that
@@ -193,7 +193,7 @@ func (s *Source) boundaries(ctx context.Context, conn *pgx.Conn, m *sourceMeta, 
 		where = "(" + s.cfg.Where + ") AND " + where
 	}
 	query := func(sample string) string {
-		return fmt.Sprintf(`SELECT DISTINCT ON (b) %s FROM (SELECT %s, ntile(%d) OVER (ORDER BY %s) AS b FROM %s %s WHERE %s) s ORDER BY b, %s`,
+		return fmt.Sprintf(`SELECT DISTINCT ON (datasync_bucket) %s FROM (SELECT %s, ntile(%d) OVER (ORDER BY %s) AS datasync_bucket FROM %s %s WHERE %s) s ORDER BY datasync_bucket, %s`,
 			strings.Join(keys, ", "), strings.Join(keys, ", "), n, strings.Join(keys, ", "), m.rel.sql, sample, where, strings.Join(desc, ", "))
 	}
 	var bounds [][][]byte

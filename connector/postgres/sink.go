@@ -27,6 +27,7 @@ type Sink struct {
 	schema datasync.Schema // the schema Prepare saw, for pass-through by source names
 
 	passedThrough atomic.Int64 // rows written as they came from a PostgreSQL source
+	textRows      atomic.Int64 // rows written with text COPY
 }
 
 var (

@@ -3,6 +3,7 @@ package postgres
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/datasync-go/datasync"
 )
@@ -36,9 +37,7 @@ func (t *pgType) appendInputText(dst []byte, v datasync.Value) ([]byte, error) {
 		start := len(dst)
 		dst = appendTextOf(dst, v)
 		n := len(dst) - start
-		for range n {
-			dst = append(dst, 0, 0)
-		}
+		dst = slices.Grow(dst, n)[:len(dst)+n] // room for two hex digits a byte
 		// Expand in place, from the end, to hex digits.
 		for i := n - 1; i >= 0; i-- {
 			c := dst[start+i]

@@ -90,8 +90,11 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	if err := w.load(ctx, w.all, format); err != nil {
 		return err
 	}
-	if format == formatPassThrough {
+	switch format {
+	case formatPassThrough:
 		w.s.passedThrough.Add(int64(len(w.all) - len(w.rejects)))
+	case formatText:
+		w.s.textRows.Add(int64(len(w.all)))
 	}
 	if len(w.rejects) > 0 {
 		return &datasync.RowErrors{Errors: w.rejects}
