@@ -80,25 +80,32 @@ func (t *pgType) appendBinaryValue(dst []byte, v datasync.Value) ([]byte, error)
 			return dst, err
 		}
 		i, _ := n.AsInt()
+		lo, hi, what := int64(math.MinInt64), int64(math.MaxInt64), ""
 		switch t.class {
 		case classInt2:
-			if i < math.MinInt16 || i > math.MaxInt16 {
-				return dst, convErr(v, t, "out of the range of smallint")
-			}
-			return binary.BigEndian.AppendUint16(dst, uint16(i)), nil
+			lo, hi, what = math.MinInt16, math.MaxInt16, "smallint"
 		case classInt4:
-			if i < math.MinInt32 || i > math.MaxInt32 {
-				return dst, convErr(v, t, "out of the range of integer")
-			}
-			return binary.BigEndian.AppendUint32(dst, uint32(i)), nil
+			lo, hi, what = math.MinInt32, math.MaxInt32, "integer"
 		case classOID:
-			if i < 0 || i > math.MaxUint32 {
-				return dst, convErr(v, t, "out of the range of oid")
+			lo, hi, what = 0, math.MaxUint32, "oid"
+		}
+		if i < lo || i > hi {
+			if textual {
+				return dst, errNeedsText // the server says it is out of range
 			}
+			return dst, convErr(v, t, "out of the range of "+what)
+		}
+		switch t.class {
+		case classInt2:
+			return binary.BigEndian.AppendUint16(dst, uint16(i)), nil
+		case classInt4, classOID:
 			return binary.BigEndian.AppendUint32(dst, uint32(i)), nil
 		}
 		return binary.BigEndian.AppendUint64(dst, uint64(i)), nil
 	case classFloat4, classFloat8:
+		if textual && t.class == classFloat4 {
+			return dst, errNeedsText // the server reads text into real as it always does
+		}
 		f, err := local(v, datasync.KindFloat, textual)
 		if err != nil {
 			return dst, err

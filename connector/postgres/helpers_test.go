@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,3 +98,5 @@ func run(t testing.TB, src datasync.Source, dst datasync.Sink, opts ...datasync.
 	defer cancel()
 	return p.Run(ctx)
 }
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }

@@ -3,9 +3,11 @@ package postgres
 import (
 	"context"
 	"errors"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -68,13 +70,41 @@ func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat) err
 		b.WriteString(w.sql.merge)
 	}
 	w.src.reset(w, format, rows)
-	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, &w.src, b.String())
+	g := &gate{r: &w.src}
+	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, b.String())
+	g.close()
 	if err != nil {
 		w.tx = txAborted // BEGIN ran, or a transaction was already open
 		return classify(err)
 	}
 	w.tx = txClean
 	return nil
+}
+
+// gate is the io.Reader a COPY reads. When the connection fails, pgconn's
+// CopyFrom can return while its goroutine still reads: closing the gate
+// makes sure that nothing reads the batch after Write returns.
+type gate struct {
+	mu     sync.Mutex
+	r      io.Reader
+	closed bool
+}
+
+var errAbandoned = errors.New("postgres: COPY abandoned")
+
+func (g *gate) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return 0, errAbandoned
+	}
+	return g.r.Read(p)
+}
+
+func (g *gate) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
 }
 
 // rowLevel returns the server's error when it is about the data of a row

@@ -32,8 +32,17 @@ type relColumn struct {
 	generated bool // GENERATED ALWAYS AS (...) STORED: cannot be written
 }
 
-// errNoTable is matched by the error of a table that does not exist.
-var errNoTable = errors.New("table does not exist")
+// noTableError is the error of a table that does not exist.
+type noTableError struct{ table string }
+
+func (e *noTableError) Error() string {
+	return "postgres: table " + e.table + " does not exist (or the user cannot see it)"
+}
+
+func isNoTable(err error) bool {
+	var e *noTableError
+	return errors.As(err, &e)
+}
 
 // loadRelation reads the catalog entry of table n.
 func loadRelation(ctx context.Context, conn *pgx.Conn, n name, ts *types) (*relation, error) {
@@ -49,7 +58,7 @@ func loadRelation(ctx context.Context, conn *pgx.Conn, n name, ts *types) (*rela
 		return nil, err
 	}
 	if !found {
-		return nil, fmt.Errorf("postgres: table %s: %w (or the user cannot see it)", n.sql(), errNoTable)
+		return nil, &noTableError{table: n.sql()}
 	}
 	if err := r.loadColumns(ctx, conn, ts); err != nil {
 		return nil, err

@@ -73,7 +73,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		}
 	}
 	rel, err := s.reload(ctx, c)
-	if errors.Is(err, errNoTable) && s.cfg.CreateTable {
+	if isNoTable(err) && s.cfg.CreateTable {
 		names, err := s.targetNames(schema)
 		if err != nil {
 			return err
@@ -134,7 +134,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	defer conn.Release()
 	c := conn.Conn()
 	rel, err := s.reload(ctx, c)
-	if errors.Is(err, errNoTable) && s.cfg.CreateTable {
+	if isNoTable(err) && s.cfg.CreateTable {
 		if _, err := s.targetNames(schema); err != nil {
 			return err
 		}
