@@ -211,7 +211,13 @@ func (s *Source) boundaries(ctx context.Context, conn *pgx.Conn, m *sourceMeta, 
 		}
 	}
 	if len(bounds) > 0 {
-		bounds = bounds[:len(bounds)-1] // the last bucket's end is the table's
+		// The last bucket's end is the table's last key: a boundary equal to
+		// it would only start an empty range.
+		last := bounds[len(bounds)-1]
+		bounds = bounds[:len(bounds)-1]
+		for len(bounds) > 0 && equalKey(bounds[len(bounds)-1], last) {
+			bounds = bounds[:len(bounds)-1]
+		}
 	}
 	out := bounds[:0]
 	for _, b := range bounds { // equal keys give equal boundaries: one is enough
