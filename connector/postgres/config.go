@@ -19,7 +19,10 @@ type SourceConfig struct {
 	// Source.Close. Errors never show it: it may hold a password.
 	DSN string `json:"dsn,omitempty" datasync:"secret"`
 	// Pool is a pool the caller owns, used instead of DSN. The Source never
-	// closes it and never changes its connections' settings.
+	// closes it and never changes its connections' settings. Its readers
+	// take a connection for each read (and keep one in consistent mode, or
+	// for a query), so a pool shared with the Sink needs more connections
+	// than the job's parallelism.
 	Pool *pgxpool.Pool `json:"-"`
 
 	// Table is the table (or view) to read: name, schema.name, or with
@@ -79,7 +82,8 @@ type SinkConfig struct {
 	// DSN is a PostgreSQL connection string (see SourceConfig.DSN).
 	DSN string `json:"dsn,omitempty" datasync:"secret"`
 	// Pool is a pool the caller owns, used instead of DSN; never closed by
-	// the Sink.
+	// the Sink. Each writer keeps a connection while it writes its split,
+	// and sets only transaction-local settings on it.
 	Pool *pgxpool.Pool `json:"-"`
 
 	// Table is the target table, named as in SourceConfig.Table.

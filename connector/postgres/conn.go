@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -64,17 +65,32 @@ func (c *conns) get() (*pgxpool.Pool, error) {
 	return c.pool, nil
 }
 
+// acquireWait bounds the wait for a connection of a full pool: a pool
+// shared by a source and a sink, too small for the job's readers and writers
+// together, would otherwise wait forever.
+var acquireWait = time.Minute
+
 // acquire returns a connection, with an error that says what failed.
 func (c *conns) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	p, err := c.get()
 	if err != nil {
 		return nil, err
 	}
-	conn, err := p.Acquire(ctx)
-	if err != nil {
-		return nil, classify(fmt.Errorf("postgres: connect: %w", err))
+	actx, cancel := context.WithTimeout(ctx, acquireWait)
+	defer cancel()
+	conn, err := p.Acquire(actx)
+	if err == nil {
+		return conn, nil
 	}
-	return conn, nil
+	if ctx.Err() == nil && actx.Err() != nil {
+		st := p.Stat()
+		if st.AcquiredConns() >= st.MaxConns() {
+			return nil, fmt.Errorf("postgres: no connection of the pool came free in %v: all %d are in use. "+
+				"A job's writers hold one each while they write a split, and its readers take one for each read "+
+				"(hold one, in consistent mode): give the pool more connections than the parallelism, or lower it", acquireWait, st.MaxConns())
+		}
+	}
+	return nil, classify(fmt.Errorf("postgres: connect: %w", err))
 }
 
 // close closes the pool if it was opened from a DSN.

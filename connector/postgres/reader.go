@@ -270,6 +270,12 @@ func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
 	default:
 		err = r.readBlocks(ctx, b)
 	}
+	if !r.inTx && r.rr == nil && r.conn != nil {
+		// Nothing lives on the connection between two Reads: give it back,
+		// so that a pool shared with the sink serves its writers meanwhile.
+		r.conn.Release()
+		r.conn = nil
+	}
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
@@ -280,7 +286,8 @@ func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
 }
 
 // connect acquires the reader's connection and, in consistent mode, opens
-// the transaction that reads the exported snapshot.
+// the transaction that reads the exported snapshot. A connection with no
+// such transaction, and no stream open on it, is given back after each Read.
 func (r *reader) connect(ctx context.Context) error {
 	if r.conn != nil {
 		return nil

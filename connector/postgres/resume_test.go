@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
@@ -150,4 +151,37 @@ func TestNamesAndExpressions(t *testing.T) {
 	_, err = run(t, s, coll, datasync.WithParallelism(1)) // splits in key order
 	require.NoError(t, err)
 	assert.Equal(t, "(1, a, 19.00, k, "+coll.Records()[0][4].String()+")", coll.Records()[0].String())
+}
+
+// TestOnePoolForSourceAndSink shares a small pool between the source and
+// the sink: with parallelism + 1 connections the job runs; with fewer it
+// fails saying why, instead of waiting forever.
+func TestOnePoolForSourceAndSink(t *testing.T) {
+	old := acquireWait
+	acquireWait = 2 * time.Second
+	t.Cleanup(func() { acquireWait = old })
+	db := newDB(t)
+	db.exec(`CREATE TABLE a (id int PRIMARY KEY)`, `INSERT INTO a SELECT generate_series(1, 20000)`, `CREATE TABLE b (id int PRIMARY KEY)`)
+	for _, c := range []struct {
+		conns int32
+		ok    bool
+	}{{5, true}, {2, false}} {
+		db.exec(`TRUNCATE b`)
+		cfg, err := pgxpool.ParseConfig(db.dsn)
+		require.NoError(t, err)
+		cfg.MaxConns = c.conns
+		pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+		require.NoError(t, err)
+		s := newSource(t, SourceConfig{Pool: pool, Table: "a"})
+		k := newSink(t, SinkConfig{Pool: pool, Table: "b"})
+		_, err = run(t, s, k, datasync.WithParallelism(4), datasync.WithBatchSize(500, 1<<20))
+		if c.ok {
+			require.NoError(t, err)
+			assert.Equal(t, int64(20000), db.count("b"))
+		} else {
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "no connection of the pool came free")
+		}
+		pool.Close()
+	}
 }
