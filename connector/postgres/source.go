@@ -282,6 +282,13 @@ func (s *Source) describe(ctx context.Context, conn *pgx.Conn, ts *types, m *sou
 	if err != nil {
 		return err
 	}
+	// A table column's own type, from the catalog: results name a domain's
+	// base type instead, and the sink compares the catalog's.
+	for i, j := range colOf {
+		if j >= 0 {
+			typs[i] = m.rel.cols[j].typ
+		}
+	}
 	m.types = typs[:n]
 	keyAt := map[int]int{}
 	for k, p := range m.key {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -272,6 +273,9 @@ func (ts *types) load(ctx context.Context, conn *pgx.Conn, oids []uint32) error 
 			if err := rows.Scan(&oid, &typtype, &base, &elem, &send, &category); err != nil {
 				rows.Close()
 				return fmt.Errorf("postgres: read pg_type: %w", err)
+			}
+			if dot := strings.LastIndexByte(send, '.'); dot >= 0 {
+				send = send[dot+1:] // schema-qualified when not on the search_path
 			}
 			ts.rows[oid] = typeRow{typtype: typtype[0], base: base, elem: elem, send: send, category: category[0]}
 			want = append(want, base, elem)

@@ -255,3 +255,39 @@ func mustTS(t *testing.T, v datasync.Value) datasync.Timestamp {
 	require.NoError(t, err)
 	return ts
 }
+
+// TestOtherTypes copies types outside the mapping table (extension types,
+// domains, geometric and range types, composites, tsvector): they travel as
+// the server's text, and arrive unchanged.
+func TestOtherTypes(t *testing.T) {
+	src, dst := newDB(t), newDB(t)
+	for _, d := range []*testDB{src, dst} {
+		d.exec(`CREATE EXTENSION citext`, `CREATE EXTENSION hstore`,
+			`CREATE DOMAIN posint AS int CHECK (VALUE > 0)`, `CREATE TYPE pair AS (a int, b text)`,
+			`CREATE TABLE t (id posint PRIMARY KEY, ci citext, hs hstore, p point, r int4range, c pair, tv tsvector, x xml, pg pg_lsn)`)
+	}
+	src.exec(`INSERT INTO t VALUES (1, 'MiXeD', 'a=>1, b=>NULL', '(1.5,-2)', '[1,10)', ROW(7, 'seven'), 'a fat cat', '<a>x</a>', '16/B374D848'),
+		(2, NULL, NULL, NULL, 'empty', NULL, NULL, NULL, NULL)`)
+	for _, pass := range []bool{true, false} {
+		dst.exec("TRUNCATE t")
+		k := newSink(t, SinkConfig{DSN: dst.dsn, Table: "t", DisablePassThrough: !pass})
+		_, err := run(t, newSource(t, SourceConfig{DSN: src.dsn, Table: "t"}), k)
+		require.NoError(t, err)
+		assert.Equal(t, src.rows("SELECT * FROM t ORDER BY id"), dst.rows("SELECT * FROM t ORDER BY id"))
+	}
+	// A domain, an extension's text type and xml pass through.
+	dst.exec("TRUNCATE t")
+	cols := []string{"id", "ci", "x"}
+	k := newSink(t, SinkConfig{DSN: dst.dsn, Table: "t", Column: cols})
+	_, err := run(t, newSource(t, SourceConfig{DSN: src.dsn, Table: "t", Column: cols}), k)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), k.passedThrough.Load())
+	assert.Equal(t, src.rows("SELECT id, ci, x FROM t ORDER BY id"), dst.rows("SELECT id, ci, x FROM t ORDER BY id"))
+
+	s := newSource(t, SourceConfig{DSN: src.dsn, Table: "t"})
+	schema, err := s.Schema(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, datasync.KindInt, schema[0].Kind, "a domain reads as its base type")
+	assert.Equal(t, "posint", schema[0].Native)
+	assert.Equal(t, datasync.KindString, schema[1].Kind)
+}
