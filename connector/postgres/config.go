@@ -60,7 +60,7 @@ type SourceConfig struct {
 	Splits int `json:"splits,omitempty"`
 }
 
-// WriteMode is how a Sink writes rows.
+// WriteMode is how a Sink writes rows (see SinkConfig.WriteMode).
 type WriteMode string
 
 // The write modes.
@@ -92,10 +92,10 @@ type SinkConfig struct {
 	// in the order of the source's columns. Empty: the source's column
 	// names. ["*"]: every column of the table, in table order.
 	Column []string `json:"column,omitempty"`
-	// WriteMode is "insert" (the default; "copy" is accepted), or
-	// "upsert" ("update" is accepted). DataX's "update (a, b)" form sets
-	// the conflict key too.
-	WriteMode string `json:"writeMode,omitempty"`
+	// WriteMode is Insert (the default; DataX's "copy" is accepted) or
+	// Upsert ("update" is accepted). DataX's "update (a, b)" form sets the
+	// conflict key too.
+	WriteMode WriteMode `json:"writeMode,omitempty"`
 	// ConflictKey names the columns of the unique constraint an upsert
 	// checks (default: the primary key).
 	ConflictKey []string `json:"conflictKey,omitempty"`
@@ -206,7 +206,7 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 			s.columns = append(s.columns, ref)
 		}
 	}
-	mode, modeKey, err := parseWriteMode(c.WriteMode)
+	mode, modeKey, err := parseWriteMode(string(c.WriteMode))
 	if err != nil {
 		bad("%v", err)
 	}

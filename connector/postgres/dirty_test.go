@@ -116,7 +116,7 @@ func TestDirtyRowsAreIsolated(t *testing.T) {
 				records = append(records, r)
 			}
 			var c collector
-			k := newSink(t, SinkConfig{DSN: db.dsn, Table: "t", WriteMode: mode})
+			k := newSink(t, SinkConfig{DSN: db.dsn, Table: "t", WriteMode: WriteMode(mode)})
 			res, err := run(t, source.FromRecords(dirtySchema, records), k, c.policy(), datasync.WithBatchSize(256, 1<<20))
 			require.NoError(t, err)
 			assert.Equal(t, int64(len(bad)), res.RecordsDirty)

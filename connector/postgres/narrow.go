@@ -181,6 +181,8 @@ type Rejection struct {
 	*pgconn.PgError
 }
 
+// Error returns the server's message with its SQLSTATE, and its detail
+// (such as which key already exists).
 func (r *Rejection) Error() string {
 	msg := r.PgError.Error()
 	if r.Detail != "" {
