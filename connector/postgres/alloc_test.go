@@ -76,8 +76,8 @@ func benchWriter(mode WriteMode) *writer {
 	return &writer{s: &Sink{set: sinkSettings{mode: mode}}, plan: &writePlan{cols: cols}, schema: benchSchema}
 }
 
-// encodeBatch encodes b as the writer does for a COPY, and streams it
-// through the COPY reader.
+// encodeBatch encodes b as the writer does for a COPY, streams it through
+// the COPY reader, and keeps its rows as after a COPY under a savepoint.
 func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 	w.all, w.rejects = w.all[:0], w.rejects[:0]
 	w.batch = b
@@ -88,11 +88,13 @@ func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 	w.src.reset(w, f, w.all)
 	for {
 		if _, err := w.src.Read(sink); err == io.EOF {
-			return nil
+			break
 		} else if err != nil {
 			return err
 		}
 	}
+	w.keep(f, w.all, false) // as after a COPY that succeeded
+	return nil
 }
 
 // rowFields splits binary COPY tuples into their fields, as the server sends

@@ -171,15 +171,13 @@ type copySource struct {
 	w      *writer
 	format copyFormat
 	rows   []int
-	next   int // index into rows of the next row
+	raw    []byte // rows already framed, sent instead of rows (see restore)
+	next   int    // index into rows of the next row
 	cur    []byte
 	tail   bool // the trailer is sent
-	// For pass-through rows into upsert's staging table: the field count
-	// and the row-number field the source's rows do not have.
-	count  [2]byte
-	rowNum [12]byte
 	parts  [3][]byte
 	part   int
+	patch  rowPatch
 }
 
 func (s *copySource) reset(w *writer, format copyFormat, rows []int) {
@@ -187,6 +185,11 @@ func (s *copySource) reset(w *writer, format copyFormat, rows []int) {
 	if format != formatText {
 		s.cur = binaryHeader
 	}
+}
+
+func (s *copySource) resetRaw(w *writer, format copyFormat, raw []byte) {
+	s.reset(w, format, nil)
+	s.raw = raw
 }
 
 func (s *copySource) Read(p []byte) (int, error) {
@@ -204,27 +207,19 @@ func (s *copySource) Read(p []byte) (int, error) {
 
 // advance moves to the next piece to send; false when there is none.
 func (s *copySource) advance() bool {
-	if s.part > 0 && s.part < len(s.parts) && s.parts[s.part] != nil {
+	if s.part > 0 && s.part < len(s.parts) && len(s.parts[s.part]) > 0 {
 		s.cur = s.parts[s.part]
 		s.part++
 		return true
 	}
+	if s.raw != nil {
+		s.cur, s.raw = s.raw, nil
+		return len(s.cur) > 0 || s.advance()
+	}
 	if s.next < len(s.rows) {
-		i := s.rows[s.next]
+		s.parts = s.w.rowParts(s.format, s.rows[s.next], &s.patch)
 		s.next++
-		switch {
-		case s.format != formatPassThrough:
-			s.cur = s.w.rows.row(i)
-		case s.w.s.set.mode == Upsert:
-			row := s.w.batch.EncodedRow(i)
-			binary.BigEndian.PutUint16(s.count[:], binary.BigEndian.Uint16(row)+1)
-			binary.BigEndian.PutUint32(s.rowNum[:], 8)
-			binary.BigEndian.PutUint64(s.rowNum[4:], uint64(i))
-			s.parts = [3][]byte{s.count[:], row[2:], s.rowNum[:]}
-			s.cur, s.part = s.parts[0], 1
-		default:
-			s.cur = s.w.batch.EncodedRow(i)
-		}
+		s.cur, s.part = s.parts[0], 1
 		return true
 	}
 	if !s.tail && s.format != formatText {
@@ -233,4 +228,28 @@ func (s *copySource) advance() bool {
 		return true
 	}
 	return false
+}
+
+// rowPatch holds what a pass-through row into upsert's staging table needs
+// besides the source's tuple: one more field in the count, and the row's
+// number.
+type rowPatch struct {
+	count  [2]byte
+	rowNum [12]byte
+}
+
+// rowParts returns the bytes COPY sends for row i, in up to three pieces
+// (into patch's memory for the pieces that are not the row's own).
+func (w *writer) rowParts(format copyFormat, i int, patch *rowPatch) [3][]byte {
+	switch {
+	case format != formatPassThrough:
+		return [3][]byte{w.rows.row(i)}
+	case w.s.set.mode == Upsert:
+		row := w.batch.EncodedRow(i)
+		binary.BigEndian.PutUint16(patch.count[:], binary.BigEndian.Uint16(row)+1)
+		binary.BigEndian.PutUint32(patch.rowNum[:], 8)
+		binary.BigEndian.PutUint64(patch.rowNum[4:], uint64(i))
+		return [3][]byte{patch.count[:], row[2:], patch.rowNum[:]}
+	}
+	return [3][]byte{w.batch.EncodedRow(i)}
 }

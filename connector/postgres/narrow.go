@@ -13,41 +13,73 @@ import (
 )
 
 // Narrowing down rejected rows. A COPY is all or nothing: when the server
-// rejects one row, none of the batch is written. Each COPY therefore runs
-// under a savepoint; when it fails on a row, it is rolled back and the rows
-// are sent again in parts: up to the row the error's context names ("COPY
-// t, line 7"), that row alone, and the rest; or, when the error names no
-// line (a constraint checked by upsert's INSERT, a trigger), in halves. A
-// row is rejected only when it fails on its own, with the server's error
-// for it, so every other row is written exactly once.
+// rejects one row, none of the batch is written, and the transaction is
+// aborted back to its last savepoint (see savepoint.go). The batch's rows
+// are then sent again in parts, each under a savepoint of its own: up to the
+// row the error's context names ("COPY t, line 7"), that row alone, and the
+// rest; or, when the error names no line (a constraint checked by upsert's
+// INSERT, a trigger), in halves. A row is rejected only when it fails on
+// its own, with the server's error for it, so every other row is written
+// exactly once.
 
-// load writes rows (indexes into the batch) and narrows failures down.
+// load writes the rows of a batch (indexes into it) and narrows a failure
+// down.
 func (w *writer) load(ctx context.Context, rows []int, format copyFormat) error {
-	for len(rows) > 0 {
-		err := w.attempt(ctx, rows, format)
-		if err == nil {
-			return nil
-		}
-		pgErr := rowLevel(err)
-		if pgErr == nil {
+	if len(rows) == 0 {
+		return nil
+	}
+	shared := w.canShareSavepoint()
+	err := w.attempt(ctx, rows, format, shared)
+	if err == nil {
+		w.keep(format, rows, shared)
+		return nil
+	}
+	pgErr := rowLevel(err)
+	if pgErr == nil {
+		return err
+	}
+	if shared {
+		if err := w.restore(ctx); err != nil {
 			return err
+		}
+	}
+	err = w.narrow(ctx, rows, format, pgErr)
+	w.forgetKept() // the next batch sets a savepoint of its own
+	return err
+}
+
+// narrow writes rows, each attempt under a savepoint of its own, rejecting
+// the rows that fail alone. failed, when not nil, is the error rows already
+// failed with.
+func (w *writer) narrow(ctx context.Context, rows []int, format copyFormat, failed *pgconn.PgError) error {
+	for len(rows) > 0 {
+		pgErr := failed
+		failed = nil
+		if pgErr == nil {
+			err := w.attempt(ctx, rows, format, false)
+			if err == nil {
+				return nil
+			}
+			if pgErr = rowLevel(err); pgErr == nil {
+				return err
+			}
 		}
 		if len(rows) == 1 {
 			w.rejectServer(rows[0], pgErr)
 			return nil
 		}
 		if line := copyLine(pgErr); line >= 1 && line <= len(rows) {
-			if err := w.load(ctx, rows[:line-1], format); err != nil {
+			if err := w.narrow(ctx, rows[:line-1], format, nil); err != nil {
 				return err
 			}
-			if err := w.load(ctx, rows[line-1:line], format); err != nil {
+			if err := w.narrow(ctx, rows[line-1:line], format, nil); err != nil {
 				return err
 			}
 			rows = rows[line:]
 			continue
 		}
 		mid := len(rows) / 2
-		if err := w.load(ctx, rows[:mid], format); err != nil {
+		if err := w.narrow(ctx, rows[:mid], format, nil); err != nil {
 			return err
 		}
 		rows = rows[mid:]
@@ -56,10 +88,13 @@ func (w *writer) load(ctx context.Context, rows []int, format copyFormat) error 
 }
 
 // attempt sends rows in one COPY (and, for upsert, merges them), in one
-// round trip with the statements that manage the transaction.
-func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat) error {
+// round trip with the statements that manage the transaction: under the
+// current savepoint when shared, else under a new one.
+func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, shared bool) error {
 	var b strings.Builder
-	b.WriteString(w.prefix())
+	if !shared {
+		b.WriteString(w.prefix())
+	}
 	if format == formatText {
 		b.WriteString(w.sql.text)
 	} else {
@@ -70,8 +105,14 @@ func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat) err
 		b.WriteString(w.sql.merge)
 	}
 	w.src.reset(w, format, rows)
-	g := &gate{r: &w.src}
-	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, b.String())
+	return w.copy(ctx, b.String(), &w.src)
+}
+
+// copy runs a COPY FROM STDIN statement (with whatever statements come
+// around it) reading r, and notes the transaction's state after it.
+func (w *writer) copy(ctx context.Context, sql string, r io.Reader) error {
+	g := &gate{r: r}
+	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, sql)
 	g.close()
 	if err != nil {
 		w.tx = txAborted // BEGIN ran, or a transaction was already open

@@ -37,6 +37,11 @@ type writer struct {
 	rejects []*datasync.RowError
 	batch   *datasync.Batch // the batch being written
 	all     []int
+
+	// What was sent since the current savepoint (see savepoint.go).
+	kept       []byte
+	keptCopies []keptCopy
+	keptAll    bool
 }
 
 // txState is where the writer's connection is in its transaction.
@@ -171,6 +176,7 @@ func (w *writer) createStage(ctx context.Context) error {
 	}
 	if w.tx != txNone {
 		w.tx = txClean
+		w.forgetKept() // the new savepoint holds the CREATE only
 	}
 	w.stage = stage
 	return nil
@@ -249,6 +255,7 @@ func (w *writer) Flush(ctx context.Context) error {
 	}
 	tag, err := w.exec(ctx, sql)
 	w.tx = txNone
+	w.forgetKept()
 	if err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
