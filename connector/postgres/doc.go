@@ -67,13 +67,16 @@
 // message.
 //
 // A writer works in a transaction that Flush commits; Close rolls back what
-// was not flushed, so a retried split never writes a row twice. Each COPY
-// runs under a savepoint. When the server rejects a row (text that is not
-// of the column's type, a value too long, a NULL in a NOT NULL column, a
-// unique violation, a NUL byte in text, a check or foreign key), the COPY is
-// rolled back and its rows are sent again in parts: up to the row the error
-// names ("COPY t, line 7"), that row alone, then the rest; without a line
-// number, in halves. A row is rejected only when it fails alone; it reaches
+// was not flushed, so a retried split never writes a row twice. COPYs run
+// under savepoints, one for each 2 MB of data or so: a transaction with more
+// than 64 subtransactions would slow down every snapshot on the server. When
+// the server rejects a row (text that is not of the column's type, a value
+// too long, a NULL in a NOT NULL column, a unique violation, a NUL byte in
+// text, a check or foreign key), the transaction is rolled back to the
+// savepoint, the rows of earlier batches sent since are sent again (the
+// writer keeps a copy of them), and the batch's rows are sent again in
+// parts: up to the row the error names ("COPY t, line 7"), that row alone,
+// then the rest; without a line number, in halves. A row is rejected only when it fails alone; it reaches
 // the dirty-data collector as a *Rejection carrying the server's
 // *pgconn.PgError (message, SQLSTATE, detail), and every other row is written
 // exactly once. A value that cannot be converted to its column at all (a
