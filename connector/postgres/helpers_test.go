@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/internal/testdb"
@@ -100,3 +101,7 @@ func run(t testing.TB, src datasync.Source, dst datasync.Sink, opts ...datasync.
 }
 
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+// TestMain fails the package when a test leaves a goroutine behind: a pool,
+// a connection or a COPY not closed.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
