@@ -81,6 +81,7 @@ func benchWriter(mode WriteMode) *writer {
 func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 	w.all, w.rejects = w.all[:0], w.rejects[:0]
 	w.batch = b
+	w.forgetKept()
 	f, err := w.encode(b)
 	if err != nil {
 		return err
@@ -93,7 +94,7 @@ func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 			return err
 		}
 	}
-	w.keep(f, w.all, false) // as after a COPY that succeeded
+	w.keep(f, w.all) // as after a COPY that succeeded
 	return nil
 }
 

@@ -26,19 +26,19 @@ var (
 )
 
 // rowBuf holds a batch's rows encoded for COPY, each once, so that subsets
-// can be sent again while rejected rows are narrowed down.
+// can be sent again while rejected rows are narrowed down. The batches sent
+// under one savepoint are encoded one after the other in data, which is
+// thus also what restore sends again (see savepoint.go).
 type rowBuf struct {
 	data   []byte
-	starts []int // row i is data[starts[i]:ends[i]]; empty when rejected
+	start  int   // where the batch being written starts in data
+	starts []int // its row i is data[starts[i]:ends[i]]; empty when rejected
 	ends   []int
 }
 
-func (r *rowBuf) reset(n int) {
-	// A buffer grown for a batch of huge values is not kept.
-	if cap(r.data) > 64<<20 {
-		r.data = nil
-	}
-	r.data = r.data[:0]
+// next prepares for a batch of n rows, after those kept in data.
+func (r *rowBuf) next(n int) {
+	r.start = len(r.data)
 	r.starts = slices.Grow(r.starts[:0], n)[:n]
 	r.ends = slices.Grow(r.ends[:0], n)[:n]
 	clear(r.starts)
@@ -52,7 +52,7 @@ func (r *rowBuf) row(i int) []byte { return r.data[r.starts[i]:r.ends[i]] }
 // rejects. It fills w.all with the rows to send.
 func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 	n := b.Len()
-	w.rows.reset(n)
+	w.rows.next(n)
 	cols := w.plan.cols
 	upsert := w.s.set.mode == Upsert
 	fields := len(cols)
@@ -113,7 +113,7 @@ func (w *writer) encodeText(b *datasync.Batch) error {
 	upsert := w.s.set.mode == Upsert
 	rows := w.all
 	w.all = w.all[:0]
-	data := w.rows.data[:0]
+	data := w.rows.data[:w.rows.start] // over the batch's binary rows
 	for _, i := range rows {
 		rec := b.Row(i)
 		start := len(data)

@@ -23,15 +23,15 @@ import (
 // exactly once.
 
 // load writes the rows of a batch (indexes into it) and narrows a failure
-// down.
-func (w *writer) load(ctx context.Context, rows []int, format copyFormat) error {
+// down. shared says whether they go under the current savepoint (see
+// savepoint.go).
+func (w *writer) load(ctx context.Context, rows []int, format copyFormat, shared bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	shared := w.canShareSavepoint()
 	err := w.attempt(ctx, rows, format, shared)
 	if err == nil {
-		w.keep(format, rows, shared)
+		w.keep(format, rows)
 		return nil
 	}
 	pgErr := rowLevel(err)

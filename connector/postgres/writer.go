@@ -38,8 +38,8 @@ type writer struct {
 	batch   *datasync.Batch // the batch being written
 	all     []int
 
-	// What was sent since the current savepoint (see savepoint.go).
-	kept       []byte
+	// What was sent since the current savepoint, in rows.data (see
+	// savepoint.go).
 	keptCopies []keptCopy
 	keptAll    bool
 }
@@ -77,6 +77,10 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	w.batch, w.rejects = b, w.rejects[:0]
 	defer func() { w.batch = nil }()
 	w.all = w.all[:0]
+	shared := w.canShareSavepoint()
+	if !shared {
+		w.forgetKept() // the batch goes under a savepoint of its own
+	}
 	format := formatBinary
 	if enc := b.Encoding(); enc != "" {
 		if enc != w.encoding {
@@ -92,7 +96,7 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 			return err
 		}
 	}
-	if err := w.load(ctx, w.all, format); err != nil {
+	if err := w.load(ctx, w.all, format, shared); err != nil {
 		return err
 	}
 	switch format {

@@ -59,11 +59,12 @@ func main() {
 	rows := flag.Int64("rows", 1_000_000, "rows in the generated table")
 	runs := flag.Int("runs", 3, "runs of each scenario")
 	parallelism := flag.Int("parallelism", 4, "the library's parallelism")
+	batchRows := flag.Int("batchrows", datasync.DefaultBatchRows, "the library's batch size in rows")
 	keep := flag.Bool("keep", false, "keep the database datasync_perf (and reuse its table next time)")
 	child := flag.String("child", "", "internal: run one library scenario")
 	flag.Parse()
 	if *child != "" {
-		runChild(*child, *dsn, *parallelism)
+		runChild(*child, *dsn, *parallelism, *batchRows)
 		return
 	}
 	if *dsn == "" {
@@ -79,7 +80,8 @@ func main() {
 	defer conn.Close(ctx)
 	var size int64
 	check(conn.QueryRow(ctx, `SELECT pg_table_size('t')`).Scan(&size))
-	fmt.Printf("table t: %d rows, %.1f MB on disk; %d runs each; library parallelism %d\n", *rows, float64(size)/1e6, *runs, *parallelism)
+	fmt.Printf("table t: %d rows, %.1f MB on disk; %d runs each; library parallelism %d, batches of %d rows\n",
+		*rows, float64(size)/1e6, *runs, *parallelism, *batchRows)
 
 	results := map[string][]result{}
 	scenarios := []string{"pipe", "pass-through", "decoded"}
@@ -93,7 +95,7 @@ func main() {
 			if s == "pipe" {
 				r = runPipe(perfDSN)
 			} else {
-				r = runLibrary(s, perfDSN, *parallelism)
+				r = runLibrary(s, perfDSN, *parallelism, *batchRows)
 			}
 			var n int64
 			check(conn.QueryRow(ctx, "SELECT count(*) FROM t2").Scan(&n))
@@ -161,8 +163,8 @@ func runPipe(dsn string) result {
 
 // runLibrary runs one scenario in a child process and times it, process
 // start included.
-func runLibrary(scenario, dsn string, parallelism int) result {
-	cmd := exec.Command(os.Args[0], "-child", scenario, "-dsn", dsn, "-parallelism", fmt.Sprint(parallelism))
+func runLibrary(scenario, dsn string, parallelism, batchRows int) result {
+	cmd := exec.Command(os.Args[0], "-child", scenario, "-dsn", dsn, "-parallelism", fmt.Sprint(parallelism), "-batchrows", fmt.Sprint(batchRows))
 	cmd.Stderr = os.Stderr
 	start := time.Now()
 	out, err := cmd.Output()
@@ -174,14 +176,15 @@ func runLibrary(scenario, dsn string, parallelism int) result {
 	return result{elapsed: elapsed, rssKB: ru.Maxrss, cpu: cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()}
 }
 
-func runChild(scenario, dsn string, parallelism int) {
+func runChild(scenario, dsn string, parallelism, batchRows int) {
 	src, err := postgres.NewSource(postgres.SourceConfig{DSN: dsn, Table: "t"})
 	check(err)
 	defer src.Close()
 	dst, err := postgres.NewSink(postgres.SinkConfig{DSN: dsn, Table: "t2", DisablePassThrough: scenario == "decoded"})
 	check(err)
 	defer dst.Close()
-	p, err := datasync.NewPipeline(src, dst, datasync.WithParallelism(parallelism))
+	p, err := datasync.NewPipeline(src, dst, datasync.WithParallelism(parallelism),
+		datasync.WithBatchSize(batchRows, max(datasync.DefaultBatchBytes, batchRows*1024)))
 	check(err)
 	res, err := p.Run(context.Background())
 	check(err)
