@@ -194,8 +194,8 @@
 // is small; the server's is per row and per statement. Each batch costs one
 // page query and one COPY, and PostgreSQL builds a COPY's multi-insert
 // buffer (1,000 tuple slots) anew for every statement, about a millisecond
-// of server CPU: with the pipeline's default batches of 4,096 rows that is
-// a quarter of what inserting their rows costs. Larger batches
+// of server CPU: with the pipeline's default batches of 4,096 rows, roughly
+// a fifth more than inserting their rows costs. Larger batches
 // (datasync.WithBatchSize) amortize it, at the cost of memory; more
 // parallelism spreads the work over more server cores. The benchmark
 // program in internal/pgperf compares the connector with psql's binary COPY
