@@ -187,3 +187,67 @@ func TestDirtyRowsPassThrough(t *testing.T) {
 	assert.Equal(t, "(2222, n22, 2222)", dirty[2222].Record.String(), "decoded from the binary row")
 	assert.Equal(t, int64(2998), dst.count("t"))
 }
+
+// TestRejectedRowCost: one bad row in a batch of 1,000 costs four COPYs
+// (the batch, the rows before it, the row alone, the rows after), thanks
+// to the line number the server gives; a batch whose last row is rejected
+// is followed by a commit that keeps the others.
+func TestRejectedRowCost(t *testing.T) {
+	db := newDB(t)
+	db.exec(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`)
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "v", Kind: datasync.KindString, Nullable: true}}
+	b := datasync.NewBatch(schema, 1000, 1<<20)
+	for i := range 1000 {
+		r := b.Append()
+		r[0], r[1] = datasync.Int(int64(i)), datasync.String("x")
+	}
+	b.Row(400)[1] = datasync.Null()
+	b.Row(999)[1] = datasync.Null() // the last: the transaction is left aborted at its savepoint
+	k := newSink(t, SinkConfig{DSN: db.dsn, Table: "t"})
+	w, err := k.Open(context.Background(), datasync.Split{ID: "s"})
+	require.NoError(t, err)
+	defer w.Close()
+	err = w.Write(context.Background(), b)
+	var rows *datasync.RowErrors
+	require.ErrorAs(t, err, &rows)
+	require.Len(t, rows.Errors, 2)
+	assert.Equal(t, []int64{400, 999}, []int64{rows.Errors[0].Row, rows.Errors[1].Row})
+	assert.LessOrEqual(t, w.(*writer).attempts, 6, "COPYs to isolate two rows of 1,000")
+	require.NoError(t, w.Flush(context.Background()))
+	assert.Equal(t, int64(998), db.count("t"))
+}
+
+// TestConversionsCaughtBeforeSending: values the column would silently
+// round or that do not fit are rejected before they are sent, and the rows
+// that fit exactly are written.
+func TestConversionsCaughtBeforeSending(t *testing.T) {
+	db := newDB(t)
+	db.exec(`CREATE TABLE t (id int PRIMARY KEY, n numeric(10,2), ts timestamp(0), r real, s smallint, d date)`)
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "n", Kind: datasync.KindDecimal, Nullable: true},
+		{Name: "ts", Kind: datasync.KindTimestamp, Nullable: true}, {Name: "r", Kind: datasync.KindFloat, Nullable: true},
+		{Name: "s", Kind: datasync.KindInt, Nullable: true}, {Name: "d", Kind: datasync.KindTimestamp, Nullable: true}}
+	dec := func(s string) datasync.Value { v, _ := datasync.Decimal(s); return v }
+	ts := datasync.TimestampValue(datasync.TimestampFromMicros(1_700_000_000_000_000, false))
+	midnight := datasync.TimestampValue(datasync.TimestampFromMicros(1_699_920_000_000_000, false))
+	null := datasync.Null()
+	recs := []datasync.Record{
+		{datasync.Int(1), dec("1.2300"), ts, datasync.Float(0.5), datasync.Int(7), midnight},                                                 // fits: 1.23, whole seconds, 0.5 is exact in real
+		{datasync.Int(2), dec("1.23456"), null, null, null, null},                                                                      // would round to 1.23
+		{datasync.Int(3), null, datasync.TimestampValue(datasync.TimestampFromMicros(1_700_000_000_000_001, false)), null, null, null}, // would round the microsecond
+		{datasync.Int(4), null, null, datasync.Float(0.1), null, null},                                                                 // real cannot hold 0.1 exactly
+		{datasync.Int(5), null, null, null, datasync.Int(40000), null},                                                                 // beyond smallint
+		{datasync.Int(6), null, null, null, null, datasync.TimestampValue(datasync.TimestampFromMicros(86_400_000_001, false))},        // not midnight
+	}
+	var c collector
+	_, err := run(t, source.FromRecords(schema, recs), newSink(t, SinkConfig{DSN: db.dsn, Table: "t"}), c.policy())
+	require.NoError(t, err)
+	dirty := c.byID(t)
+	assert.Len(t, dirty, 5)
+	for id, col := range map[int64]string{2: "n", 3: "ts", 4: "r", 5: "s", 6: "d"} {
+		d, ok := dirty[id]
+		require.True(t, ok, "row %d", id)
+		assert.Equal(t, datasync.StageConvert, d.Stage, "row %d: %v", id, d.Err)
+		assert.Equal(t, col, d.Column, "row %d", id)
+	}
+	assert.Equal(t, []string{"1|1.23|2023-11-14 22:13:20|0.5|7|2023-11-14"}, db.rows(`SELECT * FROM t`))
+}

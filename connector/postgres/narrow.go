@@ -105,6 +105,7 @@ func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, sha
 		b.WriteString(w.sql.merge)
 	}
 	w.src.reset(w, format, rows)
+	w.attempts++
 	return w.copy(ctx, b.String(), &w.src)
 }
 

@@ -42,6 +42,8 @@ type writer struct {
 	// savepoint.go).
 	keptCopies []keptCopy
 	keptAll    bool
+
+	attempts int // COPY statements sent, for tests
 }
 
 // txState is where the writer's connection is in its transaction.
