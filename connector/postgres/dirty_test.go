@@ -231,7 +231,7 @@ func TestConversionsCaughtBeforeSending(t *testing.T) {
 	midnight := datasync.TimestampValue(datasync.TimestampFromMicros(1_699_920_000_000_000, false))
 	null := datasync.Null()
 	recs := []datasync.Record{
-		{datasync.Int(1), dec("1.2300"), ts, datasync.Float(0.5), datasync.Int(7), midnight},                                                 // fits: 1.23, whole seconds, 0.5 is exact in real
+		{datasync.Int(1), dec("1.2300"), ts, datasync.Float(0.5), datasync.Int(7), midnight},                                           // fits: 1.23, whole seconds, 0.5 is exact in real
 		{datasync.Int(2), dec("1.23456"), null, null, null, null},                                                                      // would round to 1.23
 		{datasync.Int(3), null, datasync.TimestampValue(datasync.TimestampFromMicros(1_700_000_000_000_001, false)), null, null, null}, // would round the microsecond
 		{datasync.Int(4), null, null, datasync.Float(0.1), null, null},                                                                 // real cannot hold 0.1 exactly
