@@ -424,17 +424,20 @@ func (s *Sink) encodingFor(rel *relation) string {
 	if len(s.set.columns) == 0 && !s.set.allColumns && schema == nil {
 		return ""
 	}
-	if schema == nil { // the column list alone decides the order
-		schema = make(datasync.Schema, max(len(s.set.columns), 0))
+	if schema == nil {
+		// The column list alone decides the order. Strings map onto every
+		// type: only the order matters here.
+		n := len(s.set.columns)
 		if s.set.allColumns {
 			for _, c := range rel.cols {
 				if !c.generated {
-					schema = append(schema, datasync.Column{Kind: c.typ.kind()})
+					n++
 				}
 			}
 		}
+		schema = make(datasync.Schema, n)
 		for i := range schema {
-			schema[i].Kind = datasync.KindString // any kind maps; only the order matters here
+			schema[i].Kind = datasync.KindString
 		}
 	}
 	p, err := s.plan(rel, schema)

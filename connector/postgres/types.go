@@ -215,7 +215,6 @@ type typeRow struct {
 	base     uint32 // typbasetype of a domain
 	elem     uint32 // typelem of an array
 	send     string // the binary send function
-	category byte
 }
 
 // types resolves type OIDs and modifiers into pgTypes, caching what it learns
@@ -260,7 +259,7 @@ func (ts *types) load(ctx context.Context, conn *pgx.Conn, oids []uint32) error 
 		if len(missing) == 0 {
 			return nil
 		}
-		rows, err := conn.Query(ctx, `SELECT oid, typtype, typbasetype, typelem, typsend::text, typcategory
+		rows, err := conn.Query(ctx, `SELECT oid, typtype, typbasetype, typelem, typsend::text
 			FROM pg_catalog.pg_type WHERE oid = ANY($1)`, missing)
 		if err != nil {
 			return classify(fmt.Errorf("postgres: read pg_type: %w", err))
@@ -268,16 +267,16 @@ func (ts *types) load(ctx context.Context, conn *pgx.Conn, oids []uint32) error 
 		want = want[:0:0]
 		for rows.Next() {
 			var oid, base, elem uint32
-			var typtype, category string
+			var typtype string
 			var send string
-			if err := rows.Scan(&oid, &typtype, &base, &elem, &send, &category); err != nil {
+			if err := rows.Scan(&oid, &typtype, &base, &elem, &send); err != nil {
 				rows.Close()
 				return fmt.Errorf("postgres: read pg_type: %w", err)
 			}
 			if dot := strings.LastIndexByte(send, '.'); dot >= 0 {
 				send = send[dot+1:] // schema-qualified when not on the search_path
 			}
-			ts.rows[oid] = typeRow{typtype: typtype[0], base: base, elem: elem, send: send, category: category[0]}
+			ts.rows[oid] = typeRow{typtype: typtype[0], base: base, elem: elem, send: send}
 			want = append(want, base, elem)
 		}
 		if err := rows.Err(); err != nil {
