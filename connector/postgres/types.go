@@ -211,10 +211,10 @@ func (t *pgType) encodingKey() string {
 
 // typeRow is what pg_type says of one type.
 type typeRow struct {
-	typtype  byte
-	base     uint32 // typbasetype of a domain
-	elem     uint32 // typelem of an array
-	send     string // the binary send function
+	typtype byte
+	base    uint32 // typbasetype of a domain
+	elem    uint32 // typelem of an array
+	send    string // the binary send function
 }
 
 // types resolves type OIDs and modifiers into pgTypes, caching what it learns
