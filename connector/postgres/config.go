@@ -1,0 +1,277 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// SourceConfig configures a Source. JSON names are DataX's where DataX has
+// the parameter (postgresqlreader), so a DataX job maps over.
+//
+// Give DSN or Pool, and Table or QuerySQL.
+type SourceConfig struct {
+	// DSN is a PostgreSQL connection string, as a URL
+	// (postgres://user:password@host:5432/db?sslmode=disable) or as
+	// key=value pairs. The Source opens its own pool from it, closed by
+	// Source.Close. Errors never show it: it may hold a password.
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
+	// Pool is a pool the caller owns, used instead of DSN. The Source never
+	// closes it and never changes its connections' settings. Its readers
+	// take a connection for each read (and keep one in consistent mode, or
+	// for a query), so a pool shared with the Sink needs more connections
+	// than the job's parallelism.
+	Pool *pgxpool.Pool `json:"-"`
+
+	// Table is the table (or view) to read: name, schema.name, or with
+	// double-quoted parts for names that need them ("Sales"."Order Lines").
+	// An unquoted name is folded to lower case, as PostgreSQL does; when
+	// no such table exists, the name as written is tried too.
+	Table string `json:"table,omitempty"`
+	// Column lists what to read, in order: column names, or SQL
+	// expressions and constants as DataX allows (upper(name), 'x', 1).
+	// Empty or ["*"] reads every column in table order.
+	Column []string `json:"column,omitempty"`
+	// Where is an SQL condition the rows must meet, without the WHERE.
+	Where string `json:"where,omitempty"`
+	// QuerySQL is an arbitrary query to read instead of Table, as one
+	// split (it cannot be divided). It is read as one stream; a retried
+	// split skips the rows it already delivered, so the query should
+	// give its rows in a stable order (ORDER BY a unique key).
+	QuerySQL string `json:"querySql,omitempty"`
+	// SplitPK names the column (or comma-separated columns) whose ranges
+	// divide the table into splits and that orders the rows inside a split.
+	// Default: the primary key; a table without one is divided by physical
+	// blocks. A column that is not unique works, at some cost (see the
+	// package doc).
+	SplitPK string `json:"splitPk,omitempty"`
+	// FetchSize bounds the rows of each page read from the server
+	// (default 10,000; a page never holds more than the batch has room
+	// for).
+	FetchSize int `json:"fetchSize,omitempty"`
+	// Consistent makes every split read one snapshot exported when the
+	// source is planned, so that the copy is of a single point in time
+	// even while the table changes. The snapshot lives until Close.
+	Consistent bool `json:"consistent,omitempty"`
+	// Splits, when above 0, is the number of key ranges to plan instead of
+	// four per unit of parallelism.
+	Splits int `json:"splits,omitempty"`
+}
+
+// WriteMode is how a Sink writes rows (see SinkConfig.WriteMode).
+type WriteMode string
+
+// The write modes.
+const (
+	// Insert loads rows with binary COPY; a row that breaks a unique
+	// constraint is rejected as dirty data. DataX's "copy" means the same.
+	Insert WriteMode = "insert"
+	// Upsert loads rows into a temporary staging table with binary COPY,
+	// then inserts them, updating the rows whose conflict key already
+	// exists (INSERT .. ON CONFLICT .. DO UPDATE). "update" means the same.
+	Upsert WriteMode = "upsert"
+)
+
+// SinkConfig configures a Sink. JSON names are DataX's where DataX has the
+// parameter (postgresqlwriter).
+//
+// Give DSN or Pool, and Table.
+type SinkConfig struct {
+	// DSN is a PostgreSQL connection string (see SourceConfig.DSN).
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
+	// Pool is a pool the caller owns, used instead of DSN; never closed by
+	// the Sink. Each writer keeps a connection while it writes its split,
+	// and sets only transaction-local settings on it.
+	Pool *pgxpool.Pool `json:"-"`
+
+	// Table is the target table, named as in SourceConfig.Table.
+	Table string `json:"table"`
+	// Column names the target columns that receive the source's columns,
+	// in the order of the source's columns. Empty: the source's column
+	// names. ["*"]: every column of the table, in table order.
+	Column []string `json:"column,omitempty"`
+	// WriteMode is Insert (the default; DataX's "copy" is accepted) or
+	// Upsert ("update" is accepted). DataX's "update (a, b)" form sets the
+	// conflict key too.
+	WriteMode WriteMode `json:"writeMode,omitempty"`
+	// ConflictKey names the columns of the unique constraint an upsert
+	// checks (default: the primary key).
+	ConflictKey []string `json:"conflictKey,omitempty"`
+	// PreSQL statements run once per job, before any row is written; PostSQL
+	// ones once after every split succeeded. "@table" in them is replaced
+	// by Table as configured.
+	PreSQL  []string `json:"preSql,omitempty"`
+	PostSQL []string `json:"postSql,omitempty"`
+	// Truncate empties the table once per job, before any row is written.
+	Truncate bool `json:"truncate,omitempty"`
+	// CreateTable creates the table from the source's schema when it does
+	// not exist (see the package doc for the types chosen).
+	CreateTable bool `json:"createTable,omitempty"`
+	// DisablePassThrough turns off the pass-through of binary COPY rows
+	// from a PostgreSQL source with the same column types: every value is
+	// then decoded and encoded again.
+	DisablePassThrough bool `json:"disablePassThrough,omitempty"`
+}
+
+// defaultFetchSize bounds a page when FetchSize is 0.
+const defaultFetchSize = 10_000
+
+func (c *SourceConfig) validate() (tbl name, cols []columnRef, key []columnRef, err error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if (c.DSN == "") == (c.Pool == nil) {
+		bad("give DSN or Pool (exactly one)")
+	}
+	switch {
+	case c.QuerySQL != "" && (c.Table != "" || len(c.Column) > 0 || c.Where != "" || c.SplitPK != ""):
+		bad("querySql reads a query as it is: give it without table, column, where and splitPk")
+	case c.QuerySQL == "" && strings.TrimSpace(c.Table) == "":
+		bad("give table or querySql")
+	case c.QuerySQL == "":
+		if tbl, err = parseName(c.Table); err != nil {
+			bad("table %q: %v", c.Table, err)
+		}
+	}
+	if c.FetchSize < 0 {
+		bad("fetchSize %d is negative", c.FetchSize)
+	}
+	if c.Splits < 0 {
+		bad("splits %d is negative", c.Splits)
+	}
+	if !(len(c.Column) == 1 && strings.TrimSpace(c.Column[0]) == "*") {
+		for i, s := range c.Column {
+			ref, err := parseColumnRef(s)
+			if err != nil {
+				bad("column[%d]: %v", i, err)
+				continue
+			}
+			cols = append(cols, ref)
+		}
+	}
+	if c.SplitPK != "" {
+		for part := range strings.SplitSeq(c.SplitPK, ",") {
+			ref, err := parseColumnRef(part)
+			if err == nil && ref.ident == nil {
+				err = errors.New("not a column name")
+			}
+			if err != nil {
+				bad("splitPk %q: %v", c.SplitPK, err)
+				break
+			}
+			key = append(key, ref)
+		}
+	}
+	if len(errs) > 0 {
+		return tbl, nil, nil, fmt.Errorf("postgres: invalid source config: %w", errors.Join(errs...))
+	}
+	return tbl, cols, key, nil
+}
+
+// sinkSettings is a validated SinkConfig.
+type sinkSettings struct {
+	table       name
+	columns     []columnRef // nil: by the source's names; see allColumns
+	allColumns  bool        // ["*"]
+	mode        WriteMode
+	conflictKey []columnRef
+}
+
+func (c *SinkConfig) validate() (sinkSettings, error) {
+	var s sinkSettings
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if (c.DSN == "") == (c.Pool == nil) {
+		bad("give DSN or Pool (exactly one)")
+	}
+	var err error
+	if strings.TrimSpace(c.Table) == "" {
+		bad("give table")
+	} else if s.table, err = parseName(c.Table); err != nil {
+		bad("table %q: %v", c.Table, err)
+	}
+	if len(c.Column) == 1 && strings.TrimSpace(c.Column[0]) == "*" {
+		s.allColumns = true
+	} else {
+		for i, col := range c.Column {
+			ref, err := parseColumnRef(col)
+			if err == nil && ref.ident == nil {
+				err = errors.New("not a column name")
+			}
+			if err != nil {
+				bad("column[%d] %q: %v", i, col, err)
+				continue
+			}
+			s.columns = append(s.columns, ref)
+		}
+	}
+	mode, modeKey, err := parseWriteMode(string(c.WriteMode))
+	if err != nil {
+		bad("%v", err)
+	}
+	s.mode = mode
+	keyText := c.ConflictKey
+	if len(modeKey) > 0 {
+		if len(keyText) > 0 && strings.Join(keyText, ",") != strings.Join(modeKey, ",") {
+			bad("writeMode %q and conflictKey %q name different keys", c.WriteMode, keyText)
+		}
+		keyText = modeKey
+	}
+	if len(keyText) > 0 && mode != Upsert {
+		bad("conflictKey is for writeMode upsert, not %s", mode)
+	}
+	for _, k := range keyText {
+		ref, err := parseColumnRef(k)
+		if err == nil && ref.ident == nil {
+			err = errors.New("not a column name")
+		}
+		if err != nil {
+			bad("conflictKey %q: %v", k, err)
+			continue
+		}
+		s.conflictKey = append(s.conflictKey, ref)
+	}
+	for i, q := range c.PreSQL {
+		if strings.TrimSpace(q) == "" {
+			bad("preSql[%d] is empty", i)
+		}
+	}
+	for i, q := range c.PostSQL {
+		if strings.TrimSpace(q) == "" {
+			bad("postSql[%d] is empty", i)
+		}
+	}
+	if len(errs) > 0 {
+		return s, fmt.Errorf("postgres: invalid sink config: %w", errors.Join(errs...))
+	}
+	return s, nil
+}
+
+// parseWriteMode reads insert, copy, upsert, update, and DataX's
+// "update (a, b)" form, which also names the conflict key.
+func parseWriteMode(s string) (WriteMode, []string, error) {
+	t := strings.TrimSpace(s)
+	var key []string
+	if open := strings.IndexByte(t, '('); open >= 0 {
+		if !strings.HasSuffix(t, ")") {
+			return "", nil, fmt.Errorf("writeMode %q: unbalanced parenthesis", s)
+		}
+		for k := range strings.SplitSeq(t[open+1:len(t)-1], ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				key = append(key, k)
+			}
+		}
+		t = strings.TrimSpace(t[:open])
+	}
+	switch strings.ToLower(t) {
+	case "", "insert", "copy":
+		if len(key) > 0 {
+			return "", nil, fmt.Errorf("writeMode %q: only upsert takes a key", s)
+		}
+		return Insert, nil, nil
+	case "upsert", "update":
+		return Upsert, key, nil
+	}
+	return "", nil, fmt.Errorf("writeMode %q: want insert, upsert or update", s)
+}
