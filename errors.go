@@ -49,9 +49,11 @@ type RowError struct {
 	// in when a connector leaves it empty.
 	Split string
 	// Row locates the row. For errors returned by Writer.Write it is the
-	// row's index in the batch that was passed to Write. For errors returned
-	// by Reader.Read it is the source's own row number within the split, such
-	// as a file's line number, or -1 when the source has none.
+	// row's index in the batch that was passed to Write; for a row the writer
+	// reports late (Record set), its position, from 0, among all the rows
+	// given to that Writer. For errors returned by Reader.Read it is the
+	// source's own row number within the split, such as a file's line number,
+	// or -1 when the source has none.
 	Row int64
 	// Column is the name of the column at fault, "" when the row as a whole is.
 	Column string
@@ -59,6 +61,10 @@ type RowError struct {
 	Value string
 	// Err is the reason, such as a *ConversionError or the database's error.
 	Err error
+	// Record is set by a writer that reports a row late: after the Write
+	// that carried it returned, when the batch is gone (see Writer). It is
+	// the rejected record, a copy the writer no longer uses.
+	Record Record
 }
 
 func (e *RowError) Error() string {
@@ -87,9 +93,9 @@ func (e *RowError) Error() string {
 // Unwrap returns the reason.
 func (e *RowError) Unwrap() error { return e.Err }
 
-// RowErrors is the error a Reader or Writer returns when some rows of a batch
-// are dirty. It promises that every other row was read (or written) exactly
-// once; the rows listed were not.
+// RowErrors is the error a Reader or Writer returns when some rows are
+// dirty. It promises that every other row was read (or written) exactly once;
+// the rows listed were not.
 type RowErrors struct {
 	Errors []*RowError
 }

@@ -50,15 +50,24 @@ type Sink interface {
 
 // Writer writes the records of one split. The pipeline calls its methods from
 // one goroutine.
+//
+// A writer that streams rows to a server that judges them later (a COPY
+// whose errors arrive when it ends) may report a rejected row after the
+// Write that carried it: from a later Write, or from Flush. Such a RowError
+// carries the rejected record itself (RowError.Record), since its batch is
+// gone, and numbers it by its position among all the rows given to the
+// Writer.
 type Writer interface {
 	// Write writes or buffers the records of b. It must not keep b, or
-	// anything in it, after it returns. When some rows are rejected (a
+	// anything in it, after it returns. When rows are rejected (a
 	// constraint, a value too long, a conversion the target cannot take) it
-	// returns a *RowErrors listing them, having written every other row of b
+	// returns a *RowErrors listing them, having written every other row
 	// exactly once. Any other error fails the split.
 	Write(ctx context.Context, b *Batch) error
 	// Flush makes everything written so far durable (a commit). Only after
-	// Flush returns nil does the split's checkpoint advance past those rows.
+	// Flush returns nil, or a *RowErrors of rows it rejected late (every
+	// other row is then durable), does the split's checkpoint advance past
+	// those rows.
 	Flush(ctx context.Context) error
 	// Close releases the writer. It is called once, whatever happened; what
 	// was written after the last successful Flush may be kept or discarded.

@@ -210,8 +210,8 @@ func (a *splitAttempt) run(ctx context.Context) (pending tally, err error) {
 // Committer.
 func (a *splitAttempt) finish(ctx context.Context) error {
 	final := bytes.Clone(a.reader.Checkpoint())
-	if err := a.writer.Flush(ctx); err != nil {
-		return fmt.Errorf("flush the sink: %w", err)
+	if err := a.flush(ctx); err != nil {
+		return err
 	}
 	if c, ok := a.writer.(Committer); ok {
 		if err := c.Commit(ctx); err != nil {
@@ -331,8 +331,8 @@ func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <
 		}
 		unflushed += written
 		if (cfg.flushBytes > 0 && unflushed >= cfg.flushBytes) || (cfg.flushEvery > 0 && time.Since(lastFlush) >= cfg.flushEvery) {
-			if err := a.writer.Flush(ctx); err != nil {
-				return readWait, fmt.Errorf("flush the sink: %w", err)
+			if err := a.flush(ctx); err != nil {
+				return readWait, err
 			}
 			if !a.commitOnly {
 				if err := a.durable(f.cp); err != nil {
@@ -347,7 +347,6 @@ func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <
 // write writes one batch and turns the rows the writer rejects into dirty
 // records. It returns the bytes written.
 func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
-	j := a.w.j
 	n := b.Len()
 	if n == 0 {
 		return 0, nil
@@ -360,39 +359,77 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 	if err != nil && !errors.As(err, &rejected) {
 		return 0, fmt.Errorf("write: %w", err)
 	}
-	written := int64(n)
-	if rejected != nil {
-		recs, rejectedBytes, err := a.rejectedRecords(b, first, rejected)
-		if err != nil {
-			return 0, err
-		}
-		written -= int64(len(recs))
-		size -= rejectedBytes
-		a.since.dirty += int64(len(recs))
-		if err := j.dirty.add(ctx, recs); err != nil {
-			return 0, err
-		}
-	}
-	a.since.written += written
+	a.since.written += int64(n)
 	a.since.writtenBytes += size
-	j.written.Add(written)
-	j.writtenBytes.Add(size)
-	return size, nil
+	a.w.j.written.Add(int64(n))
+	a.w.j.writtenBytes.Add(size)
+	if rejected == nil {
+		return size, nil
+	}
+	rejectedBytes, err := a.reject(ctx, b, first, rejected)
+	return size - rejectedBytes, err
 }
 
-// rejectedRecords checks the rows a writer rejected and copies them out of
-// the batch as dirty records, numbered from first+1 within the attempt.
+// flush flushes the writer, which may report rows of earlier batches that it
+// rejected (see RowError.Record).
+func (a *splitAttempt) flush(ctx context.Context) error {
+	err := a.writer.Flush(ctx)
+	var rejected *RowErrors
+	if err != nil && !errors.As(err, &rejected) {
+		return fmt.Errorf("flush the sink: %w", err)
+	}
+	if rejected != nil {
+		if _, err := a.reject(ctx, nil, 0, rejected); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// reject uncounts the rows a writer rejected, which were counted as written,
+// and collects them as dirty records. Rows of b (the batch just written,
+// numbered from first within the attempt) are copied out of it; rows the
+// writer reports late carry their own Record. It returns their bytes.
+func (a *splitAttempt) reject(ctx context.Context, b *Batch, first int64, rejected *RowErrors) (int64, error) {
+	recs, size, err := a.rejectedRecords(b, first, rejected)
+	if err != nil {
+		return 0, err
+	}
+	j := a.w.j
+	a.since.written -= int64(len(recs))
+	a.since.writtenBytes -= size
+	a.since.dirty += int64(len(recs))
+	j.written.Add(-int64(len(recs)))
+	j.writtenBytes.Add(-size)
+	return size, j.dirty.add(ctx, recs)
+}
+
+// rejectedRecords checks the rows a writer rejected and makes them dirty
+// records: copies out of b for rows of the batch just written, the writer's
+// own copy (RowError.Record) for rows it reports late.
 func (a *splitAttempt) rejectedRecords(b *Batch, first int64, rejected *RowErrors) ([]DirtyRecord, int64, error) {
 	seen := make(map[int64]bool, len(rejected.Errors))
 	recs := make([]DirtyRecord, 0, len(rejected.Errors))
 	var size int64
+	schema := a.w.j.schema
 	for _, re := range rejected.Errors {
-		if re == nil || re.Row < 0 || re.Row >= int64(b.Len()) || seen[re.Row] {
+		var rec Record
+		var ordinal int64 // the row's position, from 1, among those the attempt delivered
+		switch {
+		case re == nil:
+			return nil, 0, fmt.Errorf("write: the writer rejected a nil row (%v)", rejected)
+		case re.Record != nil:
+			if re.Row < 0 || re.Row >= a.delivered || len(re.Record) != len(schema) {
+				return nil, 0, fmt.Errorf("write: the writer rejected a row it was not given (%v)", re)
+			}
+			rec, ordinal = re.Record, re.Row+1
+		case b != nil && re.Row >= 0 && re.Row < int64(b.Len()) && !seen[re.Row]:
+			seen[re.Row] = true
+			rec, ordinal = b.Row(int(re.Row)).Clone(), first+re.Row+1
+		default:
 			return nil, 0, fmt.Errorf("write: the writer rejected rows that are not in the batch, or the same row twice (%v)", rejected)
 		}
-		seen[re.Row] = true
-		row := b.Row(int(re.Row))
-		size += int64(row.Size())
+		size += int64(rec.Size())
 		stage := StageWrite
 		var conv *ConversionError
 		if errors.As(re.Err, &conv) {
@@ -400,12 +437,12 @@ func (a *splitAttempt) rejectedRecords(b *Batch, first int64, rejected *RowError
 		}
 		value := re.Value
 		if value == "" && re.Column != "" {
-			if i := b.Schema().Index(re.Column); i >= 0 && !row[i].IsNull() {
-				value = string(row[i].AppendTo(nil))
+			if i := schema.Index(re.Column); i >= 0 && !rec[i].IsNull() {
+				value = string(rec[i].AppendTo(nil))
 			}
 		}
-		recs = append(recs, DirtyRecord{Split: a.split.ID, Stage: stage, Row: first + re.Row + 1, Column: re.Column,
-			Value: value, Record: row.Clone(), Schema: b.Schema(), Err: re.Err})
+		recs = append(recs, DirtyRecord{Split: a.split.ID, Stage: stage, Row: ordinal, Column: re.Column,
+			Value: value, Record: rec, Schema: schema, Err: re.Err})
 	}
 	return recs, size, nil
 }
