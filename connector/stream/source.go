@@ -36,8 +36,9 @@ type Source struct {
 }
 
 // generator makes one column's value for record i, copying variable-width
-// payloads into b (nil when the record is being skipped).
-type generator func(i int64, rng *rand.Rand, b *datasync.Batch) datasync.Value
+// payloads into b (nil when the record is being skipped). scratch is the
+// reader's own buffer: generators are shared by every split's reader.
+type generator func(i int64, rng *rand.Rand, b *datasync.Batch, scratch *[]byte) datasync.Value
 
 // NewSource checks cfg and returns the source.
 func NewSource(cfg SourceConfig) (*Source, error) {
@@ -99,7 +100,7 @@ func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
 		return col, gen, err
 	}
 	v, err := constant(kind, c.Value)
-	return col, func(int64, *rand.Rand, *datasync.Batch) datasync.Value { return v }, err
+	return col, func(int64, *rand.Rand, *datasync.Batch, *[]byte) datasync.Value { return v }, err
 }
 
 func constant(kind datasync.Kind, raw json.RawMessage) (datasync.Value, error) {
@@ -141,25 +142,25 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 	}
 	switch kind {
 	case datasync.KindInt:
-		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Int(int64(lo) + rng.Int64N(int64(hi-lo)+1))
 		}, nil
 	case datasync.KindFloat:
-		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Float(lo + rng.Float64()*(hi-lo))
 		}, nil
 	case datasync.KindBool:
-		return func(_ int64, rng *rand.Rand, _ *datasync.Batch) datasync.Value {
+		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Bool(rng.IntN(2) == 1)
 		}, nil
 	case datasync.KindString, datasync.KindBytes:
-		var buf []byte
-		return func(_ int64, rng *rand.Rand, b *datasync.Batch) datasync.Value {
+		return func(_ int64, rng *rand.Rand, b *datasync.Batch, scratch *[]byte) datasync.Value {
 			n := int(lo) + rng.IntN(int(hi-lo)+1)
-			buf = buf[:0]
+			buf := (*scratch)[:0]
 			for range n {
 				buf = append(buf, letters[rng.IntN(len(letters))])
 			}
+			*scratch = buf
 			switch {
 			case b == nil:
 				return datasync.Null()
@@ -179,11 +180,11 @@ func incrColumn(kind datasync.Kind, spec string) (generator, error) {
 	}
 	switch kind {
 	case datasync.KindInt:
-		return func(i int64, _ *rand.Rand, _ *datasync.Batch) datasync.Value {
+		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Int(int64(start) + i*int64(step))
 		}, nil
 	case datasync.KindFloat:
-		return func(i int64, _ *rand.Rand, _ *datasync.Batch) datasync.Value {
+		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Float(start + float64(i)*step)
 		}, nil
 	}
@@ -228,15 +229,16 @@ func (s *Source) Open(_ context.Context, sp datasync.Split, from datasync.Checkp
 }
 
 type reader struct {
-	src  *Source
-	next int64
-	rng  *rand.Rand
+	src     *Source
+	next    int64
+	rng     *rand.Rand
+	scratch []byte
 }
 
 // make produces record r.next into dst (nil to skip it).
 func (r *reader) make(dst datasync.Record, b *datasync.Batch) {
 	for c, gen := range r.src.columns {
-		v := gen(r.next, r.rng, b)
+		v := gen(r.next, r.rng, b, &r.scratch)
 		if dst != nil {
 			dst[c] = v
 		}
