@@ -60,12 +60,7 @@ func (b *Batch) AppendEncoded(row []byte, size int, decode Decoder) {
 	b.encStarts = append(b.encStarts, start)
 	b.encEnds = append(b.encEnds, len(b.arena))
 	b.encDecoded = append(b.encDecoded, false)
-	end := (b.rows + 1) * b.width
-	if end > len(b.values) {
-		b.values = append(b.values, make([]Value, end-len(b.values))...)
-	}
-	clear(b.values[end-b.width : end])
-	b.rows++
+	b.rows++ // its values are made only if it is decoded
 	b.sized++
 	b.bytes += size
 }
@@ -81,7 +76,12 @@ func (b *Batch) decodeRow(i int) {
 		return
 	}
 	b.encDecoded[i] = true
-	row := b.values[i*b.width : (i+1)*b.width : (i+1)*b.width]
+	end := (i + 1) * b.width
+	if end > len(b.values) {
+		b.values = append(b.values, make([]Value, end-len(b.values))...)
+	}
+	row := b.values[end-b.width : end : end]
+	clear(row)
 	if err := b.decode(b.EncodedRow(i), row, b); err != nil {
 		clear(row)
 	}
