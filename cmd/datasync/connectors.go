@@ -6,5 +6,6 @@ import (
 	_ "github.com/datasync-go/datasync/connector/file"
 	_ "github.com/datasync-go/datasync/connector/mysql"
 	_ "github.com/datasync-go/datasync/connector/oss"
+	_ "github.com/datasync-go/datasync/connector/postgres"
 	_ "github.com/datasync-go/datasync/connector/stream"
 )
