@@ -25,11 +25,12 @@ type Job struct {
 	// Tasks are the file's content entries, in order.
 	Tasks []*Task
 	// DirtyPath is where dirty records are written as JSON lines when the
-	// policy tolerates some and no dirty writer is set ("" otherwise).
+	// policy tolerates some and no dirty writer is set ("" otherwise). The
+	// file is created with the first dirty record.
 	DirtyPath string
 
 	dirtySink datasync.Sink
-	dirtyFile *os.File
+	dirtyFile *lazyFile
 	redactor  *Redactor
 	closers   []io.Closer
 }
@@ -263,14 +264,45 @@ func (j *Job) dirtyPolicy() (datasync.DirtyPolicy, error) {
 		if d := j.Setting.Dirty; d != nil && d.Path != "" {
 			path = d.Path
 		}
-		f, err := os.Create(path)
-		if err != nil {
-			return p, fmt.Errorf("open the dirty-data file: %w", err)
-		}
-		j.dirtyFile, j.DirtyPath = f, path
+		j.dirtyFile = &lazyFile{path: path}
+		j.DirtyPath = path
 	}
 	p.Collector = datasync.DirtyToJSONLines(j.dirtyFile)
 	return p, nil
+}
+
+// lazyFile creates its file on the first write, so that checking or
+// planning a job, or a run with no dirty record, leaves no file behind.
+type lazyFile struct {
+	path string
+	f    *os.File
+}
+
+func (l *lazyFile) Write(p []byte) (int, error) {
+	if l.f == nil {
+		f, err := os.Create(l.path)
+		if err != nil {
+			return 0, fmt.Errorf("create the dirty-data file: %w", err)
+		}
+		l.f = f
+	}
+	return l.f.Write(p)
+}
+
+// Sync makes what was written durable (DirtyToJSONLines calls it).
+func (l *lazyFile) Sync() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Sync()
+}
+
+// Close closes the file, if it was created.
+func (l *lazyFile) Close() error {
+	if l.f == nil {
+		return nil
+	}
+	return l.f.Close()
 }
 
 // Pipelines returns one pipeline per task, with the job's options followed

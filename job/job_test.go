@@ -168,6 +168,13 @@ func TestErrorLimitAndDirtyFile(t *testing.T) {
 		require.NoError(t, err)
 		return ps[0].Run(context.Background())
 	}
+	j, err := job.Parse([]byte(jobText(`{"record": 5}`)), nil)
+	require.NoError(t, err)
+	_, err = j.Plan(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, j.Close())
+	assert.NoFileExists(t, dirty, "planning a job creates no dirty-data file")
+
 	res, err := run(`{"record": 5}`)
 	require.NoError(t, err)
 	assert.Equal(t, int64(5), res.RecordsDirty)
