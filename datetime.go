@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -449,7 +450,7 @@ func appendClock(dst []byte, micros uint64) []byte {
 	if h < 10 {
 		dst = append(dst, '0')
 	}
-	dst = appendUint(dst, h)
+	dst = strconv.AppendUint(dst, h, 10)
 	dst = append(dst, ':')
 	dst = append2(dst, int((sec/60)%60))
 	dst = append(dst, ':')
@@ -480,24 +481,10 @@ func appendYear(dst []byte, y int64) []byte {
 	for d := int64(1000); d > 1 && y < d; d /= 10 {
 		dst = append(dst, '0')
 	}
-	return appendUint(dst, uint64(y))
+	return strconv.AppendUint(dst, uint64(y), 10)
 }
 
 func append2(dst []byte, n int) []byte { return append(dst, byte('0'+n/10), byte('0'+n%10)) }
-
-func appendUint(dst []byte, n uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
-}
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 

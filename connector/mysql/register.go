@@ -1,12 +1,9 @@
 package mysql
 
 import (
-	"errors"
-
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector"
 	"github.com/datasync-go/datasync/connector/internal/datax"
-	"github.com/datasync-go/datasync/source"
 )
 
 // dataxReaderParams is mysqlreader's parameter object: DataX's, with
@@ -43,14 +40,8 @@ func init() {
 // newDataXSource reads every table (or query) of the connection block, as
 // one source when there are several.
 func newDataXSource(p *dataxReaderParams) (datasync.Source, error) {
-	entries, err := p.Sources("mysql")
-	if err != nil {
-		return nil, &connector.ParamError{Err: err}
-	}
-	var sources []datasync.Source
-	var errs []error
-	for _, e := range entries {
-		src, err := NewSource(SourceConfig{
+	return p.BuildSource("mysql", func(e datax.ReaderSource) (datasync.Source, error) {
+		return NewSource(SourceConfig{
 			DSN:           e.URL.MySQLDSN(p.Username, p.Password),
 			Table:         e.Table,
 			QuerySQL:      e.QuerySQL,
@@ -64,26 +55,7 @@ func newDataXSource(p *dataxReaderParams) (datasync.Source, error) {
 			TinyIntAsBool: p.TinyIntAsBool,
 			ZeroDate:      p.ZeroDate,
 		})
-		if err != nil {
-			errs = append(errs, &connector.ParamError{Path: e.Path, Err: err})
-			continue
-		}
-		sources = append(sources, src)
-	}
-	if len(errs) > 0 {
-		closeAll(sources)
-		return nil, errors.Join(errs...)
-	}
-	if len(sources) == 1 {
-		return sources[0], nil
-	}
-	return source.Concat(sources...), nil
-}
-
-func closeAll(sources []datasync.Source) {
-	for _, s := range sources {
-		_ = s.(*Source).Close()
-	}
+	})
 }
 
 func newDataXSink(p *dataxWriterParams) (datasync.Sink, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"strconv"
 
 	"github.com/datasync-go/datasync"
 )
@@ -141,7 +142,7 @@ func (w *writer) encodeText(b *datasync.Batch) error {
 		}
 		if upsert {
 			data = append(data, '\t')
-			data = appendUint(data, uint64(i))
+			data = strconv.AppendUint(data, uint64(i), 10)
 		}
 		data = append(data, '\n')
 		w.rows.starts[i], w.rows.ends[i] = start, len(data)

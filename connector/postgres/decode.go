@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/datasync-go/datasync"
 )
@@ -128,9 +129,9 @@ func (t *pgType) appendText(src, dst []byte) ([]byte, error) {
 			return dst, errShort
 		}
 		dst = append(dst, '(')
-		dst = appendUint(dst, uint64(binary.BigEndian.Uint32(src)))
+		dst = strconv.AppendUint(dst, uint64(binary.BigEndian.Uint32(src)), 10)
 		dst = append(dst, ',')
-		dst = appendUint(dst, uint64(binary.BigEndian.Uint16(src[4:])))
+		dst = strconv.AppendUint(dst, uint64(binary.BigEndian.Uint16(src[4:])), 10)
 		return append(dst, ')'), nil
 	}
 	return append(dst, src...), nil
@@ -188,7 +189,7 @@ func appendScaled(dst []byte, n int64, scale int) []byte {
 		dst = append(dst, '-')
 	}
 	var buf [24]byte
-	digits := appendUint(buf[:0], absU(n))
+	digits := strconv.AppendUint(buf[:0], absU(n), 10)
 	if pad := scale + 1 - len(digits); pad > 0 { // 0.05: zeros before the digits
 		dst = append(dst, '0')
 		if scale > 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // PostgreSQL's binary numeric: int16 ndigits, int16 weight, uint16 sign,
@@ -65,7 +66,7 @@ func appendNumericText(dst, src []byte) ([]byte, error) {
 				return dst, errNumeric
 			}
 			if i == 0 {
-				dst = appendUint(dst, uint64(d))
+				dst = strconv.AppendUint(dst, uint64(d), 10)
 			} else {
 				dst = append4(dst, d)
 			}
@@ -245,20 +246,6 @@ func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 func append4(dst []byte, d int) []byte {
 	return append(dst, byte('0'+d/1000), byte('0'+d/100%10), byte('0'+d/10%10), byte('0'+d%10))
-}
-
-func appendUint(dst []byte, n uint64) []byte {
-	var buf [20]byte
-	i := len(buf)
-	for {
-		i--
-		buf[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return append(dst, buf[i:]...)
 }
 
 // countDigits returns the number of decimal digits of n (1 for 0).

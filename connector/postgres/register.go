@@ -6,7 +6,6 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector"
 	"github.com/datasync-go/datasync/connector/internal/datax"
-	"github.com/datasync-go/datasync/source"
 )
 
 // dataxReaderParams is postgresqlreader's parameter object: DataX's, with
@@ -48,14 +47,8 @@ func newDataXSource(p *dataxReaderParams) (datasync.Source, error) {
 	if len(p.Session) > 0 {
 		return nil, &connector.ParamError{Path: "session", Err: errors.New("not supported by the PostgreSQL reader")}
 	}
-	entries, err := p.Sources("postgresql")
-	if err != nil {
-		return nil, &connector.ParamError{Err: err}
-	}
-	var sources []datasync.Source
-	var errs []error
-	for _, e := range entries {
-		src, err := NewSource(SourceConfig{
+	return p.BuildSource("postgresql", func(e datax.ReaderSource) (datasync.Source, error) {
+		return NewSource(SourceConfig{
 			DSN:        e.URL.PostgresURL(p.Username, p.Password),
 			Table:      e.Table,
 			QuerySQL:   e.QuerySQL,
@@ -66,22 +59,7 @@ func newDataXSource(p *dataxReaderParams) (datasync.Source, error) {
 			Consistent: p.Consistent,
 			Splits:     p.Splits,
 		})
-		if err != nil {
-			errs = append(errs, &connector.ParamError{Path: e.Path, Err: err})
-			continue
-		}
-		sources = append(sources, src)
-	}
-	if len(errs) > 0 {
-		for _, s := range sources {
-			_ = s.(*Source).Close()
-		}
-		return nil, errors.Join(errs...)
-	}
-	if len(sources) == 1 {
-		return sources[0], nil
-	}
-	return source.Concat(sources...), nil
+	})
 }
 
 func newDataXSink(p *dataxWriterParams) (datasync.Sink, error) {

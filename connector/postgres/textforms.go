@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"net/netip"
+	"strconv"
 
 	"github.com/datasync-go/datasync"
 )
@@ -54,7 +55,7 @@ func appendInetText(dst, src []byte, cidr bool) ([]byte, error) {
 	dst = addr.AppendTo(dst)
 	if bits := int(src[1]); cidr || bits != addr.BitLen() {
 		dst = append(dst, '/')
-		dst = appendUint(dst, uint64(bits))
+		dst = strconv.AppendUint(dst, uint64(bits), 10)
 	}
 	return dst, nil
 }
@@ -273,21 +274,21 @@ func appendYear(dst []byte, y uint64) []byte {
 	for d := uint64(1000); d > 1 && y < d; d /= 10 {
 		dst = append(dst, '0')
 	}
-	return appendUint(dst, y)
+	return strconv.AppendUint(dst, y, 10)
 }
 
 func appendPad2(dst []byte, n uint64) []byte {
 	if n < 10 {
 		dst = append(dst, '0')
 	}
-	return appendUint(dst, n)
+	return strconv.AppendUint(dst, n, 10)
 }
 
 func appendInt(dst []byte, n int64) []byte {
 	if n < 0 {
 		dst = append(dst, '-')
 	}
-	return appendUint(dst, absU(n))
+	return strconv.AppendUint(dst, absU(n), 10)
 }
 
 func absU(n int64) uint64 {

@@ -6,7 +6,9 @@
 package datax
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"slices"
@@ -15,6 +17,10 @@ import (
 	"time"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/source"
 )
 
 // ReaderParams is the parameter object of DataX's relational readers.
@@ -107,6 +113,39 @@ func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 		return nil, fmt.Errorf("connection: give at least one entry")
 	}
 	return out, nil
+}
+
+// BuildSource builds a source for every table or query of p's connection
+// block with newSource, and joins them with source.Concat when there are
+// several. Errors name the entry at fault (connector.ParamError paths);
+// sources already built are closed when another fails.
+func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (datasync.Source, error)) (datasync.Source, error) {
+	entries, err := p.Sources(scheme)
+	if err != nil {
+		return nil, &connector.ParamError{Err: err}
+	}
+	var sources []datasync.Source
+	var errs []error
+	for _, e := range entries {
+		src, err := newSource(e)
+		if err != nil {
+			errs = append(errs, &connector.ParamError{Path: e.Path, Err: err})
+			continue
+		}
+		sources = append(sources, src)
+	}
+	if len(errs) > 0 {
+		for _, s := range sources {
+			if c, ok := s.(io.Closer); ok {
+				_ = c.Close()
+			}
+		}
+		return nil, errors.Join(errs...)
+	}
+	if len(sources) == 1 {
+		return sources[0], nil
+	}
+	return source.Concat(sources...), nil
 }
 
 // Target returns the writer's database and table: DataX writers take one.

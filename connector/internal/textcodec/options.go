@@ -96,6 +96,10 @@ type ReadOptions struct {
 	// newlines), 64 MiB when 0: a longer one, usually an unterminated quote,
 	// fails the split rather than filling memory.
 	MaxRecordSize int `json:"maxRecordSize,omitempty"`
+	// CSVReaderConfig is DataX's tuning of its Java CSV reader
+	// (safetySwitch, ...). It is accepted, so DataX jobs run unchanged, and
+	// ignored: this reader has no such switches to turn.
+	CSVReaderConfig json.RawMessage `json:"csvReaderConfig,omitempty"`
 }
 
 // WriteOptions are the settings of writers.
