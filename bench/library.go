@@ -8,6 +8,7 @@ import (
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
+	"github.com/datasync-go/datasync/connector/postgres"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -38,15 +39,22 @@ type LibraryFunc func(ctx context.Context, p Params) (datasync.Result, error)
 // csv->mysql (file.NewSource with CSVSource); bench/README.md lists them all.
 var libraryScenarios = map[string]LibraryFunc{
 	"memory->discard": memoryToDiscard,
-	"mysql->mysql": func(ctx context.Context, p Params) (datasync.Result, error) {
-		return runWith(ctx, p, mysqlSource, mysqlSink)
-	},
-	"mysql->csv": func(ctx context.Context, p Params) (datasync.Result, error) {
-		return runWith(ctx, p, mysqlSource, csvSink)
-	},
-	"csv->mysql": func(ctx context.Context, p Params) (datasync.Result, error) {
-		return runWith(ctx, p, csvSource, mysqlSink)
-	},
+	"pg->pg":          library(postgresSource, postgresSink),
+	"mysql->pg":       library(mysqlSource, postgresSink),
+	"pg->mysql":       library(postgresSource, mysqlSink),
+	"mysql->mysql":    library(mysqlSource, mysqlSink),
+	"pg->csv":         library(postgresSource, csvSink),
+	"csv->pg":         library(csvSource, postgresSink),
+	"mysql->csv":      library(mysqlSource, csvSink),
+	"csv->mysql":      library(csvSource, mysqlSink),
+}
+
+// library returns the LibraryFunc that moves the dataset from the source
+// newSource builds to the sink newSink builds.
+func library(newSource func(Params) (datasync.Source, error), newSink func(Params) (datasync.Sink, error)) LibraryFunc {
+	return func(ctx context.Context, p Params) (datasync.Result, error) {
+		return runWith(ctx, p, newSource, newSink)
+	}
 }
 
 // runWith builds a scenario's source and sink with the given constructors and
@@ -69,6 +77,14 @@ func closeIfCloser(v any) {
 	if c, ok := v.(io.Closer); ok {
 		_ = c.Close()
 	}
+}
+
+func postgresSource(p Params) (datasync.Source, error) {
+	return postgres.NewSource(postgres.SourceConfig{DSN: p.PostgresSource, Table: p.Table})
+}
+
+func postgresSink(p Params) (datasync.Sink, error) {
+	return postgres.NewSink(postgres.SinkConfig{DSN: p.PostgresTarget, Table: p.Table})
 }
 
 func mysqlSource(p Params) (datasync.Source, error) {
