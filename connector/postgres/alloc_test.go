@@ -76,17 +76,21 @@ func benchWriter(mode WriteMode) *writer {
 	return &writer{s: &Sink{set: sinkSettings{mode: mode}}, plan: &writePlan{cols: cols}, schema: benchSchema}
 }
 
-// encodeBatch encodes b as the writer does for a COPY, streams it through
-// the COPY reader, and keeps its rows as after a COPY under a savepoint.
+// encodeBatch encodes b as the writer does for a COPY and streams it
+// through the COPY reader.
 func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
-	w.all, w.rejects = w.all[:0], w.rejects[:0]
-	w.batch = b
-	w.forgetKept()
+	w.rejects = w.rejects[:0]
+	w.rows.dropFirst(len(w.rows.spans))
+	w.batch, w.batchSeq, w.batchFirst, w.batchStart = b, 0, 0, 0
 	f, err := w.encode(b)
 	if err != nil {
 		return err
 	}
-	w.src.reset(w, f, w.all)
+	w.indexes = w.indexes[:0]
+	for k := range w.rows.spans {
+		w.indexes = append(w.indexes, k)
+	}
+	w.src.reset(w, f, w.indexes)
 	for {
 		if _, err := w.src.Read(sink); err == io.EOF {
 			break
@@ -94,7 +98,6 @@ func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 			return err
 		}
 	}
-	w.keep(f, w.all) // as after a COPY that succeeded
 	return nil
 }
 
@@ -102,8 +105,8 @@ func encodeBatch(w *writer, b *datasync.Batch, sink []byte) error {
 // them in DataRow messages.
 func rowFields(w *writer) [][][]byte {
 	var rows [][][]byte
-	for _, i := range w.all {
-		row := w.rows.row(i)
+	for k := range w.rows.spans {
+		row := w.rows.row(k)
 		n := int(binary.BigEndian.Uint16(row))
 		p := 2
 		fields := make([][]byte, n)
@@ -143,7 +146,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		w := benchWriter(mode)
 		require.NoError(t, encodeBatch(w, b, sink))
 		require.Empty(t, w.rejects)
-		require.Len(t, w.all, rows)
+		require.Len(t, w.rows.spans, rows)
 		allocs := testing.AllocsPerRun(5, func() { _ = encodeBatch(w, b, sink) })
 		require.Zero(t, allocs, "COPY encoding (%s) allocates %v times per batch of %d rows", mode, allocs, rows)
 	}

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
-	"slices"
 	"strconv"
 
 	"github.com/datasync-go/datasync"
@@ -19,6 +18,15 @@ const (
 	formatPassThrough                   // binary COPY rows as the source sent them
 )
 
+// wire returns the COPY format rows of f are sent in: binary rows, encoded
+// or passed through, travel in the same COPY.
+func (f copyFormat) wire() copyFormat {
+	if f == formatPassThrough {
+		return formatBinary
+	}
+	return f
+}
+
 // The binary COPY header (signature, flags, header extension length) and
 // trailer.
 var (
@@ -26,34 +34,47 @@ var (
 	binaryTrailer = []byte{0xff, 0xff}
 )
 
-// rowBuf holds a batch's rows encoded for COPY, each once, so that subsets
-// can be sent again while rejected rows are narrowed down. The batches sent
-// under one savepoint are encoded one after the other in data, which is
-// thus also what restore sends again (see savepoint.go).
+// rowBuf holds the rows sent under the current savepoint, encoded for COPY,
+// each once, so that they can be sent again while rejected rows are narrowed
+// down (see stream.go). Rows follow one another in data, in the order they
+// were given to the writer.
 type rowBuf struct {
-	data   []byte
-	start  int   // where the batch being written starts in data
-	starts []int // its row i is data[starts[i]:ends[i]]; empty when rejected
-	ends   []int
+	data  []byte
+	spans []rowSpan
 }
 
-// next prepares for a batch of n rows, after those kept in data.
-func (r *rowBuf) next(n int) {
-	r.start = len(r.data)
-	r.starts = slices.Grow(r.starts[:0], n)[:n]
-	r.ends = slices.Grow(r.ends[:0], n)[:n]
-	clear(r.starts)
-	clear(r.ends)
+// rowSpan is one row of a rowBuf: data[start:end], the seq-th row (from 0)
+// given to the writer.
+type rowSpan struct {
+	start, end int
+	seq        int64
 }
 
-func (r *rowBuf) row(i int) []byte { return r.data[r.starts[i]:r.ends[i]] }
+func (r *rowBuf) row(k int) []byte { return r.data[r.spans[k].start:r.spans[k].end] }
 
-// encode encodes every row of b in binary, or in text when a value needs
-// the server to parse it; rows with a value that cannot be converted become
-// rejects. It fills w.all with the rows to send.
+// dropFirst forgets the first k rows, moving the others to the front; it
+// returns how many bytes of data went.
+func (r *rowBuf) dropFirst(k int) int {
+	off := len(r.data)
+	if k < len(r.spans) {
+		off = r.spans[k].start
+	}
+	r.data = r.data[:copy(r.data, r.data[off:])]
+	r.spans = r.spans[:copy(r.spans, r.spans[k:])]
+	for i := range r.spans {
+		r.spans[i].start -= off
+		r.spans[i].end -= off
+	}
+	if cap(r.data) > 4*maxWindowBytes+(64<<20) && len(r.data) == 0 { // grown for huge rows: not worth keeping
+		r.data = nil
+	}
+	return off
+}
+
+// encode appends every row of b to w.rows, in binary, or in text when a
+// value needs the server to parse it; rows with a value that cannot be
+// converted become rejects.
 func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
-	n := b.Len()
-	w.rows.next(n)
 	cols := w.plan.cols
 	upsert := w.s.set.mode == Upsert
 	fields := len(cols)
@@ -61,8 +82,8 @@ func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 		fields++
 	}
 	needsText := false
-	data := w.rows.data
-	for i := range n {
+	data, spans := w.rows.data, w.rows.spans
+	for i := range b.Len() {
 		rec := b.Row(i)
 		start := len(data)
 		data = binary.BigEndian.AppendUint16(data, uint16(fields))
@@ -93,29 +114,31 @@ func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 			w.reject(i, w.schema[col].Name, rejected)
 			continue
 		}
+		seq := w.batchSeq + int64(i)
 		if upsert {
 			data = binary.BigEndian.AppendUint32(data, 8)
-			data = binary.BigEndian.AppendUint64(data, uint64(i))
+			data = binary.BigEndian.AppendUint64(data, uint64(seq))
 		}
 		needsText = needsText || textRow
-		w.rows.starts[i], w.rows.ends[i] = start, len(data)
-		w.all = append(w.all, i)
+		spans = append(spans, rowSpan{start: start, end: len(data), seq: seq})
 	}
-	w.rows.data = data
+	w.rows.data, w.rows.spans = data, spans
 	if !needsText {
 		return formatBinary, nil
 	}
 	return formatText, w.encodeText(b)
 }
 
-// encodeText encodes the rows of w.all again, as text COPY lines.
+// encodeText encodes the batch's rows again, as text COPY lines, over their
+// binary form.
 func (w *writer) encodeText(b *datasync.Batch) error {
 	cols := w.plan.cols
 	upsert := w.s.set.mode == Upsert
-	rows := w.all
-	w.all = w.all[:0]
-	data := w.rows.data[:w.rows.start] // over the batch's binary rows
-	for _, i := range rows {
+	spans := w.rows.spans[w.batchFirst:]
+	kept := spans[:0]
+	data := w.rows.data[:w.batchStart]
+	for _, sp := range spans {
+		i := int(sp.seq - w.batchSeq)
 		rec := b.Row(i)
 		start := len(data)
 		var rejected error
@@ -136,20 +159,41 @@ func (w *writer) encodeText(b *datasync.Batch) error {
 		}
 		if rejected != nil {
 			data = data[:start]
-			w.rows.starts[i], w.rows.ends[i] = 0, 0
 			w.reject(i, w.schema[col].Name, asConversion(rejected, rec[col], cols[col].typ))
 			continue
 		}
 		if upsert {
 			data = append(data, '\t')
-			data = strconv.AppendUint(data, uint64(i), 10)
+			data = strconv.AppendInt(data, sp.seq, 10)
 		}
 		data = append(data, '\n')
-		w.rows.starts[i], w.rows.ends[i] = start, len(data)
-		w.all = append(w.all, i)
+		kept = append(kept, rowSpan{start: start, end: len(data), seq: sp.seq})
 	}
 	w.rows.data = data
+	w.rows.spans = w.rows.spans[:w.batchFirst+len(kept)]
 	return nil
+}
+
+// copyEncoded appends the batch's pass-through rows to w.rows as they are,
+// or, into upsert's staging table, with one more field: the row's number.
+func (w *writer) copyEncoded(b *datasync.Batch) {
+	upsert := w.s.set.mode == Upsert
+	data, spans := w.rows.data, w.rows.spans
+	for i := range b.Len() {
+		row := b.EncodedRow(i)
+		start := len(data)
+		seq := w.batchSeq + int64(i)
+		if upsert {
+			data = binary.BigEndian.AppendUint16(data, binary.BigEndian.Uint16(row)+1)
+			data = append(data, row[2:]...)
+			data = binary.BigEndian.AppendUint32(data, 8)
+			data = binary.BigEndian.AppendUint64(data, uint64(seq))
+		} else {
+			data = append(data, row...)
+		}
+		spans = append(spans, rowSpan{start: start, end: len(data), seq: seq})
+	}
+	w.rows.data, w.rows.spans = data, spans
 }
 
 // asConversion makes err a *datasync.ConversionError, as the pipeline wants
@@ -162,35 +206,29 @@ func asConversion(err error, v datasync.Value, t *pgType) error {
 	return convErr(v, t, err.Error())
 }
 
-func (w *writer) reject(row int, column string, err error) {
-	w.rejects = append(w.rejects, &datasync.RowError{Row: int64(row), Column: column, Err: err})
+// reject records row i of the batch being written as rejected before it
+// was sent.
+func (w *writer) reject(i int, column string, err error) {
+	w.rejects = append(w.rejects, &datasync.RowError{Row: int64(i), Column: column, Err: err})
 }
 
-// copySource streams rows to a COPY: the header, each row, the trailer. It
-// copies from the writer's buffers into pgconn's, allocating nothing.
+// copySource streams some rows of w.rows to a COPY (indexes into its
+// spans): the header, each row, the trailer. It copies from the writer's
+// buffer into pgconn's, allocating nothing.
 type copySource struct {
 	w      *writer
 	format copyFormat
 	rows   []int
-	raw    []byte // rows already framed, sent instead of rows (see restore)
-	next   int    // index into rows of the next row
+	next   int // index into rows of the next row
 	cur    []byte
 	tail   bool // the trailer is sent
-	parts  [3][]byte
-	part   int
-	patch  rowPatch
 }
 
 func (s *copySource) reset(w *writer, format copyFormat, rows []int) {
-	*s = copySource{w: w, format: format, rows: rows}
-	if format != formatText {
+	*s = copySource{w: w, format: format.wire(), rows: rows}
+	if s.format == formatBinary {
 		s.cur = binaryHeader
 	}
-}
-
-func (s *copySource) resetRaw(w *writer, format copyFormat, raw []byte) {
-	s.reset(w, format, nil)
-	s.raw = raw
 }
 
 func (s *copySource) Read(p []byte) (int, error) {
@@ -208,49 +246,15 @@ func (s *copySource) Read(p []byte) (int, error) {
 
 // advance moves to the next piece to send; false when there is none.
 func (s *copySource) advance() bool {
-	if s.part > 0 && s.part < len(s.parts) && len(s.parts[s.part]) > 0 {
-		s.cur = s.parts[s.part]
-		s.part++
-		return true
-	}
-	if s.raw != nil {
-		s.cur, s.raw = s.raw, nil
-		return len(s.cur) > 0 || s.advance()
-	}
-	if s.next < len(s.rows) {
-		s.parts = s.w.rowParts(s.format, s.rows[s.next], &s.patch)
+	switch {
+	case s.next < len(s.rows):
+		s.cur = s.w.rows.row(s.rows[s.next])
 		s.next++
-		s.cur, s.part = s.parts[0], 1
-		return true
-	}
-	if !s.tail && s.format != formatText {
+	case !s.tail && s.format == formatBinary:
 		s.tail = true
 		s.cur = binaryTrailer
-		return true
+	default:
+		return false
 	}
-	return false
-}
-
-// rowPatch holds what a pass-through row into upsert's staging table needs
-// besides the source's tuple: one more field in the count, and the row's
-// number.
-type rowPatch struct {
-	count  [2]byte
-	rowNum [12]byte
-}
-
-// rowParts returns the bytes COPY sends for row i, in up to three pieces
-// (into patch's memory for the pieces that are not the row's own).
-func (w *writer) rowParts(format copyFormat, i int, patch *rowPatch) [3][]byte {
-	switch {
-	case format != formatPassThrough:
-		return [3][]byte{w.rows.row(i)}
-	case w.s.set.mode == Upsert:
-		row := w.batch.EncodedRow(i)
-		binary.BigEndian.PutUint16(patch.count[:], binary.BigEndian.Uint16(row)+1)
-		binary.BigEndian.PutUint32(patch.rowNum[:], 8)
-		binary.BigEndian.PutUint64(patch.rowNum[4:], uint64(i))
-		return [3][]byte{patch.count[:], row[2:], patch.rowNum[:]}
-	}
-	return [3][]byte{w.batch.EncodedRow(i)}
+	return true
 }

@@ -191,7 +191,8 @@ func TestDirtyRowsPassThrough(t *testing.T) {
 // TestRejectedRowCost: one bad row in a batch of 1,000 costs four COPYs
 // (the batch, the rows before it, the row alone, the rows after), thanks
 // to the line number the server gives; a batch whose last row is rejected
-// is followed by a commit that keeps the others.
+// is followed by a commit that keeps the others. The COPY stays open after
+// Write, so the rows come back from Flush, late, with their records.
 func TestRejectedRowCost(t *testing.T) {
 	db := newDB(t)
 	db.exec(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`)
@@ -207,13 +208,15 @@ func TestRejectedRowCost(t *testing.T) {
 	w, err := k.Open(context.Background(), datasync.Split{ID: "s"})
 	require.NoError(t, err)
 	defer w.Close()
-	err = w.Write(context.Background(), b)
+	require.NoError(t, w.Write(context.Background(), b))
+	err = w.Flush(context.Background())
 	var rows *datasync.RowErrors
 	require.ErrorAs(t, err, &rows)
 	require.Len(t, rows.Errors, 2)
 	assert.Equal(t, []int64{400, 999}, []int64{rows.Errors[0].Row, rows.Errors[1].Row})
+	assert.Equal(t, "(400, NULL)", rows.Errors[0].Record.String())
+	assert.Equal(t, "v", rows.Errors[1].Column)
 	assert.LessOrEqual(t, w.(*writer).attempts, 6, "COPYs to isolate two rows of 1,000")
-	require.NoError(t, w.Flush(context.Background()))
 	assert.Equal(t, int64(998), db.count("t"))
 }
 

@@ -10,47 +10,23 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/datasync-go/datasync"
 )
 
 // Narrowing down rejected rows. A COPY is all or nothing: when the server
-// rejects one row, none of the batch is written, and the transaction is
-// aborted back to its last savepoint (see savepoint.go). The batch's rows
-// are then sent again in parts, each under a savepoint of its own: up to the
-// row the error's context names ("COPY t, line 7"), that row alone, and the
-// rest; or, when the error names no line (a constraint checked by upsert's
-// INSERT, a trigger), in halves. A row is rejected only when it fails on
-// its own, with the server's error for it, so every other row is written
-// exactly once.
+// rejects one row, none of its rows is written, and the transaction is
+// aborted back to its last savepoint (see stream.go). The rows are then sent
+// again in parts, each under a savepoint of its own: up to the row the
+// error's context names ("COPY t, line 7"), that row alone, and the rest;
+// or, when the error names no line (a constraint checked by upsert's
+// INSERT, a trigger), in halves. A row is rejected only when it fails on its
+// own, with the server's error for it, so every other row is written exactly
+// once.
 
-// load writes the rows of a batch (indexes into it) and narrows a failure
-// down. shared says whether they go under the current savepoint (see
-// savepoint.go).
-func (w *writer) load(ctx context.Context, rows []int, format copyFormat, shared bool) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	err := w.attempt(ctx, rows, format, shared)
-	if err == nil {
-		w.keep(format, rows)
-		return nil
-	}
-	pgErr := rowLevel(err)
-	if pgErr == nil {
-		return err
-	}
-	if shared {
-		if err := w.restore(ctx); err != nil {
-			return err
-		}
-	}
-	err = w.narrow(ctx, rows, format, pgErr)
-	w.forgetKept() // the next batch sets a savepoint of its own
-	return err
-}
-
-// narrow writes rows, each attempt under a savepoint of its own, rejecting
-// the rows that fail alone. failed, when not nil, is the error rows already
-// failed with.
+// narrow writes rows (indexes into w.rows.spans), each attempt under a
+// savepoint of its own, rejecting the rows that fail alone. failed, when not
+// nil, is the error rows already failed with.
 func (w *writer) narrow(ctx context.Context, rows []int, format copyFormat, failed *pgconn.PgError) error {
 	for len(rows) > 0 {
 		pgErr := failed
@@ -65,7 +41,7 @@ func (w *writer) narrow(ctx context.Context, rows []int, format copyFormat, fail
 			}
 		}
 		if len(rows) == 1 {
-			w.rejectServer(rows[0], pgErr)
+			w.rejectServer(rows[0], format, pgErr)
 			return nil
 		}
 		if line := copyLine(pgErr); line >= 1 && line <= len(rows) {
@@ -88,14 +64,14 @@ func (w *writer) narrow(ctx context.Context, rows []int, format copyFormat, fail
 }
 
 // attempt sends rows in one COPY (and, for upsert, merges them), in one
-// round trip with the statements that manage the transaction: under the
-// current savepoint when shared, else under a new one.
+// round trip with the statements that manage the transaction: under a new
+// savepoint, or under the current one when shared.
 func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, shared bool) error {
 	var b strings.Builder
-	if !shared {
+	if !shared || w.tx != txClean {
 		b.WriteString(w.prefix())
 	}
-	if format == formatText {
+	if format.wire() == formatText {
 		b.WriteString(w.sql.text)
 	} else {
 		b.WriteString(w.sql.binary)
@@ -106,14 +82,8 @@ func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, sha
 	}
 	w.src.reset(w, format, rows)
 	w.attempts++
-	return w.copy(ctx, b.String(), &w.src)
-}
-
-// copy runs a COPY FROM STDIN statement (with whatever statements come
-// around it) reading r, and notes the transaction's state after it.
-func (w *writer) copy(ctx context.Context, sql string, r io.Reader) error {
-	g := &gate{r: r}
-	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, sql)
+	g := &gate{r: &w.src}
+	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, b.String())
 	g.close()
 	if err != nil {
 		w.tx = txAborted // BEGIN ran, or a transaction was already open
@@ -125,14 +95,12 @@ func (w *writer) copy(ctx context.Context, sql string, r io.Reader) error {
 
 // gate is the io.Reader a COPY reads. When the connection fails, pgconn's
 // CopyFrom can return while its goroutine still reads: closing the gate
-// makes sure that nothing reads the batch after Write returns.
+// makes sure that nothing reads the writer's rows after that.
 type gate struct {
 	mu     sync.Mutex
 	r      io.Reader
 	closed bool
 }
-
-var errAbandoned = errors.New("postgres: COPY abandoned")
 
 func (g *gate) Read(p []byte) (int, error) {
 	g.mu.Lock()
@@ -188,8 +156,10 @@ func copyLine(e *pgconn.PgError) int {
 
 var copyColumn = regexp.MustCompile(`^COPY .*?, line \d+, column (.*?)(?::|$)`)
 
-// rejectServer records row as rejected by the server with e.
-func (w *writer) rejectServer(row int, e *pgconn.PgError) {
+// rejectServer records row k of w.rows, sent in format, as rejected by the server with e:
+// by its index in the batch being written, or, for a row of an earlier
+// batch, late, with its record.
+func (w *writer) rejectServer(k int, format copyFormat, e *pgconn.PgError) {
 	target := e.ColumnName
 	if target == "" {
 		for line := range strings.SplitSeq(e.Where, "\n") {
@@ -199,7 +169,16 @@ func (w *writer) rejectServer(row int, e *pgconn.PgError) {
 			}
 		}
 	}
-	w.reject(row, w.sourceColumn(target), &Rejection{PgError: e})
+	if format == formatPassThrough {
+		w.s.passedThrough.Add(-1)
+	}
+	re := &datasync.RowError{Column: w.sourceColumn(target), Err: &Rejection{PgError: e}}
+	if seq := w.rows.spans[k].seq; w.batch != nil && seq >= w.batchSeq {
+		re.Row = seq - w.batchSeq
+	} else {
+		re.Row, re.Record = seq, w.sentRecord(k, format)
+	}
+	w.rejects = append(w.rejects, re)
 }
 
 // sourceColumn returns the name, in the batch's schema, of the column

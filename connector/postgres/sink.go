@@ -26,6 +26,9 @@ type Sink struct {
 	rel    *relation       // the target, once read from the catalog
 	schema datasync.Schema // the schema Prepare saw, for pass-through by source names
 
+	spare   []rowBuf     // writers' buffers, kept for the next writers (under mu)
+	writers atomic.Int32 // writers open, who share sinkWindowBytes
+
 	passedThrough atomic.Int64 // rows written as they came from a PostgreSQL source
 	textRows      atomic.Int64 // rows written with text COPY
 }
@@ -407,12 +410,44 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 		conn.Release()
 		return nil, err
 	}
-	w := &writer{s: s, split: sp.ID, conn: conn, rel: rel}
+	w := &writer{s: s, split: sp.ID, conn: conn, rel: rel, rows: s.takeRowBuf()}
+	s.writers.Add(1)
 	if !s.cfg.DisablePassThrough {
 		w.encoding = s.encodingFor(rel)
 	}
 	return w, nil
 }
+
+// takeRowBuf returns the buffer of a writer that closed, so that a writer
+// per split does not mean buffers grown again per split; or an empty one.
+func (s *Sink) takeRowBuf() rowBuf {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.spare); n > 0 {
+		r := s.spare[n-1]
+		s.spare = s.spare[:n-1]
+		return r
+	}
+	return rowBuf{}
+}
+
+// returnRowBuf keeps a closed writer's buffer, unless grown for huge rows,
+// for as many writers as may run at once.
+func (s *Sink) returnRowBuf(r rowBuf) {
+	if cap(r.data) > 2*maxWindowBytes+(8<<20) || cap(r.data) == 0 {
+		return
+	}
+	r.data, r.spans = r.data[:0], r.spans[:0]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(s.spare) < maxSpareRowBufs {
+		s.spare = append(s.spare, r)
+	}
+}
+
+// maxSpareRowBufs bounds the buffers a Sink keeps: more than any sensible
+// parallelism.
+const maxSpareRowBufs = 64
 
 // encodingFor names the pass-through encoding the target accepts: binary
 // COPY rows of exactly its columns' types, in order. Without a column list

@@ -14,10 +14,10 @@ import (
 )
 
 // writer writes the batches of one split in transactions that Flush commits.
-// Each batch is encoded once, into a buffer the writer keeps, and sent with
-// one COPY (binary, or text when some value needs the server to parse it);
-// a COPY the server rejects is narrowed down to the rows at fault (see
-// narrow.go), each sent again under a savepoint.
+// Each batch is encoded once, into a buffer the writer keeps (rowBuf), and
+// handed to a COPY that stays open across batches (binary, or text when
+// some value needs the server to parse it; see stream.go); a COPY the
+// server rejects is narrowed down to the rows at fault (see narrow.go).
 type writer struct {
 	s        *Sink
 	split    string
@@ -29,20 +29,31 @@ type writer struct {
 	plan   *writePlan
 	sql    copySQL
 
-	tx      txState
-	stage   string // upsert's staging table, once created
-	rows    rowBuf
+	tx     txState
+	stage  string // upsert's staging table, once created
+	rows   rowBuf // every row sent since the savepoint
+	window []windowCopy
+	cp     *copyStream // the open COPY, if any
+
+	seq        int64           // rows given to the writer so far
+	batch      *datasync.Batch // the batch being written
+	batchSeq   int64           // the number of its first row
+	batchFirst int             // where its rows start in rows.spans
+	batchStart int             // and in rows.data
+
+	// A batch written while the last COPY was closing waits for it here,
+	// to start the next (see stream.go).
+	pending      bool
+	pendingFmt   copyFormat
+	pendingFirst int // where its rows start in rows.spans
+	pendingStart int // and in rows.data
+
 	raw     []byte // scratch for text values
 	src     copySource
+	indexes []int
 	rejects []*datasync.RowError
-	batch   *datasync.Batch // the batch being written
-	all     []int
 
-	// What was sent since the current savepoint, in rows.data (see
-	// savepoint.go).
-	keptCopies []keptCopy
-	keptAll    bool
-
+	dropped  int // bytes the last dropRows moved the rows by
 	attempts int // COPY statements sent, for tests
 }
 
@@ -68,20 +79,34 @@ func (w *writer) AcceptedEncoding() string { return w.encoding }
 
 // Write writes the rows of b. Rows that cannot be converted for their
 // column, or that the server rejects, come back in a *datasync.RowErrors
-// with the server's own error; every other row is written exactly once.
+// with the server's own error; rows of earlier batches the server rejected
+// meanwhile come with them, late (see stream.go). Every other row is written
+// exactly once.
 func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	if b.Len() == 0 {
 		return nil
 	}
+	w.rejects = w.rejects[:0]
 	if err := w.prepare(ctx, b.Schema()); err != nil {
 		return err
 	}
-	w.batch, w.rejects = b, w.rejects[:0]
+	w.batch, w.batchSeq = b, w.seq
+	w.seq += int64(b.Len())
 	defer func() { w.batch = nil }()
-	w.all = w.all[:0]
-	shared := w.canShareSavepoint()
-	if !shared {
-		w.forgetKept() // the batch goes under a savepoint of its own
+	if w.cp != nil && w.cp.ended() { // rejected already, or closed: its verdict is in
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	if w.pending {
+		if err := w.sendPending(ctx); err != nil {
+			return err
+		}
+	}
+	w.batchFirst, w.batchStart = len(w.rows.spans), len(w.rows.data)
+	if w.rows.data == nil {
+		// A window and a typical batch: grown once, not by doubling.
+		w.rows.data = make([]byte, 0, w.s.windowBytes()+1<<20)
 	}
 	format := formatBinary
 	if enc := b.Encoding(); enc != "" {
@@ -89,28 +114,101 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 			return fmt.Errorf("postgres: a batch of %q rows reached a writer that accepts %q", enc, w.encoding)
 		}
 		format = formatPassThrough
-		for i := range b.Len() {
-			w.all = append(w.all, i)
-		}
+		w.copyEncoded(b)
 	} else {
 		var err error
 		if format, err = w.encode(b); err != nil {
 			return err
 		}
 	}
-	if err := w.load(ctx, w.all, format, shared); err != nil {
+	sent := len(w.rows.spans) - w.batchFirst
+	if err := w.send(ctx, format); err != nil {
 		return err
 	}
 	switch format {
 	case formatPassThrough:
-		w.s.passedThrough.Add(int64(len(w.all) - len(w.rejects)))
+		w.s.passedThrough.Add(int64(sent))
 	case formatText:
-		w.s.textRows.Add(int64(len(w.all)))
+		w.s.textRows.Add(int64(sent))
 	}
 	if len(w.rejects) > 0 {
 		return &datasync.RowErrors{Errors: w.rejects}
 	}
 	return nil
+}
+
+// send hands the batch's rows, the last of w.rows, to the open COPY, or to
+// a new one when there is none or it is of the other format. A text COPY
+// ends with its batch (text is for the rare values only the server can
+// parse); a COPY that fills the window is closed without waiting for the
+// server's verdict, and the next batch waits for it as pending.
+func (w *writer) send(ctx context.Context, format copyFormat) error {
+	if w.batchFirst == len(w.rows.spans) {
+		return nil // every row was rejected
+	}
+	if w.cp != nil && w.cp.closed {
+		if format != formatText {
+			w.pending, w.pendingFmt, w.pendingFirst, w.pendingStart = true, format, w.batchFirst, w.batchStart
+			return nil
+		}
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	if w.cp != nil && w.window[len(w.window)-1].format != format {
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	if err := w.handOver(ctx, format, w.batchFirst, w.batchStart); err != nil {
+		return err
+	}
+	if format == formatText {
+		return w.endCopy(ctx)
+	}
+	if len(w.rows.data) >= w.s.windowBytes() {
+		w.cp.close()
+	}
+	return nil
+}
+
+// sendPending waits for the verdict of the COPY that was closing when the
+// pending batch came, and sends the batch in a new COPY.
+func (w *writer) sendPending(ctx context.Context) error {
+	if w.cp != nil {
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	w.pending = false
+	return w.handOver(ctx, w.pendingFmt, w.pendingFirst, w.pendingStart)
+}
+
+// handOver hands the rows of w.rows from spans[first], data[start], which
+// no COPY took yet, to the open COPY, or to a new one (under a new
+// savepoint when the window is full).
+func (w *writer) handOver(ctx context.Context, format copyFormat, first, start int) error {
+	for tries := 0; ; tries++ {
+		if w.cp == nil {
+			first, start = w.newWindow(first, start)
+			w.startCopy(ctx, format, first)
+		}
+		if w.cp.send(ctx, w.rows.data[start:]) {
+			w.window[len(w.window)-1].end = len(w.rows.spans)
+			return nil
+		}
+		// The COPY ended before taking the rows: the server rejected a row
+		// sent earlier, or ctx ended.
+		before := len(w.rows.spans)
+		w.dropped = 0
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+		first, start = first-(before-len(w.rows.spans)), start-w.dropped
+		if tries > 0 || ctx.Err() != nil {
+			return fmt.Errorf("postgres: COPY ended before it took a batch: %w", context.Cause(ctx))
+		}
+	}
 }
 
 // prepare maps the batch's schema onto the target, once per schema, and
@@ -123,6 +221,13 @@ func (w *writer) prepare(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return err
 	}
+	if w.cp != nil { // the open COPY is of the old plan's columns
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	w.window = w.window[:0]
+	w.rows.dropFirst(len(w.rows.spans))
 	w.plan, w.schema = p, schema
 	target := w.rel.sql
 	cols := p.colList
@@ -182,7 +287,7 @@ func (w *writer) createStage(ctx context.Context) error {
 	}
 	if w.tx != txNone {
 		w.tx = txClean
-		w.forgetKept() // the new savepoint holds the CREATE only
+		w.window = w.window[:0] // the new savepoint holds the CREATE only
 	}
 	w.stage = stage
 	return nil
@@ -250,8 +355,23 @@ func mergeFallbackSQL(rel *relation, p *writePlan, del, distinct string, isKey [
 		rel.sql, p.colList, strings.Join(sel, ", "), row)
 }
 
-// Flush commits what was written since the last Flush.
+// Flush ends the open COPY and commits what was written since the last
+// Flush. Rows of earlier batches the server rejected meanwhile come back in
+// a *datasync.RowErrors, once every other row is committed.
 func (w *writer) Flush(ctx context.Context) error {
+	w.rejects = w.rejects[:0]
+	if w.pending {
+		if err := w.sendPending(ctx); err != nil {
+			return err
+		}
+	}
+	if w.cp != nil {
+		if err := w.endCopy(ctx); err != nil {
+			return err
+		}
+	}
+	w.window = w.window[:0]
+	w.rows.dropFirst(len(w.rows.spans))
 	if w.tx == txNone {
 		return nil
 	}
@@ -261,18 +381,20 @@ func (w *writer) Flush(ctx context.Context) error {
 	}
 	tag, err := w.exec(ctx, sql)
 	w.tx = txNone
-	w.forgetKept()
 	if err != nil {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	if tag != "COMMIT" {
 		return fmt.Errorf("postgres: commit: the server rolled the transaction back (%s)", tag)
 	}
+	if len(w.rejects) > 0 {
+		return &datasync.RowErrors{Errors: w.rejects}
+	}
 	return nil
 }
 
-// Close rolls back what was not flushed, drops the staging table and
-// returns the connection to the pool.
+// Close abandons the open COPY, rolls back what was not flushed, drops the
+// staging table and returns the connection to the pool.
 func (w *writer) Close() error {
 	if w.conn == nil {
 		return nil
@@ -281,6 +403,13 @@ func (w *writer) Close() error {
 		w.conn.Release()
 		w.conn = nil
 	}()
+	if w.cp != nil {
+		w.cp.fail()
+		w.cp = nil
+	}
+	w.s.returnRowBuf(w.rows) // nothing reads it any more
+	w.rows = rowBuf{}
+	w.s.writers.Add(-1)
 	if broken(w.conn) {
 		return nil
 	}
