@@ -43,7 +43,7 @@ import (
 // MiB windows than with 4, as the server's verdict on each COPY is waited
 // for less often).
 const (
-	sinkWindowBytes = 16 << 20
+	sinkWindowBytes = 12 << 20
 	minWindowBytes  = 2 << 20
 	maxWindowBytes  = 8 << 20
 )

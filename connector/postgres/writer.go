@@ -106,7 +106,7 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	w.batchFirst, w.batchStart = len(w.rows.spans), len(w.rows.data)
 	if w.rows.data == nil {
 		// A window and a typical batch: grown once, not by doubling.
-		w.rows.data = make([]byte, 0, w.s.windowBytes()+1<<20)
+		w.rows.data = make([]byte, 0, w.s.windowBytes()+512<<10)
 	}
 	format := formatBinary
 	if enc := b.Encoding(); enc != "" {
