@@ -67,8 +67,27 @@ func (w *writer) narrow(ctx context.Context, rows []int, format copyFormat, fail
 // round trip with the statements that manage the transaction: under a new
 // savepoint, or under the current one when shared.
 func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, shared bool) error {
+	sql := w.copyStatements(format, !shared)
+	w.src.reset(w, format, rows)
+	w.attempts++
+	g := &gate{r: &w.src}
+	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, sql)
+	g.close()
+	if err != nil {
+		w.tx = txAborted // BEGIN ran, or a transaction was already open
+		return classify(err)
+	}
+	w.tx = txClean
+	return nil
+}
+
+// copyStatements returns what a COPY of rows of format sends: the
+// statements that manage the transaction (under a new savepoint when asked,
+// or when the transaction must be opened or rolled back first), the COPY,
+// and upsert's merge.
+func (w *writer) copyStatements(format copyFormat, newSavepoint bool) string {
 	var b strings.Builder
-	if !shared || w.tx != txClean {
+	if newSavepoint || w.tx != txClean {
 		b.WriteString(w.prefix())
 	}
 	if format.wire() == formatText {
@@ -80,17 +99,7 @@ func (w *writer) attempt(ctx context.Context, rows []int, format copyFormat, sha
 		b.WriteString("; ")
 		b.WriteString(w.sql.merge)
 	}
-	w.src.reset(w, format, rows)
-	w.attempts++
-	g := &gate{r: &w.src}
-	_, err := w.conn.Conn().PgConn().CopyFrom(ctx, g, b.String())
-	g.close()
-	if err != nil {
-		w.tx = txAborted // BEGIN ran, or a transaction was already open
-		return classify(err)
-	}
-	w.tx = txClean
-	return nil
+	return b.String()
 }
 
 // gate is the io.Reader a COPY reads. When the connection fails, pgconn's

@@ -14,8 +14,8 @@ import (
 
 // TestSavepointsAreShared writes 300 small batches in one transaction: they
 // share savepoints, so the transaction holds few subtransactions; a row
-// rejected late, in a batch sharing its savepoint with binary, text and
-// pass-through batches before it, costs no other row.
+// rejected in a COPY sharing its savepoint with binary and text COPYs
+// before it costs no other row.
 func TestSavepointsAreShared(t *testing.T) {
 	db := newDB(t)
 	db.exec(`CREATE TABLE t (id int PRIMARY KEY, u uuid, pad text NOT NULL)`)
@@ -42,8 +42,9 @@ func TestSavepointsAreShared(t *testing.T) {
 	assert.Equal(t, "23502", sqlState(c.recs[0].Err))
 	assert.Positive(t, k.textRows.Load(), "some batches went as text")
 	// Each row's xmin is the (sub)transaction that wrote it: 300 batches of
-	// about 22 kB, 6.6 MB, share a few savepoints, a new one every 2 MB and
-	// after the rejected row.
+	// about 22 kB, 6.6 MB, in 60 COPYs (binary and text alternate), share a
+	// few savepoints: one per window, and those that isolate the rejected
+	// row.
 	var subxacts int
 	require.NoError(t, db.conn.QueryRow(context.Background(), `SELECT count(DISTINCT xmin::text) FROM t`).Scan(&subxacts))
 	assert.LessOrEqual(t, subxacts, 12, "subtransactions that wrote rows")

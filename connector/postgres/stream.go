@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"sync"
 	"time"
 
@@ -92,24 +91,14 @@ type copyStream struct {
 var errAbandoned = errors.New("postgres: COPY abandoned")
 
 // startCopy opens a COPY for rows of the given format, from spans[first]
-// of w.rows on; under the window's savepoint, or a new one
-// when the window is empty.
+// of w.rows on; under the window's savepoint, or a new one when the window
+// is empty.
 func (w *writer) startCopy(ctx context.Context, format copyFormat, first int) {
-	var b strings.Builder
-	if len(w.window) == 0 || w.tx != txClean {
-		w.window = w.window[:0]
-		b.WriteString(w.prefix())
+	newSavepoint := len(w.window) == 0 || w.tx != txClean
+	if newSavepoint {
+		w.window = w.window[:0] // a rollback would take the window's COPYs too
 	}
-	if format.wire() == formatText {
-		b.WriteString(w.sql.text)
-	} else {
-		b.WriteString(w.sql.binary)
-	}
-	if w.sql.merge != "" {
-		b.WriteString("; ")
-		b.WriteString(w.sql.merge)
-	}
-	sql := b.String()
+	sql := w.copyStatements(format, newSavepoint)
 	cp := &copyStream{format: format.wire(), segs: make(chan []byte), abort: make(chan struct{}), done: make(chan struct{})}
 	cp.ctx, cp.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	conn := w.conn.Conn().PgConn()
