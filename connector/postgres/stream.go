@@ -16,8 +16,8 @@ import (
 // one COPY, 2.5 in COPYs of 4,096 rows and 3.7 in COPYs of 1,024. So a
 // writer keeps one COPY open across batches: each Write hands its rows to
 // the COPY and returns while the server works on them, and the COPY ends
-// when its window is full (see below), at Flush, or when a batch needs the other format (text
-// instead of binary).
+// when its window is full (see below), at Flush, or when a batch needs the
+// other format (text instead of binary).
 //
 // A COPY is all or nothing, and the server judges its rows as they arrive,
 // so a row of an earlier batch may be rejected while a later one is written:
