@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -77,4 +78,32 @@ func TestUnescapeCopyText(t *testing.T) {
 	} {
 		assert.Equal(t, want, string(unescapeCopyText([]byte(in))), in)
 	}
+}
+
+// TestCloseAbandonsOpenCopy closes a writer whose COPY is still open: the
+// COPY is abandoned, nothing is written, and no goroutine is left behind
+// (TestMain checks).
+func TestCloseAbandonsOpenCopy(t *testing.T) {
+	db := newDB(t)
+	db.exec(`CREATE TABLE t (id int PRIMARY KEY, v text)`)
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "v", Kind: datasync.KindString, Nullable: true}}
+	b := datasync.NewBatch(schema, 100, 1<<20)
+	for i := range 100 {
+		r := b.Append()
+		r[0], r[1] = datasync.Int(int64(i)), datasync.String("x")
+	}
+	k := newSink(t, SinkConfig{DSN: db.dsn, Table: "t"})
+	w, err := k.Open(context.Background(), datasync.Split{ID: "s"})
+	require.NoError(t, err)
+	require.NoError(t, w.Write(context.Background(), b))
+	require.NotNil(t, w.(*writer).cp, "the COPY stays open after Write")
+	require.NoError(t, w.Close())
+	assert.Equal(t, int64(0), db.count("t"))
+	// The sink's pool still works: the connection went back clean.
+	w, err = k.Open(context.Background(), datasync.Split{ID: "s"})
+	require.NoError(t, err)
+	require.NoError(t, w.Write(context.Background(), b))
+	require.NoError(t, w.Flush(context.Background()))
+	require.NoError(t, w.Close())
+	assert.Equal(t, int64(100), db.count("t"))
 }
