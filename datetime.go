@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/datasync-go/datasync/internal/civil"
 )
 
 // Date is a calendar date in the proleptic Gregorian calendar, stored as a
@@ -317,7 +319,7 @@ func parseDatePart(s string) (Date, string, error) {
 	if month < 1 || month > 12 {
 		return Date{}, "", fmt.Errorf("month %d out of range", month)
 	}
-	if day < 1 || day > daysIn(year, month) {
+	if day < 1 || day > civil.DaysIn(year, month) {
 		return Date{}, "", fmt.Errorf("day %d out of range for %04d-%02d", day, year, month)
 	}
 	return Date{daysFromCivil(year, month, day)}, s[i+6:], nil
@@ -455,20 +457,7 @@ func appendClock(dst []byte, micros uint64) []byte {
 	dst = append2(dst, int((sec/60)%60))
 	dst = append(dst, ':')
 	dst = append2(dst, int(sec%60))
-	if frac != 0 {
-		var buf [7]byte
-		buf[0] = '.'
-		for i := 6; i >= 1; i-- {
-			buf[i] = byte('0' + frac%10)
-			frac /= 10
-		}
-		n := 7
-		for buf[n-1] == '0' {
-			n--
-		}
-		dst = append(dst, buf[:n]...)
-	}
-	return dst
+	return civil.AppendFraction(dst, frac)
 }
 
 func appendYear(dst []byte, y int64) []byte {
@@ -518,21 +507,6 @@ func cmpInt64(a, b int64) int {
 func unixMicro(t time.Time) int64 {
 	sec := t.Unix()
 	return sec*1e6 + int64(t.Nanosecond()/1000)
-}
-
-func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
-func daysIn(y int64, m int) int {
-	switch m {
-	case 2:
-		if isLeap(y) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }
 
 // daysFromCivil and civilFromDays are Howard Hinnant's algorithms for the

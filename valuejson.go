@@ -3,7 +3,8 @@ package datasync
 import (
 	"encoding/base64"
 	"math"
-	"unicode/utf8"
+
+	"github.com/datasync-go/datasync/internal/jsontext"
 )
 
 // MarshalJSON encodes v as JSON: null for NULL, true/false, a number for Int
@@ -38,37 +39,8 @@ func appendValueJSON(dst []byte, v Value) []byte {
 
 // appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
 func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20 || c == 0x7f:
-				dst = append(dst, `\u00`...)
-				dst = append(dst, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, `\ufffd`...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
+	dst, _ = jsontext.AppendString(dst, s)
+	return dst
 }
 
 // appendJSONKeyValue appends "key":value.

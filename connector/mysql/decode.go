@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/civil"
 )
 
 // rowDecoder turns result rows into batch records. Its scan targets
@@ -310,7 +311,7 @@ func parseDate(p []byte) (days int64, ok bool) {
 	y, ok1 := digits(p[0:4])
 	m, ok2 := digits(p[5:7])
 	dd, ok3 := digits(p[8:10])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || dd < 1 || dd > daysIn(y, m) {
+	if !ok1 || !ok2 || !ok3 || !civil.ValidDate(int64(y), m, dd) {
 		return 0, false
 	}
 	return datasync.DateOf(y, time.Month(m), dd).Days(), true
@@ -370,17 +371,4 @@ func digits(p []byte) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, len(p) > 0
-}
-
-func daysIn(y, m int) int {
-	switch m {
-	case 2:
-		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
 }

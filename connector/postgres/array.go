@@ -5,7 +5,8 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/datasync-go/datasync/internal/jsontext"
 )
 
 // Arrays travel as JSON: a one-dimensional array is a JSON array, a
@@ -170,32 +171,9 @@ func appendElementJSON(dst, v []byte, t *pgType) ([]byte, error) {
 	return append(dst, '"'), err
 }
 
-// appendJSONString appends s as a JSON string. Invalid UTF-8 is kept as it is:
-// it came from the server, which only stores valid text.
+// appendJSONString appends s as a JSON string. The server only stores
+// valid text, so nothing is replaced.
 func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			dst = append(dst, '\\', c)
-		case c == '\n':
-			dst = append(dst, '\\', 'n')
-		case c == '\r':
-			dst = append(dst, '\\', 'r')
-		case c == '\t':
-			dst = append(dst, '\\', 't')
-		case c < 0x20:
-			dst = append(dst, '\\', 'u', '0', '0', "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
-		default:
-			dst = append(dst, c)
-		}
-		i++
-	}
-	return append(dst, '"')
+	dst, _ = jsontext.AppendString(dst, s)
+	return dst
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/civil"
 )
 
 // Text forms of binary values, as PostgreSQL writes them, for the types
@@ -147,7 +148,7 @@ func appendIntervalText(dst, src []byte) ([]byte, error) {
 		dst = appendPad2(dst, absU(minute))
 		dst = append(dst, ':')
 		dst = appendPad2(dst, absU(sec))
-		dst = appendFraction(dst, absU(frac))
+		dst = civil.AppendFraction(dst, absU(frac))
 	}
 	return dst, nil
 }
@@ -194,25 +195,7 @@ func appendClockText(dst []byte, micros int64) []byte {
 	dst = appendPad2(dst, sec/60%60)
 	dst = append(dst, ':')
 	dst = appendPad2(dst, sec%60)
-	return appendFraction(dst, u%1_000_000)
-}
-
-// appendFraction writes .ffffff without trailing zeros, nothing for 0.
-func appendFraction(dst []byte, frac uint64) []byte {
-	if frac == 0 {
-		return dst
-	}
-	var buf [7]byte
-	buf[0] = '.'
-	for i := 6; i >= 1; i-- {
-		buf[i] = byte('0' + frac%10)
-		frac /= 10
-	}
-	n := 7
-	for buf[n-1] == '0' {
-		n--
-	}
-	return append(dst, buf[:n]...)
+	return civil.AppendFraction(dst, u%1_000_000)
 }
 
 // appendDateText writes a date as PostgreSQL reads it back whatever its

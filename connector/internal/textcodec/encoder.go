@@ -7,9 +7,9 @@ import (
 	"errors"
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/jsontext"
 )
 
 // Encoder writes rows as lines of the spec's format, without allocating
@@ -37,7 +37,7 @@ func (e *Encoder) SetNames(names []string) {
 	e.names = names
 	e.keys = e.keys[:0]
 	for _, n := range names {
-		k := appendJSONString(nil, []byte(n))
+		k, _ := jsontext.AppendString(nil, n)
 		e.keys = append(e.keys, append(k, ':'))
 	}
 }
@@ -308,51 +308,26 @@ func (e *Encoder) appendJSONValue(dst []byte, v datasync.Value) ([]byte, error) 
 		f, _ := v.AsFloat()
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			e.val = v.AppendTo(e.val[:0])
-			return appendJSONString(dst, e.val), nil
+			return appendJSONString(dst, e.val)
 		}
 		return v.AppendTo(dst), nil
 	case datasync.KindJSON:
 		return append(dst, v.Raw()...), nil
 	case datasync.KindString, datasync.KindDecimal:
-		if !utf8.Valid(v.Raw()) {
-			return dst, errNotUTF8
-		}
-		return appendJSONString(dst, v.Raw()), nil
+		return appendJSONString(dst, v.Raw())
 	}
 	e.val = e.text(e.val[:0], v)
-	if !utf8.Valid(e.val) {
-		return dst, errNotUTF8
-	}
-	return appendJSONString(dst, e.val), nil
+	return appendJSONString(dst, e.val)
 }
 
-// appendJSONString appends s, valid UTF-8, as a JSON string.
-func appendJSONString(dst []byte, s []byte) []byte {
-	const hexDigits = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' {
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		start = i + 1
+// appendJSONString appends s as a JSON string, or fails when s is not
+// UTF-8.
+func appendJSONString(dst []byte, s []byte) ([]byte, error) {
+	out, valid := jsontext.AppendString(dst, s)
+	if !valid {
+		return dst, errNotUTF8
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return out, nil
 }
 
 func indexByte(p []byte, c byte) int {

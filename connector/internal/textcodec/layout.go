@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/civil"
 )
 
 // A layout is a compiled date/time pattern in Java's letters (DataX's
@@ -245,7 +246,7 @@ func (l *layout) parse(s []byte) (parsed, error) {
 	if p.month < 1 || p.month > 12 {
 		return p, fmt.Errorf("month %d out of range", p.month)
 	}
-	if p.day < 1 || p.day > int64(daysIn(p.year, int(p.month))) {
+	if p.day < 1 || p.day > int64(civil.DaysIn(p.year, int(p.month))) {
 		return p, fmt.Errorf("day %d out of range", p.day)
 	}
 	if p.hour > 24 || p.minute > 59 || p.second > 59 || (p.hour == 24 && (p.minute|p.second|p.micros) != 0) {
@@ -397,18 +398,3 @@ func parseZoneBytes(s []byte) (int, int64, bool) {
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func isLeap(y int64) bool { return y%4 == 0 && (y%100 != 0 || y%400 == 0) }
-
-func daysIn(y int64, m int) int {
-	switch m {
-	case 2:
-		if isLeap(y) {
-			return 29
-		}
-		return 28
-	case 4, 6, 9, 11:
-		return 30
-	}
-	return 31
-}

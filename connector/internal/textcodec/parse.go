@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/civil"
 )
 
 // fieldParser turns the text of a field into a Value of its column's kind,
@@ -207,7 +208,7 @@ func parseDateFast(f []byte) (datasync.Date, bool) {
 			d = d*10 + v
 		}
 	}
-	if m < 1 || m > 12 || d < 1 || d > int64(daysIn(y, int(m))) {
+	if !civil.ValidDate(y, int(m), int(d)) {
 		return datasync.Date{}, false
 	}
 	return datasync.DateOf(int(y), monthOf(m), int(d)), true
@@ -236,7 +237,7 @@ func parseTimestampFast(f []byte) (datasync.Timestamp, bool) {
 	h, ok4 := num(11, 2)
 	mi, ok5 := num(14, 2)
 	sec, ok6 := num(17, 2)
-	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || d < 1 || d > int64(daysIn(y, int(mo))) || mi > 59 || sec > 59 {
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || !civil.ValidDate(y, int(mo), int(d)) || mi > 59 || sec > 59 {
 		return datasync.Timestamp{}, false
 	}
 	i := 19
