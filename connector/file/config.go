@@ -57,13 +57,13 @@ type SourceConfig struct {
 const (
 	// WriteTruncate removes the files whose names start with FileName (or
 	// the single file) before the job writes.
-	WriteTruncate = "truncate"
+	WriteTruncate = textcodec.WriteTruncate
 	// WriteAppend leaves existing files alone; a new file whose name is
 	// taken gets a random suffix instead (a single file is appended to).
-	WriteAppend = "append"
+	WriteAppend = textcodec.WriteAppend
 	// WriteNonConflict fails the job, before it writes anything, when a file
 	// whose name starts with FileName (or the single file) exists.
-	WriteNonConflict = "nonConflict"
+	WriteNonConflict = textcodec.WriteNonConflict
 )
 
 // SinkConfig configures a Sink. The JSON names are DataX's txtfilewriter's.
@@ -102,18 +102,6 @@ func (c SinkConfig) maxBytes() int64 {
 		return c.MaxFileBytes
 	}
 	return c.MaxFileSize << 20
-}
-
-func normWriteMode(m string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(m)) {
-	case "", "nonconflict":
-		return WriteNonConflict, nil
-	case "truncate", "overwrite":
-		return WriteTruncate, nil
-	case "append":
-		return WriteAppend, nil
-	}
-	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
 }
 
 func (c SinkConfig) check() error {

@@ -38,17 +38,11 @@ var (
 // NewSink checks cfg and returns a Sink. It writes nothing until Prepare.
 func NewSink(cfg SinkConfig) (*Sink, error) {
 	spec, err := cfg.WriteOptions.Compile()
-	mode, merr := normWriteMode(cfg.WriteMode)
+	mode, merr := textcodec.ParseWriteMode(cfg.WriteMode)
 	if err = errors.Join(err, merr, cfg.check()); err != nil {
 		return nil, fmt.Errorf("file: %w", err)
 	}
-	s := &Sink{cfg: cfg, spec: spec, mode: mode, suffix: cfg.Suffix}
-	switch cfg.Suffix {
-	case "":
-		s.suffix = spec.Extension()
-	case "none":
-		s.suffix = ""
-	}
+	s := &Sink{cfg: cfg, spec: spec, mode: mode, suffix: spec.Suffix(cfg.Suffix)}
 	return s, nil
 }
 

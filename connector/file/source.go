@@ -103,17 +103,11 @@ func (s *Source) Plan(ctx context.Context, _ datasync.PlanHint) ([]datasync.Spli
 		if err != nil {
 			return nil, err
 		}
-		for j, sp := range specs {
-			id := fmt.Sprintf("file-%05d", i)
-			if len(specs) > 1 {
-				id = fmt.Sprintf("file-%05d-%04d", i, j)
-			}
-			split, err := datasync.NewSplit(id, sp, 0)
-			if err != nil {
-				return nil, err
-			}
-			splits = append(splits, split)
+		fileSplits, err := textcodec.Splits("file", i, specs)
+		if err != nil {
+			return nil, err
 		}
+		splits = append(splits, fileSplits...)
 	}
 	return splits, nil
 }
@@ -123,12 +117,9 @@ func (s *Source) Open(ctx context.Context, sp datasync.Split, from datasync.Chec
 	if _, err := s.Schema(ctx); err != nil {
 		return nil, err
 	}
-	var spec textcodec.SplitSpec
-	if err := sp.DecodeSpec(&spec); err != nil {
-		return nil, err
-	}
-	if spec.Name == "" {
-		return nil, fmt.Errorf("file: split %q names no file", sp.ID)
+	spec, err := textcodec.DecodeSplit(sp, "file")
+	if err != nil {
+		return nil, fmt.Errorf("file: %w", err)
 	}
 	r, err := s.spec.OpenReader(ctx, opener(spec), spec, from, textcodec.ReaderOptions{})
 	if err != nil {

@@ -105,13 +105,13 @@ func (c SourceConfig) bucketName() string {
 const (
 	// WriteTruncate deletes the objects whose keys start with Object before
 	// the job writes (and aborts the multipart uploads left under it).
-	WriteTruncate = "truncate"
+	WriteTruncate = textcodec.WriteTruncate
 	// WriteAppend leaves existing objects alone; a new object whose key is
 	// taken gets a random suffix instead.
-	WriteAppend = "append"
+	WriteAppend = textcodec.WriteAppend
 	// WriteNonConflict fails the job, before it writes anything, when an
 	// object whose key starts with Object exists.
-	WriteNonConflict = "nonConflict"
+	WriteNonConflict = textcodec.WriteNonConflict
 )
 
 // Part sizes of multipart uploads.
@@ -285,16 +285,4 @@ func (c connection) open() (*alioss.Bucket, error) {
 		return nil, redact(fmt.Errorf("bucket %q: %w", c.bucket, err), c.secrets())
 	}
 	return b, nil
-}
-
-func normWriteMode(m string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(m)) {
-	case "", "nonconflict":
-		return WriteNonConflict, nil
-	case "truncate", "overwrite":
-		return WriteTruncate, nil
-	case "append":
-		return WriteAppend, nil
-	}
-	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
 }

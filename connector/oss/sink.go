@@ -37,7 +37,7 @@ var (
 // Prepare, Check or a write.
 func NewSink(cfg SinkConfig) (*Sink, error) {
 	spec, err := cfg.WriteOptions.Compile()
-	mode, merr := normWriteMode(cfg.WriteMode)
+	mode, merr := textcodec.ParseWriteMode(cfg.WriteMode)
 	errs := []error{err, merr}
 	if cfg.Object == "" {
 		errs = append(errs, errors.New("object (the key prefix to write) is empty"))
@@ -60,13 +60,7 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("oss: %w", err)
 	}
-	s := &Sink{cfg: cfg, spec: spec, st: newSDKStore(b, conn.secrets()), mode: mode, suffix: cfg.Suffix, partSize: partSize}
-	switch cfg.Suffix {
-	case "":
-		s.suffix = spec.Extension()
-	case "none":
-		s.suffix = ""
-	}
+	s := &Sink{cfg: cfg, spec: spec, st: newSDKStore(b, conn.secrets()), mode: mode, suffix: spec.Suffix(cfg.Suffix), partSize: partSize}
 	return s, nil
 }
 

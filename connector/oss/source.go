@@ -114,18 +114,14 @@ func (s *Source) Plan(ctx context.Context, _ datasync.PlanHint) ([]datasync.Spli
 		if err != nil {
 			return nil, err
 		}
-		for j, sp := range specs {
-			sp.ETag = o.ETag
-			id := fmt.Sprintf("object-%05d", i)
-			if len(specs) > 1 {
-				id = fmt.Sprintf("object-%05d-%04d", i, j)
-			}
-			split, err := datasync.NewSplit(id, sp, 0)
-			if err != nil {
-				return nil, err
-			}
-			splits = append(splits, split)
+		for j := range specs {
+			specs[j].ETag = o.ETag
 		}
+		objectSplits, err := textcodec.Splits("object", i, specs)
+		if err != nil {
+			return nil, err
+		}
+		splits = append(splits, objectSplits...)
 	}
 	return splits, nil
 }
@@ -137,12 +133,9 @@ func (s *Source) Open(ctx context.Context, sp datasync.Split, from datasync.Chec
 	if _, err := s.Schema(ctx); err != nil {
 		return nil, err
 	}
-	var spec textcodec.SplitSpec
-	if err := sp.DecodeSpec(&spec); err != nil {
-		return nil, err
-	}
-	if spec.Name == "" {
-		return nil, fmt.Errorf("oss: split %q names no object", sp.ID)
+	spec, err := textcodec.DecodeSplit(sp, "object")
+	if err != nil {
+		return nil, fmt.Errorf("oss: %w", err)
 	}
 	op := objectOpener{st: s.st, key: spec.Name, etag: spec.ETag, size: spec.Size}
 	r, err := s.spec.OpenReader(ctx, op, spec, from, textcodec.ReaderOptions{VerifyCRC: true})

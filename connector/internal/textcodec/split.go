@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+
+	"github.com/datasync-go/datasync"
 )
 
 // SplitSpec describes one split of a file source: a whole file, or a byte
@@ -104,4 +106,36 @@ type Opener interface {
 // CRC-64 of the whole file (OSS objects).
 type CRCReporter interface {
 	CRC64() (uint64, bool)
+}
+
+// Splits returns the splits of the index-th file (or object) of a plan,
+// one per spec, with IDs kind-NNNNN, or kind-NNNNN-JJJJ when the file is
+// split by byte ranges.
+func Splits(kind string, index int, specs []SplitSpec) ([]datasync.Split, error) {
+	splits := make([]datasync.Split, 0, len(specs))
+	for j, sp := range specs {
+		id := fmt.Sprintf("%s-%05d", kind, index)
+		if len(specs) > 1 {
+			id = fmt.Sprintf("%s-%05d-%04d", kind, index, j)
+		}
+		split, err := datasync.NewSplit(id, sp, 0)
+		if err != nil {
+			return nil, err
+		}
+		splits = append(splits, split)
+	}
+	return splits, nil
+}
+
+// DecodeSplit returns the spec of a split that Splits made; kind ("file",
+// "object") names what it reads in the error when it names none.
+func DecodeSplit(sp datasync.Split, kind string) (SplitSpec, error) {
+	var spec SplitSpec
+	if err := sp.DecodeSpec(&spec); err != nil {
+		return spec, err
+	}
+	if spec.Name == "" {
+		return spec, fmt.Errorf("split %q names no %s", sp.ID, kind)
+	}
+	return spec, nil
 }

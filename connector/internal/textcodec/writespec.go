@@ -89,3 +89,37 @@ func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
 func (s *WriteSpec) HasHeaderLine() bool {
 	return s.format != FormatJSONL && (len(s.header) > 0 || s.writeHeader)
 }
+
+// The write modes of the text sinks, as packages file and oss name them.
+const (
+	WriteTruncate    = "truncate"
+	WriteAppend      = "append"
+	WriteNonConflict = "nonConflict"
+)
+
+// ParseWriteMode returns the write mode m names (DataX's names, any case;
+// empty is nonConflict, overwrite is truncate).
+func ParseWriteMode(m string) (string, error) {
+	switch strings.ToLower(strings.TrimSpace(m)) {
+	case "", "nonconflict":
+		return WriteNonConflict, nil
+	case "truncate", "overwrite":
+		return WriteTruncate, nil
+	case "append":
+		return WriteAppend, nil
+	}
+	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
+}
+
+// Suffix returns the suffix of the names a writer gives its files: the
+// configured one, the format's extension when none is configured, or none
+// for "none".
+func (s *WriteSpec) Suffix(configured string) string {
+	switch configured {
+	case "":
+		return s.Extension()
+	case "none":
+		return ""
+	}
+	return configured
+}
