@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/numfmt"
 )
 
 // progressBar draws a one-line bar on a terminal, redrawn in place:
@@ -21,12 +22,12 @@ func progressBar(w io.Writer) func(datasync.Progress) {
 			const width = 20
 			filled := int(frac * width)
 			fmt.Fprintf(&b, "[%s%s] %3.0f%%  %s/%s rec", strings.Repeat("#", filled), strings.Repeat("-", width-filled),
-				100*frac, grouped(p.RecordsRead), grouped(p.EstimatedRecords))
+				100*frac, numfmt.Group(p.RecordsRead), numfmt.Group(p.EstimatedRecords))
 		} else {
-			fmt.Fprintf(&b, "%s rec", grouped(p.RecordsRead))
+			fmt.Fprintf(&b, "%s rec", numfmt.Group(p.RecordsRead))
 		}
 		fmt.Fprintf(&b, "  %s  %s rec/s  %s dirty  %d/%d splits", datasync.FormatBytes(p.BytesRead),
-			grouped(int64(p.RecordsPerSec)), grouped(p.RecordsDirty), p.SplitsDone, p.SplitsTotal)
+			numfmt.Group(int64(p.RecordsPerSec)), numfmt.Group(p.RecordsDirty), p.SplitsDone, p.SplitsTotal)
 		if left, ok := p.Remaining(); ok && !p.Done {
 			fmt.Fprintf(&b, "  ETA %s", left.Round(time.Second))
 		}
@@ -55,22 +56,4 @@ func progressLog(logger *slog.Logger) func(datasync.Progress) {
 		}
 		logger.Info("progress", attrs...)
 	}
-}
-
-// grouped formats n with thousands separators.
-func grouped(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }

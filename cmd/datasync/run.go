@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/numfmt"
 )
 
 const runHelp = `Usage: datasync run <job.json> [-p name=value ...] [options]
@@ -81,7 +82,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintf(errOut, "datasync: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
-					grouped(res.RecordsWritten), completed(res), len(res.Splits))
+					numfmt.Group(res.RecordsWritten), completed(res), len(res.Splits))
 				return exitFailed
 			}
 			fmt.Fprintf(errOut, "datasync: task %d (%s -> %s) failed: %v\n", i, t.ReaderName, t.WriterName, err)

@@ -22,12 +22,6 @@ func TestMedian(t *testing.T) {
 	assert.Equal(t, []float64{3, 1, 2}, xs, "the input is not sorted in place")
 }
 
-func TestGroup(t *testing.T) {
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		assert.Equal(t, want, Group(n))
-	}
-}
-
 func TestTableAligns(t *testing.T) {
 	tab := Table{
 		Columns: []Column{{Title: "name"}, {Title: "n", Align: Right}, {Title: "note"}},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/bench/internal/proc"
+	"github.com/datasync-go/datasync/internal/numfmt"
 )
 
 // WriteJSON writes the report as indented JSON.
@@ -34,7 +35,7 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "tools:    %s\n", joinMap(m.Tools))
 	}
 	d := r.Dataset
-	fmt.Fprintf(&b, "dataset:  %s rows (seed %d), %s logical", Group(d.Rows), d.Seed, datasync.FormatBytes(d.Bytes))
+	fmt.Fprintf(&b, "dataset:  %s rows (seed %d), %s logical", numfmt.Group(d.Rows), d.Seed, datasync.FormatBytes(d.Bytes))
 	if d.CSVBytes > 0 {
 		fmt.Fprintf(&b, ", CSV file %s", datasync.FormatBytes(d.CSVBytes))
 	}
@@ -86,7 +87,7 @@ func Tabulate(rows []Row) (Table, []string) {
 		}
 		cells := []string{r.Scenario, r.Runner, par, "-", "-", "-", "-", "", ""}
 		if r.Passed > 0 {
-			cells[3] = Group(int64(r.RowsPerSec + 0.5))
+			cells[3] = numfmt.Group(int64(r.RowsPerSec + 0.5))
 			cells[4] = strconv.FormatFloat(r.MBPerSec, 'f', 1, 64)
 			if r.Ratio > 0 {
 				cells[5] = strconv.FormatFloat(r.Ratio, 'f', 2, 64) + "x"
@@ -134,26 +135,6 @@ func peakMark(u proc.Usage) string {
 		return "≤"
 	}
 	return ""
-}
-
-// Group formats n with thousands separators: 1234567 is "1,234,567".
-func Group(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 func joinMap(m map[string]string) string {
