@@ -174,6 +174,6 @@ func appendElementJSON(dst, v []byte, t *pgType) ([]byte, error) {
 // appendJSONString appends s as a JSON string. The server only stores
 // valid text, so nothing is replaced.
 func appendJSONString(dst, s []byte) []byte {
-	dst, _ = jsontext.AppendString(dst, s)
+	dst, _ = jsontext.AppendBytes(dst, s)
 	return dst
 }

@@ -10,51 +10,75 @@ const hexDigits = "0123456789abcdef"
 // backslash and control characters (and DEL) are escaped, other text is
 // copied as it is. Bytes that are not UTF-8 become U+FFFD; valid reports
 // whether there were none.
-func AppendString[S ~string | ~[]byte](dst []byte, s S) (out []byte, valid bool) {
-	valid = true
+func AppendString(dst []byte, s string) (out []byte, valid bool) {
+	if utf8.ValidString(s) {
+		return appendEscaped(dst, s), true
+	}
+	return appendReplacing(dst, s), false
+}
+
+// AppendBytes is AppendString for text held in a byte slice.
+func AppendBytes(dst, s []byte) (out []byte, valid bool) {
+	if utf8.Valid(s) {
+		return appendEscaped(dst, s), true
+	}
+	return appendReplacing(dst, s), false
+}
+
+// appendEscaped writes s, valid UTF-8, copying the runs that need no
+// escape at once.
+func appendEscaped[S ~string | ~[]byte](dst []byte, s S) []byte {
 	dst = append(dst, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf {
-			if r, size := decodeRune(s[i:]); r != utf8.RuneError || size != 1 {
-				i += size
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			valid = false
-			i++
-			start = i
-			continue
-		}
 		if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
-			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
+		dst = appendEscape(dst, c)
+		start = i + 1
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"'), valid
+	return append(dst, '"')
 }
 
-// decodeRune decodes the first rune of s without converting s.
-func decodeRune[S ~string | ~[]byte](s S) (rune, int) {
-	var buf [utf8.UTFMax]byte
-	n := copy(buf[:], s)
-	return utf8.DecodeRune(buf[:n])
+// appendReplacing writes s, which is not all UTF-8, rune by rune.
+func appendReplacing[S ~string | ~[]byte](dst []byte, s S) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != 0x7f {
+				dst = append(dst, c)
+			} else {
+				dst = appendEscape(dst, c)
+			}
+			i++
+			continue
+		}
+		var buf [utf8.UTFMax]byte
+		r, size := utf8.DecodeRune(buf[:copy(buf[:], s[i:])])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, `\ufffd`...)
+		} else {
+			dst = append(dst, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(dst, '"')
+}
+
+func appendEscape(dst []byte, c byte) []byte {
+	switch c {
+	case '"', '\\':
+		return append(dst, '\\', c)
+	case '\n':
+		return append(dst, '\\', 'n')
+	case '\r':
+		return append(dst, '\\', 'r')
+	case '\t':
+		return append(dst, '\\', 't')
+	}
+	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }

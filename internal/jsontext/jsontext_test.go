@@ -29,8 +29,8 @@ func TestAppendString(t *testing.T) {
 		if valid != wantValid {
 			t.Errorf("AppendString(%q) valid = %v", in, valid)
 		}
-		if gotBytes, _ := AppendString(nil, []byte(in)); string(gotBytes) != want {
-			t.Errorf("AppendString([]byte(%q)) = %s", in, gotBytes)
+		if gotBytes, _ := AppendBytes(nil, []byte(in)); string(gotBytes) != want {
+			t.Errorf("AppendBytes(%q) = %s", in, gotBytes)
 		}
 	}
 }
@@ -38,7 +38,7 @@ func TestAppendString(t *testing.T) {
 func TestAppendStringDoesNotAllocate(t *testing.T) {
 	s := []byte("a fairly ordinary value, with \"quotes\" and é")
 	buf := make([]byte, 0, 256)
-	if n := testing.AllocsPerRun(100, func() { _, _ = AppendString(buf[:0], s) }); n != 0 {
-		t.Errorf("AppendString allocates %v times", n)
+	if n := testing.AllocsPerRun(100, func() { _, _ = AppendBytes(buf[:0], s) }); n != 0 {
+		t.Errorf("AppendBytes allocates %v times", n)
 	}
 }

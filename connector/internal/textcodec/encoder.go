@@ -323,7 +323,7 @@ func (e *Encoder) appendJSONValue(dst []byte, v datasync.Value) ([]byte, error) 
 // appendJSONString appends s as a JSON string, or fails when s is not
 // UTF-8.
 func appendJSONString(dst []byte, s []byte) ([]byte, error) {
-	out, valid := jsontext.AppendString(dst, s)
+	out, valid := jsontext.AppendBytes(dst, s)
 	if !valid {
 		return dst, errNotUTF8
 	}
