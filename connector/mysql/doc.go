@@ -23,11 +23,22 @@
 // server's or the host's zone, while DATETIME stays a wall-clock time; uses
 // utf8mb4; and is in strict mode (STRICT_ALL_TABLES added to the
 // sql_mode, NO_BACKSLASH_ESCAPES removed). On a pool built from a DSN this
-// is done once per connection, with the Session statements after it. On a
-// caller's *sql.DB it is done on each connection taken, and undone before
-// the connection goes back; a connection on which Session statements ran is
-// closed instead. Parameters of the DSN that would change values
-// (parseTime, loc, charset) have no effect on what is read or written.
+// is done once per connection, on a caller's *sql.DB on each connection
+// taken, and undone before the connection goes back; a connection on which
+// Session statements ran is closed instead. Parameters of the DSN that would
+// change values (parseTime, loc, charset) have no effect on what is read or
+// written.
+//
+// Session statements run after these settings, which are then made again.
+// So a time_zone set in Session (as DataX jobs often do) does not shift
+// TIMESTAMP values: instants are kept whatever the zone. It applies to the
+// Session statements that follow it, and to nothing after them: NOW(),
+// CURDATE() and CURRENT_TIMESTAMP in a Where, a QuerySQL, a PreSQL or a
+// column's default are evaluated in UTC. For a local time there, compute it
+// in Session (SET time_zone = '+09:00', then SET @today = CURDATE(), and
+// Where "created >= @today"), or convert it (CONVERT_TZ(NOW(), '+00:00',
+// '+09:00')). Likewise a character set or a NO_BACKSLASH_ESCAPES set in
+// Session does not outlive it; other sql_mode flags do.
 //
 // # Reading
 //
