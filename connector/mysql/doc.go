@@ -118,9 +118,9 @@
 // foreign key, a check constraint, a trigger's SIGNAL): every other row is
 // written exactly once.
 //
-// Two MySQL behaviours remain, by design of the types: CHAR drops trailing
+// Some MySQL behaviours remain, by design of the types: CHAR drops trailing
 // spaces when read, and BINARY(n) pads with zero bytes; a SET is stored in
-// its definition's order.
+// its definition's order; MariaDB stores a FLOAT or DOUBLE -0 as 0.
 //
 // # Types
 //
@@ -132,7 +132,7 @@
 //	BIT(1)                                  Bool
 //	BIT(n), n > 1                           Bytes, big-endian, (n+7)/8 bytes
 //	DECIMAL(p,s)                            Decimal, exact, scale kept (up to DECIMAL(65,30))
-//	FLOAT                                   Float: the shortest text of the float32 (3.1415927), every bit kept
+//	FLOAT                                   Float, a datasync.Float32: every bit kept, text the float32's shortest (3.1415927)
 //	DOUBLE                                  Float
 //	CHAR, VARCHAR, TINYTEXT .. LONGTEXT     String (utf8mb4; text that is not UTF-8 is dirty)
 //	ENUM, SET                               String
@@ -160,7 +160,11 @@
 //	BIGINT UNSIGNED as above, and Decimal up to 18446744073709551615
 //	BIT(n)          Bool, Int, Bytes, when the value has at most n bits
 //	DECIMAL(p,s)    Decimal, Int, Float (its shortest text), String; no more than p-s and s digits
-//	FLOAT, DOUBLE   Float, Int, Decimal, String when float64 holds them exactly; no NaN or infinity
+//	FLOAT           Float32 with its bits; Float, Int, Decimal, String when float32 holds them exactly
+//	                (datasync.Value.AsFloat32: 0.5 and "0.1", not a float64 0.1, which FLOAT would round);
+//	                no NaN or infinity
+//	DOUBLE          Float (a Float32 widened exactly, as CAST does: 0.1 is 0.10000000149011612), Int,
+//	                Decimal, String when float64 holds them exactly; no NaN or infinity
 //	YEAR            Int 1901..2155 or 0
 //	text types      every kind, as its text form (see datasync.Value.AppendTo)
 //	binary types    Bytes and String as they are; other kinds as their text form
@@ -176,7 +180,7 @@
 // Check and Prepare before any row moves.
 //
 // CreateTable makes a missing table from the schema: Bool tinyint(1), Int
-// bigint, Float double, Decimal decimal(p,s) (decimal(65,30) when unknown),
+// bigint, Float double (float for a PostgreSQL real), Decimal decimal(p,s) (decimal(65,30) when unknown),
 // String varchar(n) (longtext when unbounded or over 16,383), Bytes
 // varbinary(n) (longblob), Date date, Time time(p), Timestamp datetime(p),
 // JSON json; a MySQL source's own type is kept where the kind alone cannot
