@@ -120,18 +120,18 @@ func TestAsFloat32(t *testing.T) {
 		{ds.Float(math.Inf(-1)), float32(math.Inf(-1)), true},
 		{ds.Float(math.NaN()), nan, true},
 		{ds.Float(math.SmallestNonzeroFloat32), math.SmallestNonzeroFloat32, true},
-		{ds.Float(0.1), 0, false},                     // a genuine float64: float32 would round it
-		{ds.Float(0.30000000000000004), 0, false},     // likewise
-		{ds.Float(1e39), 0, false},                    // beyond float32's range
-		{ds.Float(1e-46), 0, false},                   // below its smallest subnormal
-		{ds.Float(math.MaxFloat64), 0, false},         // far beyond
+		{ds.Float(0.1), 0, false},                 // a genuine float64: float32 would round it
+		{ds.Float(0.30000000000000004), 0, false}, // likewise
+		{ds.Float(1e39), 0, false},                // beyond float32's range
+		{ds.Float(1e-46), 0, false},               // below its smallest subnormal
+		{ds.Float(math.MaxFloat64), 0, false},     // far beyond
 		{ds.Float(math.SmallestNonzeroFloat64), 0, false},
 		{ds.Int(16777216), 16777216, true},
 		{ds.Int(16777217), 0, false},
 		{ds.Int(math.MaxInt64), 0, false},
 		{ds.Bool(true), 1, true},
-		{dec("0.1"), 0.1, true},                       // the float32's shortest text
-		{dec("0.10000000149011612"), 0.1, true},       // the float64's that is a float32
+		{dec("0.1"), 0.1, true},                 // the float32's shortest text
+		{dec("0.10000000149011612"), 0.1, true}, // the float64's that is a float32
 		{dec("3.4028235e38"), math.MaxFloat32, true},
 		{dec("1e-45"), math.SmallestNonzeroFloat32, true},
 		{dec("0.1000000001"), 0, false},
