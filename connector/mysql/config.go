@@ -59,6 +59,10 @@ type SourceConfig struct {
 	FetchSize int `json:"fetchSize,omitempty"`
 	// Session lists SQL statements run on every connection the source uses,
 	// after its own settings, such as "SET SESSION max_execution_time = 0".
+	// The settings exactness depends on are made again after them, so a
+	// time_zone set here does not shift TIMESTAMP values, and applies only to
+	// the Session statements after it: the reader's queries run in UTC (see
+	// "Sessions" in the package doc).
 	Session []string `json:"session,omitempty"`
 	// TinyIntAsBool reads tinyint(1) columns as Bool rather than Int; a
 	// value other than 0 and 1 is then a dirty row, never a guess.
@@ -112,7 +116,8 @@ type SinkConfig struct {
 	// when LOAD DATA LOCAL is not available.
 	LoadData string `json:"loadData,omitempty"`
 	// Session lists SQL statements run on every connection the sink uses,
-	// after its own settings.
+	// after its own settings, which are made again after them (see
+	// SourceConfig.Session).
 	Session []string `json:"session,omitempty"`
 	// Logger receives the sink's notices, such as falling back from LOAD
 	// DATA to INSERT; nil discards them.
