@@ -18,7 +18,9 @@ import (
 //
 // "record" is absent when the source could not decode the row; its values are
 // encoded as by Value.MarshalJSON. When w has a Flush() error or Sync() error
-// method (a *bufio.Writer, an *os.File), Flush calls it.
+// method (a *bufio.Writer, an *os.File), Flush calls it. The lines hold row
+// values: a file for them is best created readable by its owner only (mode
+// 0600), as the job layer does.
 func DirtyToJSONLines(w io.Writer) DirtyCollector { return &jsonLinesCollector{w: w} }
 
 type jsonLinesCollector struct {
