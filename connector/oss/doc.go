@@ -52,7 +52,12 @@
 // completes the uploads and checks the CRC-64 of each object; a writer
 // closed without Commit (a failed, retried or cancelled split) aborts its
 // uploads, so no part is left behind, and a retried split writes its objects
-// over from the start. WriteMode (json "writeMode") is
+// over from the start. That holds whatever the moment of the cancellation:
+// an InitiateMultipartUpload in flight is given a few seconds to return the
+// ID of the upload OSS may be creating, and one that fails without a clear
+// answer (a cut connection, a timeout, a 5xx) is followed by a listing of the
+// key's uploads, aborting those OSS started since it was sent (which needs
+// the oss:ListMultipartUploads permission). WriteMode (json "writeMode") is
 //
 //	nonConflict  the default: fail before writing if an object whose key
 //	             starts with Object exists (and never overwrite one)
