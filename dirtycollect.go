@@ -127,7 +127,7 @@ func DirtySchema(src Schema) Schema {
 // split whose ID is "dirty" ("dirty-2", "dirty-3", ... when records arrive
 // after a Flush, as with several RunSplit calls). Flush writes, flushes,
 // commits and closes that split, then calls the sink's Finalize, if it has
-// one.
+// one (or its Abort, if that failed).
 func DirtyToSink(s Sink) DirtyCollector { return &sinkCollector{sink: s} }
 
 type sinkCollector struct {
@@ -213,6 +213,9 @@ func (c *sinkCollector) Flush(ctx context.Context) error {
 	c.w = nil
 	if fin, ok := c.sink.(Finalizer); ok && err == nil {
 		err = fin.Finalize(ctx)
+	}
+	if ab, ok := c.sink.(Aborter); ok && err != nil {
+		err = errors.Join(err, ab.Abort(context.WithoutCancel(ctx)))
 	}
 	if err != nil {
 		return fmt.Errorf("flush the dirty-data sink: %w", err)
