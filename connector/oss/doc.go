@@ -38,7 +38,9 @@
 // retryable error, which the pipeline retries from the last checkpoint (the
 // byte offset after the last row returned). The CRC-64 OSS reports for a
 // whole object is checked against the bytes read, across reconnections and
-// checkpoints (byte ranges are not checked).
+// checkpoints (byte ranges are not checked). A compressed object that is
+// truncated or damaged fails its split at once, without retries, with an
+// error naming it and how far the decompressor got.
 //
 // # Writing
 //
