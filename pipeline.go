@@ -334,7 +334,9 @@ func (j *job) record(i int, res SplitResult) {
 	j.ran[i] = true
 	j.waits[0] += res.ReadWait
 	j.waits[1] += res.WriteWait
-	j.splitsDone.Add(1)
+	if res.Err == nil {
+		j.splitsDone.Add(1) // a failed or cancelled split is not done
+	}
 }
 
 func (j *job) result(res Result) Result {
@@ -347,6 +349,7 @@ func (j *job) result(res Result) Result {
 	res.RecordsDirty = j.dirty.total()
 	res.Retries = int(j.retries.Load())
 	res.ReadWait, res.WriteWait = j.waits[0], j.waits[1]
+	res.SplitsPlanned = len(j.splits)
 	for i, ran := range j.ran {
 		if ran {
 			res.Splits = append(res.Splits, j.results[i])
