@@ -28,8 +28,9 @@
 // durable once the writer has flushed the rows before it, and a failed split
 // is reopened from there. Optional capabilities are separate interfaces
 // found by type assertion, as in database/sql/driver: a Sink that is a
-// [Finalizer] runs post-job work once, a Writer that is a [Committer]
-// publishes its output only when its split completes.
+// [Finalizer] runs post-job work once, one that is an [Aborter] cleans up
+// after a failed or cancelled job, a Writer that is a [Committer] publishes
+// its output only when its split completes.
 //
 // Packages source and sink hold in-memory and generic implementations (the
 // way to unit-test a pipeline); the connector packages hold the databases and

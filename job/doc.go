@@ -24,6 +24,10 @@
 //	"retry": {"attempts": 3, "backoff": "1s"}
 //	"batch": {"rows": 4096, "bytes": 4194304}
 //
+// The dirty-data file holds row values, so it is created readable and
+// writable by its owner only (mode 0600), and an existing one loses its
+// group and other permissions before it is rewritten.
+//
 // ${name} in the file is replaced, before it is read as JSON, by the value
 // given for name (the command line's -p name=value) or else by the
 // environment variable name; a name with neither is an error. Inside a JSON

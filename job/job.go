@@ -271,40 +271,6 @@ func (j *Job) dirtyPolicy() (datasync.DirtyPolicy, error) {
 	return p, nil
 }
 
-// lazyFile creates its file on the first write, so that checking or
-// planning a job, or a run with no dirty record, leaves no file behind.
-type lazyFile struct {
-	path string
-	f    *os.File
-}
-
-func (l *lazyFile) Write(p []byte) (int, error) {
-	if l.f == nil {
-		f, err := os.Create(l.path)
-		if err != nil {
-			return 0, fmt.Errorf("create the dirty-data file: %w", err)
-		}
-		l.f = f
-	}
-	return l.f.Write(p)
-}
-
-// Sync makes what was written durable (DirtyToJSONLines calls it).
-func (l *lazyFile) Sync() error {
-	if l.f == nil {
-		return nil
-	}
-	return l.f.Sync()
-}
-
-// Close closes the file, if it was created.
-func (l *lazyFile) Close() error {
-	if l.f == nil {
-		return nil
-	}
-	return l.f.Close()
-}
-
 // Pipelines returns one pipeline per task, with the job's options followed
 // by extra ones (such as progress reporting and a logger).
 func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) {

@@ -82,7 +82,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintf(errOut, "datasync: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
-					numfmt.Group(res.RecordsWritten), completed(res), len(res.Splits))
+					numfmt.Group(res.RecordsWritten), res.SplitsDone(), res.SplitsPlanned)
 				return exitFailed
 			}
 			fmt.Fprintf(errOut, "datasync: task %d (%s -> %s) failed: %v\n", i, t.ReaderName, t.WriterName, err)
@@ -90,15 +90,4 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return exitOK
-}
-
-// completed counts the splits that finished.
-func completed(res datasync.Result) int {
-	n := 0
-	for _, s := range res.Splits {
-		if s.Err == nil {
-			n++
-		}
-	}
-	return n
 }
