@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/internal/masking"
 	"github.com/datasync-go/datasync/internal/strictjson"
 )
 
@@ -25,8 +26,9 @@ func newRedactor() *Redactor { return &Redactor{} }
 // unrelated text more than it would hide.
 const minSecret = 3
 
-// Mask is what a secret is replaced with.
-const Mask = "******"
+// Mask is what a secret is replaced with (the connectors' configs mask
+// theirs with the same text).
+const Mask = masking.Mask
 
 // Add adds secrets to blot out.
 func (r *Redactor) Add(secrets ...string) {

@@ -18,8 +18,9 @@ type SourceConfig struct {
 	// own pool from it and closes it in Close. Some parameters are forced,
 	// because exactness depends on them: parseTime=false,
 	// allowAllFiles=false, multiStatements=false, columnsWithAlias=false,
-	// charset utf8mb4, maxAllowedPacket from the server.
-	DSN string `json:"dsn,omitempty"`
+	// charset utf8mb4, maxAllowedPacket from the server. The password is
+	// masked wherever the config is shown (String, %#v, slog, JSON).
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
 	// DB is a pool the caller owns, used instead of DSN and never closed by
 	// the source. Session settings the source needs (time zone, character
 	// set, sql_mode) are set on the connections it takes and put back before
@@ -76,8 +77,8 @@ type SourceConfig struct {
 // Exactly one of DSN and DB is set.
 type SinkConfig struct {
 	// DSN is a go-sql-driver/mysql data source name (see SourceConfig.DSN
-	// for the parameters that are forced).
-	DSN string `json:"dsn,omitempty"`
+	// for the parameters that are forced, and how it is shown).
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
 	// DB is a pool the caller owns, used instead of DSN and never closed by
 	// the sink (see SourceConfig.DB for how its sessions are treated).
 	DB *sql.DB `json:"-"`
