@@ -63,9 +63,9 @@ func (r *Redactor) collect(params any) {
 }
 
 var (
-	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)           // scheme://user:pass@host
-	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)     // user:pass@tcp(host)
-	keywordPassword = regexp.MustCompile(`(?i)\bpassword\s*=\s*'?([^'\s&]+)`) // password=... or ?password=...
+	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)          // scheme://user:pass@host
+	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)    // user:pass@tcp(host)
+	keywordPassword = regexp.MustCompile(`(?i)password\s*=\s*'?([^'\s&;]+)`) // password=, sslpassword=, ...KeyStorePassword=
 )
 
 // dsnPasswords finds passwords inside every string value of params.
