@@ -14,7 +14,11 @@
 // a value of the wrong type or a missing required setting
 // (`datasync:"required"`) is reported with its path before anything runs.
 // Settings tagged `datasync:"secret"` (passwords, access keys) are never
-// shown: the command line blots their values out of everything it prints.
+// shown: the command line blots their values out of everything it prints,
+// and the configs of this module's connectors mask them in String,
+// GoString, LogValue and MarshalJSON (a DSN keeps everything but its
+// passwords), so that printing, logging or encoding a config never leaks
+// them. Such JSON is for showing: it cannot connect.
 //
 // Users register their own connectors the same way:
 //

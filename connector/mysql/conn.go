@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -88,14 +89,18 @@ type pool struct {
 	info   serverInfo
 }
 
-// newPool returns a pool for dsn or db. It does no I/O.
-func newPool(dsn string, db *sql.DB, session []string) (*pool, error) {
+// newPool returns a pool for dsn (with tlsConfig, when not nil, in place
+// of the one its tls parameter names) or db. It does no I/O.
+func newPool(dsn string, tlsConfig *tls.Config, db *sql.DB, session []string) (*pool, error) {
 	if db != nil {
 		return &pool{db: db, session: session, where: "the given *sql.DB"}, nil
 	}
 	cfg, err := parseDSN(dsn)
 	if err != nil {
 		return nil, err
+	}
+	if tlsConfig != nil {
+		cfg.TLS = tlsConfig.Clone() // the driver sets its ServerName
 	}
 	base, err := mysql.NewConnector(cfg)
 	if err != nil {

@@ -41,8 +41,10 @@ func init() {
 // one source when there are several.
 func newDataXSource(p *dataxReaderParams) (datasync.Source, error) {
 	return p.BuildSource("mysql", func(e datax.ReaderSource) (datasync.Source, error) {
+		dsn, tlsConfig := e.URL.MySQLDSN(p.Username, p.Password)
 		return NewSource(SourceConfig{
-			DSN:           e.URL.MySQLDSN(p.Username, p.Password),
+			DSN:           dsn,
+			TLS:           tlsConfig,
 			Table:         e.Table,
 			QuerySQL:      e.QuerySQL,
 			Column:        datax.Columns(p.Column),
@@ -63,8 +65,10 @@ func newDataXSink(p *dataxWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, &connector.ParamError{Err: err}
 	}
+	dsn, tlsConfig := u.MySQLDSN(p.Username, p.Password)
 	return NewSink(SinkConfig{
-		DSN:         u.MySQLDSN(p.Username, p.Password),
+		DSN:         dsn,
+		TLS:         tlsConfig,
 		Table:       table,
 		Column:      datax.Columns(p.Column),
 		WriteMode:   p.WriteMode,

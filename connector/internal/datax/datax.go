@@ -6,6 +6,7 @@
 package datax
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/internal/masking"
 	"github.com/datasync-go/datasync/source"
 )
 
@@ -171,9 +173,14 @@ type JDBC struct {
 	Port     string // "" for the default
 	Database string
 	Params   url.Values
+
+	mysqlTLS *mysqlTLS  // what a jdbc:mysql URL asks of TLS; nil for Connector/J's default
+	pgSSL    url.Values // the pgx settings for a jdbc:postgresql URL's TLS settings
 }
 
-// ParseJDBC parses a JDBC URL of the given scheme.
+// ParseJDBC parses a JDBC URL of the given scheme. The TLS settings of the
+// MySQL and PostgreSQL drivers are read too (see parseMySQLTLS and
+// parsePostgresSSL): one that cannot be honoured is an error naming it.
 func ParseJDBC(s, scheme string) (JDBC, error) {
 	prefix := "jdbc:" + scheme + "://"
 	if !strings.HasPrefix(s, prefix) {
@@ -198,21 +205,36 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	if err != nil {
 		return JDBC{}, fmt.Errorf("%q has a malformed database name", redactURL(s))
 	}
-	return JDBC{Scheme: scheme, Host: host, Port: port, Database: db, Params: params}, nil
+	u := JDBC{Scheme: scheme, Host: host, Port: port, Database: db, Params: params}
+	switch scheme {
+	case "mysql":
+		var t mysqlTLS
+		t, err = parseMySQLTLS(params)
+		u.mysqlTLS = &t
+	case "postgresql":
+		u.pgSSL, err = parsePostgresSSL(params)
+	}
+	if err != nil {
+		return JDBC{}, err
+	}
+	return u, nil
 }
 
-// redactURL removes a password given as a URL parameter.
+// redactURL removes the passwords given as URL parameters (password,
+// sslpassword, key store passwords...).
 func redactURL(s string) string {
 	base, query, ok := strings.Cut(s, "?")
 	if !ok {
 		return s
 	}
-	params, err := url.ParseQuery(query)
+	params, err := url.ParseQuery(strings.ReplaceAll(query, ";", "&"))
 	if err != nil {
 		return base + "?..."
 	}
-	if params.Has("password") {
-		params.Set("password", "******")
+	for k := range params {
+		if strings.Contains(strings.ToLower(k), "password") {
+			params.Set(k, masking.Mask)
+		}
 	}
 	return base + "?" + params.Encode()
 }
@@ -228,12 +250,14 @@ func (u JDBC) user(username, password string) (string, string) {
 	return username, password
 }
 
-// MySQLDSN returns a go-sql-driver/mysql DSN for u. JDBC parameters with a
-// counterpart are translated (useSSL=false gives tls=false, connectTimeout,
-// socketTimeout); the driver-specific rest (useUnicode, characterEncoding,
-// serverTimezone...) has none and is dropped: datasync always talks utf8mb4
-// and reads TIMESTAMP in UTC.
-func (u JDBC) MySQLDSN(username, password string) string {
+// MySQLDSN returns a go-sql-driver/mysql DSN for u, and the TLS
+// configuration that goes with it (nil when the DSN's tls parameter says
+// it all; see mysql.SourceConfig.TLS). The TLS settings are applied as
+// parseMySQLTLS says, never more weakly; connectTimeout and socketTimeout
+// are translated; the driver-specific rest (useUnicode, characterEncoding,
+// serverTimezone...) has no counterpart and is dropped: datasync always
+// talks utf8mb4 and reads TIMESTAMP in UTC.
+func (u JDBC) MySQLDSN(username, password string) (string, *tls.Config) {
 	cfg := mysql.NewConfig()
 	cfg.User, cfg.Passwd = u.user(username, password)
 	port := u.Port
@@ -241,12 +265,12 @@ func (u JDBC) MySQLDSN(username, password string) string {
 		port = "3306"
 	}
 	cfg.Net, cfg.Addr, cfg.DBName = "tcp", net.JoinHostPort(u.Host, port), u.Database
-	switch u.Params.Get("useSSL") {
-	case "false":
-		cfg.TLSConfig = "false"
-	case "true":
-		cfg.TLSConfig = "skip-verify"
+	t := mysqlTLS{mode: sslPreferred}
+	if u.mysqlTLS != nil {
+		t = *u.mysqlTLS
 	}
+	var tlsConfig *tls.Config
+	cfg.TLSConfig, tlsConfig = t.dsnTLS(u.Host)
 	if ms, err := strconv.Atoi(u.Params.Get("connectTimeout")); err == nil {
 		cfg.Timeout = time.Duration(ms) * time.Millisecond
 	}
@@ -254,10 +278,11 @@ func (u JDBC) MySQLDSN(username, password string) string {
 		cfg.ReadTimeout = time.Duration(ms) * time.Millisecond
 		cfg.WriteTimeout = cfg.ReadTimeout
 	}
-	return cfg.FormatDSN()
+	return cfg.FormatDSN(), tlsConfig
 }
 
-// PostgresURL returns a postgres:// URL for u. sslmode, connectTimeout,
+// PostgresURL returns a postgres:// URL for u. The TLS settings are
+// translated as parsePostgresSSL says, never more weakly; connectTimeout,
 // ApplicationName and currentSchema (as search_path) are translated; other
 // JDBC parameters are dropped.
 func (u JDBC) PostgresURL(username, password string) string {
@@ -281,12 +306,6 @@ func (u JDBC) PostgresURL(username, password string) string {
 	}) {
 		v := u.Params.Get(k)
 		switch k {
-		case "sslmode":
-			q.Set("sslmode", v)
-		case "ssl":
-			if v == "true" {
-				q.Set("sslmode", "require")
-			}
 		case "connectTimeout":
 			q.Set("connect_timeout", v)
 		case "ApplicationName", "applicationName":
@@ -295,8 +314,11 @@ func (u JDBC) PostgresURL(username, password string) string {
 			q.Set("search_path", v)
 		}
 	}
+	for k, v := range u.pgSSL {
+		q[k] = v
+	}
 	if !q.Has("sslmode") {
-		q.Set("sslmode", "prefer")
+		q.Set("sslmode", "prefer") // a JDBC value not made by ParseJDBC
 	}
 	out.RawQuery = q.Encode()
 	return out.String()

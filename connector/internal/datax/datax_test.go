@@ -1,6 +1,9 @@
 package datax_test
 
 import (
+	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
@@ -13,7 +16,8 @@ import (
 func TestMySQLURLs(t *testing.T) {
 	u, err := datax.ParseJDBC("jdbc:mysql://db.example.com:3307/shop?useUnicode=true&characterEncoding=utf8&useSSL=false", "mysql")
 	require.NoError(t, err)
-	dsn := u.MySQLDSN("app", "p@s/s")
+	dsn, tlsConfig := u.MySQLDSN("app", "p@s/s")
+	assert.Nil(t, tlsConfig)
 	cfg, err := mysql.ParseDSN(dsn)
 	require.NoError(t, err, dsn)
 	assert.Equal(t, "app", cfg.User)
@@ -24,11 +28,13 @@ func TestMySQLURLs(t *testing.T) {
 
 	u, err = datax.ParseJDBC("jdbc:mysql://10.0.0.1,10.0.0.2/shop", "mysql")
 	require.NoError(t, err)
-	assert.Equal(t, "root@tcp(10.0.0.1:3306)/shop", u.MySQLDSN("root", ""))
+	dsn, _ = u.MySQLDSN("root", "")
+	assert.Equal(t, "root@tcp(10.0.0.1:3306)/shop?tls=preferred", dsn, "Connector/J's default is PREFERRED")
 
 	u, err = datax.ParseJDBC("jdbc:mysql://[::1]:3306/x?user=u&password=secret123", "mysql")
 	require.NoError(t, err)
-	cfg, err = mysql.ParseDSN(u.MySQLDSN("", ""))
+	dsn, _ = u.MySQLDSN("", "")
+	cfg, err = mysql.ParseDSN(dsn)
 	require.NoError(t, err)
 	assert.Equal(t, "secret123", cfg.Passwd, "user and password may come from the URL")
 	assert.Equal(t, "[::1]:3306", cfg.Addr)
@@ -42,7 +48,11 @@ func TestMySQLURLs(t *testing.T) {
 func TestPostgresURLs(t *testing.T) {
 	u, err := datax.ParseJDBC("jdbc:postgresql://pg.example.com:5433/warehouse?currentSchema=sales&ssl=true", "postgresql")
 	require.NoError(t, err)
-	assert.Equal(t, "postgres://etl:s%3Acret@pg.example.com:5433/warehouse?search_path=sales&sslmode=require", u.PostgresURL("etl", "s:cret"))
+	home, err := os.UserHomeDir()
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://etl:s%3Acret@pg.example.com:5433/warehouse?search_path=sales&sslmode=verify-full&sslrootcert="+
+		url.QueryEscape(filepath.Join(home, ".postgresql", "root.crt")), u.PostgresURL("etl", "s:cret"),
+		"ssl=true is verify-full against ~/.postgresql/root.crt in pgjdbc")
 
 	u, err = datax.ParseJDBC("jdbc:postgresql://localhost/db", "postgresql")
 	require.NoError(t, err)
