@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
 	"github.com/datasync-go/datasync/internal/strictjson"
 )
 
@@ -32,6 +31,7 @@ type Job struct {
 	dirtySink datasync.Sink
 	dirtyFile *lazyFile
 	redactor  *Redactor
+	registry  *Registry
 	closers   []io.Closer
 }
 
@@ -44,20 +44,37 @@ type Task struct {
 	Sink       datasync.Sink
 }
 
+// Options are what a job file is read with.
+type Options struct {
+	// Registry holds the connectors the file may name; nil means
+	// DefaultRegistry.
+	Registry *Registry
+	// Vars are the values of ${name} in the file (the command line's -p);
+	// a name not in Vars is taken from the environment.
+	Vars map[string]string
+}
+
+func (o Options) registry() *Registry {
+	if o.Registry == nil {
+		return DefaultRegistry
+	}
+	return o.Registry
+}
+
 // Load reads the job file at path and parses it (see Parse).
-func Load(path string, vars map[string]string) (*Job, error) {
+func Load(path string, o Options) (*Job, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &InvalidError{Problems: []error{err}}
 	}
-	return Parse(data, vars)
+	return Parse(data, o)
 }
 
 // Parse substitutes variables in data, validates it and builds the
 // connectors it names. Every problem is reported at once in an
 // *InvalidError; no connection is made and no data moves.
-func Parse(data []byte, vars map[string]string) (*Job, error) {
-	text, err := substitute(data, lookupIn(vars))
+func Parse(data []byte, o Options) (*Job, error) {
+	text, err := substitute(data, lookupIn(o.Vars))
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +84,7 @@ func Parse(data []byte, vars map[string]string) (*Job, error) {
 		// Go on with what did decode, to report the connectors' problems too.
 		problems = unjoin(err)
 	}
-	j := &Job{Setting: f.Job.Setting, redactor: newRedactor()}
+	j := &Job{Setting: f.Job.Setting, redactor: newRedactor(), registry: o.registry()}
 	problems = append(problems, f.Job.Setting.check()...)
 	for i, c := range f.Job.Content {
 		path := fmt.Sprintf("job.content[%d]", i)
@@ -96,17 +113,17 @@ func Parse(data []byte, vars map[string]string) (*Job, error) {
 }
 
 func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
-	c, ok := connector.Lookup(p.Name)
+	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Source == nil {
-		return nil, []error{unknownConnector(p.Name, path, "reader", connector.SourceNames())}
+		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames())}
 	}
 	return build(j, p, path, c.Source.Decode, c.Source.Build)
 }
 
 func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
-	c, ok := connector.Lookup(p.Name)
+	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Sink == nil {
-		return nil, []error{unknownConnector(p.Name, path, "writer", connector.SinkNames())}
+		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames())}
 	}
 	return build(j, p, path, c.Sink.Decode, c.Sink.Build)
 }
@@ -144,7 +161,7 @@ func unknownConnector(name, path, role string, names []string) error {
 func rootParamErrors(err error, path string) []error {
 	var out []error
 	for _, e := range unjoin(err) {
-		var pe *connector.ParamError
+		var pe *ParamError
 		if errors.As(e, &pe) {
 			p := path
 			if pe.Path != "" {

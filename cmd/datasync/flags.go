@@ -97,7 +97,7 @@ func openJob(fs *flag.FlagSet, vars params, args []string, stdout, stderr io.Wri
 	if !ok {
 		return nil, code, false
 	}
-	j, err := job.Load(path, vars)
+	j, err := job.Load(path, job.Options{Vars: vars})
 	if err != nil {
 		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
 		return nil, exitCode(err), false

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/datasync-go/datasync/connector/internal/datax"
+	"github.com/datasync-go/datasync/job/datax"
 )
 
 func TestMySQLURLs(t *testing.T) {

@@ -1,4 +1,4 @@
-package connector_test
+package job_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/job"
 	"github.com/datasync-go/datasync/source"
 )
 
@@ -19,27 +19,31 @@ type widgetParams struct {
 	APIKey string `json:"apiKey" datasync:"secret"`
 }
 
-func init() {
-	connector.Register("widgets", connector.Connector{Source: connector.SourceFunc(func(p *widgetParams) (datasync.Source, error) {
+// widgets returns a registry holding only the "widgets" job.
+func widgets() *job.Registry {
+	r := job.NewRegistry()
+	r.Register("widgets", job.Connector{Source: job.SourceFunc(func(p *widgetParams) (datasync.Source, error) {
 		if p.Count > 100 {
-			return nil, &connector.ParamError{Path: "count", Err: errors.New("at most 100 widgets")}
+			return nil, &job.ParamError{Path: "count", Err: errors.New("at most 100 widgets")}
 		}
 		return source.FromRecords(datasync.Schema{{Name: "n", Kind: datasync.KindInt}}, make([]datasync.Record, 0)), nil
 	})})
+	return r
 }
 
 func TestRegisteredConnectorsDecodeTheirParametersStrictly(t *testing.T) {
-	c, ok := connector.Lookup("widgets")
+	r := widgets()
+	c, ok := r.Lookup("widgets")
 	require.True(t, ok)
 	assert.Nil(t, c.Sink)
-	assert.Contains(t, connector.Names(), "widgets")
-	assert.Contains(t, connector.SourceNames(), "widgets")
-	assert.NotContains(t, connector.SinkNames(), "widgets")
+	assert.Contains(t, r.Names(), "widgets")
+	assert.Contains(t, r.SourceNames(), "widgets")
+	assert.NotContains(t, r.SinkNames(), "widgets")
 
 	params, err := c.Source.Decode(json.RawMessage(`{"count": "7", "apiKey": "k-123"}`))
 	require.NoError(t, err)
 	assert.Equal(t, &widgetParams{Count: 7, APIKey: "k-123"}, params)
-	assert.Equal(t, []string{"k-123"}, connector.Secrets(params))
+	assert.Equal(t, []string{"k-123"}, job.Secrets(params))
 	src, err := c.Source.Build(params)
 	require.NoError(t, err)
 	schema, err := src.Schema(context.Background())
@@ -47,7 +51,7 @@ func TestRegisteredConnectorsDecodeTheirParametersStrictly(t *testing.T) {
 	assert.Equal(t, "n", schema[0].Name)
 
 	_, err = c.Source.Decode(json.RawMessage(`{"cuont": 7}`))
-	var pe *connector.ParamError
+	var pe *job.ParamError
 	require.ErrorAs(t, err, &pe)
 	assert.EqualError(t, err, `cuont: unknown setting "cuont"; did you mean "count"?`+"\ncount: missing required setting")
 
@@ -61,10 +65,23 @@ func TestRegisteredConnectorsDecodeTheirParametersStrictly(t *testing.T) {
 	assert.Equal(t, "count", pe.Path)
 }
 
+func TestRegistriesAreIsolated(t *testing.T) {
+	r := widgets()
+	assert.Equal(t, []string{"widgets"}, r.Names(), "a registry holds only what was added to it")
+	assert.Empty(t, job.NewRegistry().Names())
+	_, ok := job.DefaultRegistry.Lookup("widgets")
+	assert.False(t, ok, "registering in one registry does not touch the default")
+	_, err := job.Parse([]byte(`{"job": {"content": [{"reader": {"name": "widgets", "parameter": {"count": 1}},
+		"writer": {"name": "widgets"}}]}}`), job.Options{Registry: r})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `job.content[0].writer.name: no writer named "widgets"`)
+}
+
 func TestRegisterRefusesMistakes(t *testing.T) {
-	assert.Panics(t, func() { connector.Register("", connector.Connector{}) })
-	assert.Panics(t, func() { connector.Register("nothing", connector.Connector{}) })
+	r := widgets()
+	assert.Panics(t, func() { r.Register("", job.Connector{}) })
+	assert.Panics(t, func() { r.Register("nothing", job.Connector{}) })
 	assert.Panics(t, func() {
-		connector.Register("widgets", connector.Connector{Source: connector.SourceFunc(func(*widgetParams) (datasync.Source, error) { return nil, nil })})
+		r.Register("widgets", job.Connector{Source: job.SourceFunc(func(*widgetParams) (datasync.Source, error) { return nil, nil })})
 	})
 }

@@ -1,8 +1,3 @@
-// Package datax holds what DataX's relational readers and writers
-// (mysqlreader, postgresqlwriter, ...) have in common: their parameter
-// objects, with the connection block, and the translation of their JDBC URLs
-// into the DSNs of Go drivers. The mysql and postgres connectors' job-file
-// registrations build on it.
 package datax
 
 import (
@@ -19,7 +14,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/job"
 	"github.com/datasync-go/datasync/source"
 )
 
@@ -117,19 +112,19 @@ func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 
 // BuildSource builds a source for every table or query of p's connection
 // block with newSource, and joins them with source.Concat when there are
-// several. Errors name the entry at fault (connector.ParamError paths);
+// several. Errors name the entry at fault (job.ParamError paths);
 // sources already built are closed when another fails.
 func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (datasync.Source, error)) (datasync.Source, error) {
 	entries, err := p.Sources(scheme)
 	if err != nil {
-		return nil, &connector.ParamError{Err: err}
+		return nil, &job.ParamError{Err: err}
 	}
 	var sources []datasync.Source
 	var errs []error
 	for _, e := range entries {
 		src, err := newSource(e)
 		if err != nil {
-			errs = append(errs, &connector.ParamError{Path: e.Path, Err: err})
+			errs = append(errs, &job.ParamError{Path: e.Path, Err: err})
 			continue
 		}
 		sources = append(sources, src)

@@ -1,4 +1,4 @@
-package connector
+package job
 
 import (
 	"encoding/json"
@@ -98,66 +98,74 @@ func decode(t reflect.Type, raw json.RawMessage) (any, error) {
 	return nil, errors.Join(out...)
 }
 
-// unjoin lists the errors joined in err (err itself when it is not joined).
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
 // Secrets returns the values of the settings tagged `datasync:"secret"` in
 // params (as returned by Decode), for redaction.
 func Secrets(params any) []string { return strictjson.Secrets(params) }
 
-var (
-	mu       sync.RWMutex
-	registry = map[string]Connector{}
-)
+// Registry is a set of connectors that job files can name. The zero value
+// is not usable; make one with NewRegistry. A Registry is safe for
+// concurrent use. DefaultRegistry is the one Parse uses when Options give
+// none; package job/builtin fills it with the built-in connectors.
+type Registry struct {
+	mu         sync.RWMutex
+	connectors map[string]Connector
+}
+
+// NewRegistry returns an empty registry: a program can build one with only
+// the connectors it wants, apart from DefaultRegistry.
+func NewRegistry() *Registry { return &Registry{connectors: map[string]Connector{}} }
+
+// DefaultRegistry is the registry used when Options.Registry is nil.
+// Importing job/builtin registers the built-in connectors in it.
+var DefaultRegistry = NewRegistry()
 
 // Register makes a connector available under name. It panics if name is
 // empty, already registered, or c has neither factory, as database/sql's
 // Register does: these are programming errors caught at start-up.
-func Register(name string, c Connector) {
-	mu.Lock()
-	defer mu.Unlock()
+func (r *Registry) Register(name string, c Connector) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if name == "" || (c.Source == nil && c.Sink == nil) {
-		panic(fmt.Sprintf("connector: Register(%q) needs a name and a Source or Sink factory", name))
+		panic(fmt.Sprintf("job: Register(%q) needs a name and a Source or Sink factory", name))
 	}
-	if _, dup := registry[name]; dup {
-		panic(fmt.Sprintf("connector: Register called twice for %q", name))
+	if _, dup := r.connectors[name]; dup {
+		panic(fmt.Sprintf("job: Register called twice for %q", name))
 	}
-	registry[name] = c
+	r.connectors[name] = c
 }
 
 // Lookup returns the connector registered under name.
-func Lookup(name string) (Connector, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	c, ok := registry[name]
+func (r *Registry) Lookup(name string) (Connector, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c, ok := r.connectors[name]
 	return c, ok
 }
 
 // Names returns the registered names, sorted.
-func Names() []string {
-	mu.RLock()
-	defer mu.RUnlock()
-	return slices.Sorted(maps.Keys(registry))
+func (r *Registry) Names() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return slices.Sorted(maps.Keys(r.connectors))
 }
 
 // SourceNames returns the names of the registered connectors that can read,
-// sorted; SinkNames those that can write.
-func SourceNames() []string { return namesWhere(func(c Connector) bool { return c.Source != nil }) }
+// sorted.
+func (r *Registry) SourceNames() []string {
+	return r.namesWhere(func(c Connector) bool { return c.Source != nil })
+}
 
 // SinkNames returns the names of the registered connectors that can write,
 // sorted.
-func SinkNames() []string { return namesWhere(func(c Connector) bool { return c.Sink != nil }) }
+func (r *Registry) SinkNames() []string {
+	return r.namesWhere(func(c Connector) bool { return c.Sink != nil })
+}
 
-func namesWhere(keep func(Connector) bool) []string {
-	mu.RLock()
-	defer mu.RUnlock()
+func (r *Registry) namesWhere(keep func(Connector) bool) []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
 	var out []string
-	for name, c := range registry {
+	for name, c := range r.connectors {
 		if keep(c) {
 			out = append(out, name)
 		}
