@@ -1,9 +1,8 @@
-package main
+package cli
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 )
@@ -22,9 +21,9 @@ Examples:
   datasync check daily.json -p bizdate=20261124
 `
 
-func checkCommand(args []string, stdout, stderr io.Writer) int {
-	fs, vars := jobFlags("check", checkHelp, stderr)
-	s, code, ok := openJob(fs, vars, args, stdout, stderr)
+func (e *env) checkCommand(ctx context.Context, args []string) int {
+	fs, vars := e.jobFlags("check", checkHelp)
+	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
 	}
@@ -34,7 +33,7 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return s.fail(err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
 	failed := false
 	for i, p := range pipelines {
@@ -53,7 +52,7 @@ func checkCommand(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(out, "task %d (%s -> %s): ok, %d splits\n", i, t.ReaderName, t.WriterName, len(splits))
 	}
 	if failed {
-		return exitFailed
+		return ExitFailed
 	}
-	return exitOK
+	return ExitOK
 }

@@ -1,10 +1,12 @@
-package main
+package cli
 
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,23 +17,26 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/datasync-go/datasync/job"
+	_ "github.com/datasync-go/datasync/job/builtin"
 )
 
-// binary is the datasync command built for these tests.
+// commandEnv, when set, makes the test binary run the datasync command
+// with its arguments instead of the tests: the tests run the command as a
+// process of its own, which is the only way to send it a real SIGINT and
+// to see what connectors print on standard output.
+const commandEnv = "DATASYNC_CLI_TEST_COMMAND"
+
+// binary is the test binary, run as the command.
 var binary string
 
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "datasync-cli")
-	if err != nil {
-		panic(err)
+	if os.Getenv(commandEnv) == "1" {
+		os.Exit((&Command{}).Run(context.Background(), os.Args[1:]))
 	}
-	binary = filepath.Join(dir, "datasync")
-	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
-		panic("build datasync: " + err.Error() + "\n" + string(out))
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	binary = os.Args[0]
+	os.Exit(m.Run())
 }
 
 // result is one run of the command.
@@ -42,7 +47,7 @@ type result struct {
 
 func runCLI(t *testing.T, args ...string) result {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
+	cmd := command(args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -53,6 +58,13 @@ func runCLI(t *testing.T, args ...string) result {
 		require.NoError(t, err)
 	}
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// command returns the datasync command with args, as a process.
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), commandEnv+"=1")
+	return cmd
 }
 
 func writeJob(t *testing.T, text string) string {
@@ -152,7 +164,7 @@ func TestInterruptedJobStopsCleanlyAndSaysWhatWasWritten(t *testing.T) {
 	    "reader": {"name": "streamreader", "parameter": {"column": [{"incr": "1,1", "type": "long"}], "sliceRecordCount": 1000000}},
 	    "writer": {"name": "streamwriter", "parameter": {"print": false}}
 	  }]}}`)
-	cmd := exec.Command(binary, "run", path, "--progress", "100ms")
+	cmd := command("run", path, "--progress", "100ms")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
 	require.NoError(t, cmd.Start())
@@ -237,4 +249,28 @@ func TestDirtyLimitJobExitsWithThree(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(string(lines), "\n"))
 	assert.Contains(t, string(lines), `"value":"abc"`)
+}
+
+func TestCommandUsesItsOwnRegistryAndName(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	c := &Command{Name: "mysync", Registry: job.NewRegistry(), Stdout: &stdout, Stderr: &stderr}
+	code := c.Run(context.Background(), []string{"check", writeJob(t, printJob), "-p", "word=x"})
+	assert.Equal(t, ExitInvalid, code)
+	assert.Contains(t, stderr.String(), `mysync: `)
+	assert.Contains(t, stderr.String(), `job.content[0].reader.name: no reader named "streamreader"`, "an empty registry knows no connector")
+
+	stdout.Reset()
+	c.Version = "v1.2.3"
+	require.Equal(t, ExitOK, c.Run(context.Background(), []string{"version"}))
+	assert.True(t, strings.HasPrefix(stdout.String(), "mysync v1.2.3 "), stdout.String())
+}
+
+func TestCancellingTheContextStopsTheRunAsAnInterrupt(t *testing.T) {
+	var stderr bytes.Buffer
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := &Command{Stdout: io.Discard, Stderr: &stderr}
+	code := c.Run(ctx, []string{"run", writeJob(t, printJob), "-p", "word=x"})
+	assert.Equal(t, ExitFailed, code, stderr.String())
+	assert.Contains(t, stderr.String(), "datasync: interrupted: 0 records were written and committed")
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"errors"
@@ -43,11 +43,12 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // newFlagSet returns a flag set whose help text is text.
-func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
+func (e *env) newFlagSet(name, text string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	stderr := e.stderr
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, text)
+		fmt.Fprint(stderr, e.text(text))
 		fmt.Fprintln(stderr, "\nOptions:")
 		fs.PrintDefaults()
 	}
@@ -56,26 +57,26 @@ func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
 
 // jobArg parses the command's flags and returns its one job file. A usage
 // problem has been reported when ok is false; help means --help was asked.
-func jobArg(fs *flag.FlagSet, args []string, stderr io.Writer) (path string, code int, ok bool) {
+func (e *env) jobArg(fs *flag.FlagSet, args []string) (path string, code int, ok bool) {
 	positional, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
-		return "", exitOK, false
+		return "", ExitOK, false
 	}
 	if err != nil {
-		return "", exitInvalid, false // flag has printed the problem and the usage
+		return "", ExitInvalid, false // flag has printed the problem and the usage
 	}
 	if len(positional) != 1 {
-		fmt.Fprintf(stderr, "datasync %s: want one job file, got %d arguments\n", fs.Name(), len(positional))
+		fmt.Fprintf(e.stderr, "%s %s: want one job file, got %d arguments\n", e.name, fs.Name(), len(positional))
 		fs.Usage()
-		return "", exitInvalid, false
+		return "", ExitInvalid, false
 	}
 	return positional[0], 0, true
 }
 
 // jobFlags returns a flag set for a command that takes a job file, with the
 // shared -p flag.
-func jobFlags(name, help string, stderr io.Writer) (*flag.FlagSet, params) {
-	fs := newFlagSet(name, help, stderr)
+func (e *env) jobFlags(name, help string) (*flag.FlagSet, params) {
+	fs := e.newFlagSet(name, help)
 	vars := params{}
 	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
 	return fs, vars
@@ -84,6 +85,7 @@ func jobFlags(name, help string, stderr io.Writer) (*flag.FlagSet, params) {
 // session is a loaded job file, with output that blots out its secrets.
 type session struct {
 	job    *job.Job
+	name   string // the program's
 	path   string
 	out    io.Writer
 	errOut io.Writer
@@ -92,26 +94,27 @@ type session struct {
 // openJob parses the command's flags, then loads its job file. When it
 // returns ok false, the problem has been reported and code is the exit
 // code. The caller closes s.job.
-func openJob(fs *flag.FlagSet, vars params, args []string, stdout, stderr io.Writer) (s *session, code int, ok bool) {
-	path, code, ok := jobArg(fs, args, stderr)
+func (e *env) openJob(fs *flag.FlagSet, vars params, args []string) (s *session, code int, ok bool) {
+	path, code, ok := e.jobArg(fs, args)
 	if !ok {
 		return nil, code, false
 	}
-	j, err := job.Load(path, job.Options{Vars: vars})
+	j, err := job.Load(path, job.Options{Registry: e.registry, Vars: vars})
 	if err != nil {
-		fmt.Fprintf(stderr, "datasync: %s: %v\n", path, err)
+		fmt.Fprintf(e.stderr, "%s: %s: %v\n", e.name, path, err)
 		return nil, exitCode(err), false
 	}
 	return &session{
 		job:    j,
+		name:   e.name,
 		path:   path,
-		out:    &redactingWriter{w: stdout, r: j.Redactor()},
-		errOut: &redactingWriter{w: stderr, r: j.Redactor()},
+		out:    &redactingWriter{w: e.stdout, r: j.Redactor()},
+		errOut: &redactingWriter{w: e.stderr, r: j.Redactor()},
 	}, 0, true
 }
 
 // fail reports err about the job file and returns its exit code.
 func (s *session) fail(err error) int {
-	fmt.Fprintf(s.errOut, "datasync: %s: %v\n", s.path, err)
+	fmt.Fprintf(s.errOut, "%s: %s: %v\n", s.name, s.path, err)
 	return exitCode(err)
 }

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 
 	"github.com/datasync-go/datasync"
 )
@@ -33,15 +32,15 @@ type planTask struct {
 	Splits []datasync.Split `json:"splits"`
 }
 
-func planCommand(args []string, stdout, stderr io.Writer) int {
-	fs, vars := jobFlags("plan", planHelp, stderr)
-	s, code, ok := openJob(fs, vars, args, stdout, stderr)
+func (e *env) planCommand(ctx context.Context, args []string) int {
+	fs, vars := e.jobFlags("plan", planHelp)
+	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
 	}
 	defer s.job.Close()
 	j := s.job
-	plans, err := j.Plan(context.Background())
+	plans, err := j.Plan(ctx)
 	if err != nil {
 		return s.fail(err)
 	}
@@ -55,5 +54,5 @@ func planCommand(args []string, stdout, stderr io.Writer) int {
 		return s.fail(err)
 	}
 	fmt.Fprintln(s.out, string(text))
-	return exitOK
+	return ExitOK
 }

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -30,12 +29,12 @@ Examples:
   datasync run big.json --progress 10s > run.log 2>&1
 `
 
-func runCommand(args []string, stdout, stderr io.Writer) int {
-	fs, vars := jobFlags("run", runHelp, stderr)
+func (e *env) runCommand(ctx context.Context, args []string) int {
+	fs, vars := e.jobFlags("run", runHelp)
 	every := fs.Duration("progress", 0, "progress interval (default 200ms on a terminal, 5s otherwise)")
 	quiet := fs.Bool("quiet", false, "show no progress, only the report and errors")
 	verbose := fs.Bool("v", false, "log more (debug level)")
-	s, code, ok := openJob(fs, vars, args, stdout, stderr)
+	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
 	}
@@ -45,7 +44,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 
 	opts := []datasync.Option{datasync.WithLogger(logger)}
 	if !*quiet {
-		terminal := isTerminal(stderr)
+		terminal := isTerminal(e.stderr)
 		interval := *every
 		if interval <= 0 {
 			interval = 5 * time.Second
@@ -66,7 +65,7 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 
 	// The first Ctrl-C (or SIGTERM) cancels the job, which closes every
 	// split; a second one kills the process the usual way.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -80,16 +79,16 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		printReport(errOut, res, j.DirtyPath)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
-				fmt.Fprintf(errOut, "datasync: interrupted: %s records were written and committed (%d of %d splits complete); "+
+				fmt.Fprintf(errOut, "%s: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
-					numfmt.Group(res.RecordsWritten), completed(res), len(res.Splits))
-				return exitFailed
+					e.name, numfmt.Group(res.RecordsWritten), completed(res), len(res.Splits))
+				return ExitFailed
 			}
-			fmt.Fprintf(errOut, "datasync: task %d (%s -> %s) failed: %v\n", i, t.ReaderName, t.WriterName, err)
+			fmt.Fprintf(errOut, "%s: task %d (%s -> %s) failed: %v\n", e.name, i, t.ReaderName, t.WriterName, err)
 			return exitCode(err)
 		}
 	}
-	return exitOK
+	return ExitOK
 }
 
 // completed counts the splits that finished.

@@ -1,10 +1,9 @@
-package main
+package cli
 
 import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 )
@@ -13,28 +12,31 @@ const versionHelp = `Usage: datasync version
 
 Prints the version of datasync (the module version when it was installed
 with go install ...@version), the commit it was built from when known, and
-the Go version.
+the Go version. A program built on datasync's cli package prints its own
+version and the datasync library's.
 
 Example:
   datasync version
 `
 
-func versionCommand(args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("version", versionHelp, stderr)
+func (e *env) versionCommand(args []string) int {
+	fs := e.newFlagSet("version", versionHelp)
 	if _, err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+			return ExitOK
 		}
-		return exitInvalid
+		return ExitInvalid
 	}
-	fmt.Fprintln(stdout, versionString())
-	return exitOK
+	fmt.Fprintln(e.stdout, versionString(e.name, e.version))
+	return ExitOK
 }
 
-func versionString() string {
-	version, commit := "(devel)", ""
+// versionString is "name version [commit c] go-version os/arch", with the
+// datasync module's version added when the program is not datasync itself.
+func versionString(name, version string) string {
+	commit, library := "", ""
 	if info, ok := debug.ReadBuildInfo(); ok {
-		if info.Main.Version != "" {
+		if version == "" {
 			version = info.Main.Version
 		}
 		for _, s := range info.Settings {
@@ -42,6 +44,18 @@ func versionString() string {
 				commit = " commit " + s.Value[:12]
 			}
 		}
+		for _, d := range info.Deps {
+			if d.Path == modulePath {
+				library = " (datasync " + d.Version + ")"
+			}
+		}
 	}
-	return fmt.Sprintf("datasync %s%s %s %s/%s", version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if version == "" {
+		version = "(devel)"
+	}
+	return fmt.Sprintf("%s %s%s%s %s %s/%s", name, version, commit, library, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
+
+// modulePath is datasync's module, looked up among a program's
+// dependencies for its version.
+const modulePath = "github.com/datasync-go/datasync"

@@ -15,6 +15,9 @@
 //     (a program's own, or job.DefaultRegistry) so that job files read with
 //     that registry can name it.
 //
+// Its cmd/datasync-httpjson is the datasync command with "httpjson" added,
+// built from package cli in a few lines.
+//
 // Its test serves an API with net/http/httptest and runs the connector both
 // from Go and from a job file.
 package customconnector

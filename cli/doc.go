@@ -1,0 +1,34 @@
+// Package cli is the datasync command as a library: run, check and plan a
+// job file, with a progress bar, a final report in DataX's layout, exit
+// codes and clean interrupt handling. The datasync program is this package
+// with the built-in connectors; a program with connectors of its own gets
+// the same command from a few lines of main:
+//
+//	func main() {
+//		r := job.NewRegistry()
+//		builtin.Register(r)   // mysql, postgres, oss, ... and DataX's plugin names
+//		myconnector.Register(r)
+//		(&cli.Command{Name: "mysync", Registry: r}).Main()
+//	}
+//
+// The commands:
+//
+//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v]
+//	check job.json [-p name=value ...]
+//	plan job.json [-p name=value ...]
+//	version
+//
+// Output: data and results (plan's JSON, check's summary) go to standard
+// output; progress, logs, the report and errors to standard error. The
+// job's secrets are blotted out of both. Progress is drawn as a bar when
+// standard error is a terminal and logged every few seconds otherwise.
+//
+// Exit codes: ExitOK (0), ExitFailed (1: the job or a check failed, or it
+// was interrupted), ExitInvalid (2: invalid job file or command line),
+// ExitDirty (3: the dirty-data limit was passed).
+//
+// Interrupts: the first SIGINT or SIGTERM, or cancelling the context given
+// to Run, stops the job cleanly (every split closed, uncommitted work
+// rolled back, multipart uploads aborted) and the report says what was
+// written; a second signal kills the process the usual way.
+package cli
