@@ -26,10 +26,11 @@ Usage:
   datasync <command> [arguments]
 
 Commands:
-  run       run a job file
-  check     validate a job file and connect to its systems, moving no data
-  plan      print the splits a job would run, as JSON
-  version   print the version
+  run         run a job file
+  check       validate a job file and connect to its systems, moving no data
+  plan        print the splits a job would run, as JSON
+  datasource  list, test, add and remove named data sources
+  version     print the version
 
 Run 'datasync <command> --help' for a command's options and examples.
 
@@ -37,10 +38,10 @@ Exit codes: 0 success, 1 failure or interrupted, 2 invalid job or usage,
 3 dirty-data limit passed.
 `
 
-// Command is the datasync command line: run, check, plan and version, with
-// the connectors of its Registry. The zero value is the datasync command
-// itself (job.DefaultRegistry, standard output and error). A Command is
-// not modified by Run and may be run more than once.
+// Command is the datasync command line: run, check, plan, datasource and
+// version, with the connectors of its Registry. The zero value is the
+// datasync command itself (job.DefaultRegistry, standard output and
+// error). A Command is not modified by Run and may be run more than once.
 type Command struct {
 	// Name is the program's name in usage texts and messages; "datasync"
 	// when empty.
@@ -83,6 +84,8 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.checkCommand(ctx, rest)
 	case "plan":
 		return e.planCommand(ctx, rest)
+	case "datasource", "datasources":
+		return e.datasourceCommand(ctx, rest)
 	case "version", "--version", "-version":
 		return e.versionCommand(rest)
 	case "help", "-h", "-help", "--help":

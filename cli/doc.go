@@ -1,5 +1,5 @@
 // Package cli is the datasync command as a library: run, check and plan a
-// job file, with a progress bar, a final report in DataX's layout, exit
+// job file, manage named data sources, with a progress bar, a final report in DataX's layout, exit
 // codes and clean interrupt handling. The datasync program is this package
 // with the built-in connectors; a program with connectors of its own gets
 // the same command from a few lines of main:
@@ -16,7 +16,16 @@
 //	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
+//	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
 //	version
+//
+// Named data sources live in a catalog file (package job/datasource): the
+// file given with --datasources, else $DATASYNC_DATASOURCES, else
+// datasync/datasources.json in the user's configuration directory.
+// "datasource test" is DataWorks' "test connectivity": it runs the
+// connector's Probe (mysql.Probe, postgres.Probe, oss.Probe) and prints its
+// report. "datasource add" stores credentials as references to environment
+// variables or files, and refuses a secret written on the command line.
 //
 // Output: data and results (plan's JSON, check's summary) go to standard
 // output; progress, logs, the report and errors to standard error. The
