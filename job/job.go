@@ -13,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/internal/strictjson"
+	"github.com/datasync-go/datasync/job/datasource"
 )
 
 // Job is a validated job file with its connectors built. Nothing has
@@ -28,11 +29,12 @@ type Job struct {
 	// file is created with the first dirty record.
 	DirtyPath string
 
-	dirtySink datasync.Sink
-	dirtyFile *lazyFile
-	redactor  *Redactor
-	registry  *Registry
-	closers   []io.Closer
+	dirtySink   datasync.Sink
+	dirtyFile   *lazyFile
+	redactor    *Redactor
+	registry    *Registry
+	dataSources *dataSources
+	closers     []io.Closer
 }
 
 // Task is one reader/writer pair of a job.
@@ -50,8 +52,17 @@ type Options struct {
 	// DefaultRegistry.
 	Registry *Registry
 	// Vars are the values of ${name} in the file (the command line's -p);
-	// a name not in Vars is taken from the environment.
+	// a name not in Vars is a scheduling parameter (see the package doc) or
+	// else taken from the environment.
 	Vars map[string]string
+	// DataSources is the catalog the file's "datasource" settings name.
+	// Nil means the catalog at datasource.DefaultPath, read only if the
+	// file names a data source.
+	DataSources *datasource.Catalog
+	// RunDate is the scheduled time scheduling parameters are computed
+	// from ($[yyyymmdd], ${bizdate} = the day before...); the zero time
+	// means now, in the local time zone.
+	RunDate time.Time
 }
 
 func (o Options) registry() *Registry {
@@ -84,7 +95,8 @@ func Parse(data []byte, o Options) (*Job, error) {
 		// Go on with what did decode, to report the connectors' problems too.
 		problems = unjoin(err)
 	}
-	j := &Job{Setting: f.Job.Setting, redactor: newRedactor(), registry: o.registry()}
+	j := o.newJob()
+	j.Setting = f.Job.Setting
 	problems = append(problems, f.Job.Setting.check()...)
 	for i, c := range f.Job.Content {
 		path := fmt.Sprintf("job.content[%d]", i)
@@ -112,6 +124,12 @@ func Parse(data []byte, o Options) (*Job, error) {
 	return j, nil
 }
 
+// newJob returns an empty job with what o gives it.
+func (o Options) newJob() *Job {
+	r := newRedactor()
+	return &Job{redactor: r, registry: o.registry(), dataSources: &dataSources{redactor: r, catalog: o.DataSources}}
+}
+
 func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
 	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Source == nil {
@@ -135,6 +153,11 @@ func build[T any](j *Job, p plugin, path string, decode func(json.RawMessage) (a
 	params, err := decode(p.Parameter)
 	if err != nil {
 		return zero, rootParamErrors(err, path+".parameter")
+	}
+	if u, ok := params.(DataSourceUser); ok {
+		if err := u.ResolveDataSources(j.dataSources.lookup(p.Name)); err != nil {
+			return zero, rootParamErrors(err, path+".parameter")
+		}
 	}
 	j.redactor.collect(params)
 	built, err := make(params)
