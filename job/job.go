@@ -236,10 +236,10 @@ func (s Setting) check(prefix string) []error {
 		errs = append(errs, fmt.Errorf(prefix+".speed.channel: %d is negative", s.Speed.Channel))
 	}
 	if s.Speed.Byte < 0 {
-		errs = append(errs, errors.New(prefix + ".speed.byte: a limit cannot be negative"))
+		errs = append(errs, errors.New(prefix+".speed.byte: a limit cannot be negative"))
 	}
 	if s.Speed.Record < 0 {
-		errs = append(errs, errors.New(prefix + ".speed.record: a limit cannot be negative"))
+		errs = append(errs, errors.New(prefix+".speed.record: a limit cannot be negative"))
 	}
 	if p := s.ErrorLimit.Percentage; p != nil && (*p < 0 || *p > 1) {
 		errs = append(errs, fmt.Errorf(prefix+".errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))
@@ -253,13 +253,13 @@ func (s Setting) check(prefix string) []error {
 		}
 	}
 	if s.Retry != nil && s.Retry.Attempts != nil && *s.Retry.Attempts < 0 {
-		errs = append(errs, errors.New(prefix + ".retry.attempts: cannot be negative"))
+		errs = append(errs, errors.New(prefix+".retry.attempts: cannot be negative"))
 	}
 	if s.Batch != nil && (s.Batch.Rows < 0 || s.Batch.Bytes < 0) {
-		errs = append(errs, errors.New(prefix + ".batch: rows and bytes cannot be negative"))
+		errs = append(errs, errors.New(prefix+".batch: rows and bytes cannot be negative"))
 	}
 	if s.Dirty != nil && s.Dirty.Path != "" && s.Dirty.Writer != nil {
-		errs = append(errs, errors.New(prefix + ".dirty: give a path or a writer, not both"))
+		errs = append(errs, errors.New(prefix+".dirty: give a path or a writer, not both"))
 	}
 	return errs
 }
