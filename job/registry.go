@@ -109,11 +109,18 @@ func Secrets(params any) []string { return strictjson.Secrets(params) }
 type Registry struct {
 	mu         sync.RWMutex
 	connectors map[string]Connector
+	stepTypes  map[string]stepType
 }
+
+// stepType is what a DataWorks stepType stands for: a reader and a writer
+// connector name ("" for none).
+type stepType struct{ reader, writer string }
 
 // NewRegistry returns an empty registry: a program can build one with only
 // the connectors it wants, apart from DefaultRegistry.
-func NewRegistry() *Registry { return &Registry{connectors: map[string]Connector{}} }
+func NewRegistry() *Registry {
+	return &Registry{connectors: map[string]Connector{}, stepTypes: map[string]stepType{}}
+}
 
 // DefaultRegistry is the registry used when Options.Registry is nil.
 // Importing job/builtin registers the built-in connectors in it.
@@ -172,4 +179,37 @@ func (r *Registry) namesWhere(keep func(Connector) bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// RegisterStepType makes a DataWorks stepType ("mysql", "oss") stand for
+// connectors: a step of category reader uses readerName, one of category
+// writer writerName; either may be "" when the system cannot play that
+// role. The connectors need not be registered yet: a script naming them is
+// checked when parsed. It panics if stepType is empty or already
+// registered, or both names are empty.
+func (r *Registry) RegisterStepType(stepTypeName, readerName, writerName string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if stepTypeName == "" || (readerName == "" && writerName == "") {
+		panic(fmt.Sprintf("job: RegisterStepType(%q) needs a stepType and a reader or writer name", stepTypeName))
+	}
+	if _, dup := r.stepTypes[stepTypeName]; dup {
+		panic(fmt.Sprintf("job: RegisterStepType called twice for %q", stepTypeName))
+	}
+	r.stepTypes[stepTypeName] = stepType{reader: readerName, writer: writerName}
+}
+
+// StepType returns the connector names a DataWorks stepType stands for.
+func (r *Registry) StepType(name string) (readerName, writerName string, ok bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	st, ok := r.stepTypes[name]
+	return st.reader, st.writer, ok
+}
+
+// StepTypes returns the registered stepTypes, sorted.
+func (r *Registry) StepTypes() []string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return slices.Sorted(maps.Keys(r.stepTypes))
 }

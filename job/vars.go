@@ -69,3 +69,6 @@ func lookupIn(vars map[string]string) func(string) (string, bool) {
 		return os.LookupEnv(strings.TrimSpace(name))
 	}
 }
+
+// lookup returns how o fills ${name}.
+func (o Options) lookup() func(string) (string, bool) { return lookupIn(o.Vars) }

@@ -18,45 +18,66 @@ import (
 	"github.com/datasync-go/datasync/source"
 )
 
-// ReaderParams is the parameter object of DataX's relational readers.
+// ReaderParams is the parameter object of DataX's relational readers, and
+// of DataWorks' (which name a data source instead of a URL and
+// credentials: "datasource" here or in a connection entry, see
+// UseDataSources).
 type ReaderParams struct {
 	Username   string             `json:"username"`
 	Password   string             `json:"password" datasync:"secret"`
+	Datasource string             `json:"datasource"`
+	Table      []string           `json:"table"`
 	Column     []string           `json:"column"`
 	Where      string             `json:"where"`
 	SplitPK    string             `json:"splitPk"`
 	FetchSize  int                `json:"fetchSize"`
 	Session    []string           `json:"session"`
-	Connection []ReaderConnection `json:"connection" datasync:"required"`
+	Encoding   string             `json:"encoding"`
+	Connection []ReaderConnection `json:"connection"`
 }
 
 // ReaderConnection is one entry of a reader's connection block. DataX lists
 // alternative URLs of one database in jdbcUrl and tries them in order;
 // datasync uses the first. Several tables are read as one source.
+// Datasource names a data source in place of jdbcUrl.
 type ReaderConnection struct {
-	JdbcURL  []string `json:"jdbcUrl" datasync:"required"`
-	Table    []string `json:"table"`
-	QuerySQL []string `json:"querySql"`
+	JdbcURL    []string `json:"jdbcUrl"`
+	Datasource string   `json:"datasource"`
+	Table      []string `json:"table"`
+	QuerySQL   []string `json:"querySql"`
+
+	// set by UseDataSources: the credentials of the data source, and
+	// whether the entry stands for "datasource" and "table" (no block)
+	username, password string
+	fromSource         bool
+	implicit           bool
 }
 
-// WriterParams is the parameter object of DataX's relational writers.
+// WriterParams is the parameter object of DataX's relational writers, and
+// of DataWorks' (whose "datasource" and "table" stand for the connection
+// block, see UseDataSources).
 type WriterParams struct {
 	Username   string             `json:"username"`
 	Password   string             `json:"password" datasync:"secret"`
+	Datasource string             `json:"datasource"`
+	Table      []string           `json:"table"`
 	Column     []string           `json:"column"`
 	PreSQL     []string           `json:"preSql"`
 	PostSQL    []string           `json:"postSql"`
 	Session    []string           `json:"session"`
 	WriteMode  string             `json:"writeMode"`
 	BatchSize  int                `json:"batchSize"`
-	Connection []WriterConnection `json:"connection" datasync:"required"`
+	Connection []WriterConnection `json:"connection"`
 }
 
-// WriterConnection is the writer's connection block entry: one database and
-// one table.
+// WriterConnection is the writer's connection block entry: one database
+// (jdbcUrl or datasource) and one table.
 type WriterConnection struct {
-	JdbcURL string   `json:"jdbcUrl" datasync:"required"`
-	Table   []string `json:"table" datasync:"required"`
+	JdbcURL    string   `json:"jdbcUrl"`
+	Datasource string   `json:"datasource"`
+	Table      []string `json:"table"`
+
+	implicit bool // set by UseDataSources: the entry stands for "datasource" and "table"
 }
 
 // Columns returns the column list as the connectors take it: nil for all
@@ -68,46 +89,83 @@ func Columns(cols []string) []string {
 	return cols
 }
 
-// ReaderSources is one database and table (or query) of a reader's
-// connection block.
+// ReaderSource is one database and table (or query) of a reader's
+// connection block, with the credentials to reach it.
 type ReaderSource struct {
-	URL      JDBC
-	Table    string // "" when QuerySQL is set
-	QuerySQL string
-	Path     string // the JSON path of the entry, for errors
+	URL                JDBC
+	Table              string // "" when QuerySQL is set
+	QuerySQL           string
+	Username, Password string
+	Path               string // the JSON path of the entry, for errors
 }
 
 // Sources flattens a reader's connection block into one entry per table or
 // query, checking that each URL is of the wanted scheme ("mysql",
-// "postgresql").
+// "postgresql"). Call UseDataSources first when the parameters may name
+// data sources. Errors are *job.ParamError, joined: every entry's.
 func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 	var out []ReaderSource
+	var errs []error
+	fail := func(path, format string, args ...any) {
+		errs = append(errs, &job.ParamError{Path: path, Err: fmt.Errorf(format, args...)})
+	}
+	if err := checkEncoding(p.Encoding); err != nil {
+		fail("encoding", "%v", err)
+	}
+	if len(p.Connection) == 0 {
+		fail("connection", "missing: give a connection block, or datasource and table")
+	}
 	for i, c := range p.Connection {
 		path := fmt.Sprintf("connection[%d]", i)
+		tables, tablePath := c.Table, path+".table"
+		switch {
+		case len(tables) > 0 && len(p.Table) > 0:
+			fail("table", "give the tables here or in %s.table, not both", path)
+		case len(tables) == 0 && len(c.QuerySQL) == 0:
+			tables, tablePath = p.Table, "table"
+		}
+		switch {
+		case len(tables) > 0 && len(c.QuerySQL) > 0:
+			fail(path, "give table or querySql, not both")
+		case len(tables) == 0 && len(c.QuerySQL) == 0 && c.implicit:
+			fail("table", "missing: give the tables to read")
+		case len(tables) == 0 && len(c.QuerySQL) == 0:
+			fail(path, "give table or querySql")
+		}
 		if len(c.JdbcURL) == 0 {
-			return nil, fmt.Errorf("%s.jdbcUrl: give at least one URL", path)
+			fail(path, "give jdbcUrl or datasource")
+			continue
 		}
 		u, err := ParseJDBC(c.JdbcURL[0], scheme)
 		if err != nil {
-			return nil, fmt.Errorf("%s.jdbcUrl[0]: %w", path, err)
+			fail(path+".jdbcUrl[0]", "%v", err)
+			continue
 		}
-		switch {
-		case len(c.Table) > 0 && len(c.QuerySQL) > 0:
-			return nil, fmt.Errorf("%s: give table or querySql, not both", path)
-		case len(c.Table) == 0 && len(c.QuerySQL) == 0:
-			return nil, fmt.Errorf("%s: give table or querySql", path)
+		user, pass := p.Username, p.Password
+		if c.fromSource {
+			user, pass = c.username, c.password
 		}
-		for j, t := range c.Table {
-			out = append(out, ReaderSource{URL: u, Table: t, Path: fmt.Sprintf("%s.table[%d]", path, j)})
+		for j, t := range tables {
+			out = append(out, ReaderSource{URL: u, Table: t, Username: user, Password: pass, Path: fmt.Sprintf("%s[%d]", tablePath, j)})
 		}
 		for j, q := range c.QuerySQL {
-			out = append(out, ReaderSource{URL: u, QuerySQL: q, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
+			out = append(out, ReaderSource{URL: u, QuerySQL: q, Username: user, Password: pass, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("connection: give at least one entry")
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
 	}
 	return out, nil
+}
+
+// checkEncoding accepts the encodings DataWorks writes for readers that
+// decode nothing themselves: the drivers always talk UTF-8.
+func checkEncoding(enc string) error {
+	switch strings.ToLower(strings.ReplaceAll(enc, "-", "")) {
+	case "", "utf8", "utf8mb4":
+		return nil
+	}
+	return fmt.Errorf("encoding: datasync talks UTF-8 with the database; %q is not supported", enc)
 }
 
 // BuildSource builds a source for every table or query of p's connection
@@ -117,7 +175,7 @@ func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (datasync.Source, error)) (datasync.Source, error) {
 	entries, err := p.Sources(scheme)
 	if err != nil {
-		return nil, &job.ParamError{Err: err}
+		return nil, err
 	}
 	var sources []datasync.Source
 	var errs []error
@@ -143,20 +201,50 @@ func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (d
 	return source.Concat(sources...), nil
 }
 
-// Target returns the writer's database and table: DataX writers take one.
+// Target returns the writer's database and table (DataX writers take
+// one), from the connection block or from DataWorks' "table" beside
+// "datasource". Call UseDataSources first when the parameters may name
+// data sources. Errors are *job.ParamError, joined.
 func (p WriterParams) Target(scheme string) (JDBC, string, error) {
-	if len(p.Connection) != 1 {
-		return JDBC{}, "", fmt.Errorf("connection: give exactly one entry, not %d", len(p.Connection))
+	var errs []error
+	fail := func(path, format string, args ...any) {
+		errs = append(errs, &job.ParamError{Path: path, Err: fmt.Errorf(format, args...)})
+	}
+	switch len(p.Connection) {
+	case 0:
+		fail("connection", "missing: give a connection block, or datasource and table")
+		return JDBC{}, "", errors.Join(errs...)
+	case 1:
+	default:
+		fail("connection", "give exactly one entry, not %d", len(p.Connection))
 	}
 	c := p.Connection[0]
-	u, err := ParseJDBC(c.JdbcURL, scheme)
-	if err != nil {
-		return JDBC{}, "", fmt.Errorf("connection[0].jdbcUrl: %w", err)
+	tables, path := c.Table, "connection[0].table"
+	switch {
+	case len(tables) > 0 && len(p.Table) > 0:
+		fail("table", "give the table here or in connection[0].table, not both")
+	case len(tables) == 0 && (len(p.Table) > 0 || c.implicit):
+		tables, path = p.Table, "table"
 	}
-	if len(c.Table) != 1 {
-		return JDBC{}, "", fmt.Errorf("connection[0].table: give exactly one table, not %d", len(c.Table))
+	switch {
+	case len(tables) == 0:
+		fail(path, "missing required setting")
+	case len(tables) > 1:
+		fail(path, "give exactly one table, not %d", len(tables))
 	}
-	return u, c.Table[0], nil
+	var u JDBC
+	if c.JdbcURL == "" {
+		fail("connection[0]", "give jdbcUrl or datasource")
+	} else {
+		var err error
+		if u, err = ParseJDBC(c.JdbcURL, scheme); err != nil {
+			fail("connection[0].jdbcUrl", "%v", err)
+		}
+	}
+	if len(errs) > 0 {
+		return JDBC{}, "", errors.Join(errs...)
+	}
+	return u, tables[0], nil
 }
 
 // JDBC is a parsed jdbc:<scheme>://host[:port][,host2...]/database?params URL.

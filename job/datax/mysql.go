@@ -4,6 +4,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/job"
+	"github.com/datasync-go/datasync/job/datasource"
 )
 
 // mysqlReaderParams is mysqlreader's parameter object: DataX's, with
@@ -25,6 +26,18 @@ type mysqlWriterParams struct {
 	LoadData    string `json:"loadData"`
 }
 
+// ResolveDataSources fills the connection block from the MySQL data
+// sources it names (see ReaderParams.UseDataSources).
+func (p *mysqlReaderParams) ResolveDataSources(lookup job.DataSourceLookup) error {
+	return p.UseDataSources(lookup, datasource.MySQL)
+}
+
+// ResolveDataSources fills the connection block from the MySQL data source
+// it names (see WriterParams.UseDataSources).
+func (p *mysqlWriterParams) ResolveDataSources(lookup job.DataSourceLookup) error {
+	return p.UseDataSources(lookup, datasource.MySQL)
+}
+
 // registerMySQL registers DataX's "mysqlreader" and "mysqlwriter", which
 // take DataX's connection blocks.
 func registerMySQL(r *job.Registry) {
@@ -37,7 +50,7 @@ func registerMySQL(r *job.Registry) {
 func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 	return p.BuildSource("mysql", func(e ReaderSource) (datasync.Source, error) {
 		return mysql.NewSource(mysql.SourceConfig{
-			DSN:           e.URL.MySQLDSN(p.Username, p.Password),
+			DSN:           e.URL.MySQLDSN(e.Username, e.Password),
 			Table:         e.Table,
 			QuerySQL:      e.QuerySQL,
 			Column:        Columns(p.Column),
@@ -56,7 +69,7 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
 	u, table, err := p.Target("mysql")
 	if err != nil {
-		return nil, &job.ParamError{Err: err}
+		return nil, err
 	}
 	return mysql.NewSink(mysql.SinkConfig{
 		DSN:         u.MySQLDSN(p.Username, p.Password),

@@ -69,6 +69,6 @@ func TestMySQLJobMistakes(t *testing.T) {
 		"writer": {"name": "mysqlwriter", "parameter": {"connection": [{"jdbcUrl": "jdbc:mysql://h/db", "table": ["a", "b"]}]}}
 	}]}}`), job.Options{})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `job.content[0].reader.parameter: connection[0].jdbcUrl[0]: "jdbc:postgresql://h/db" is not a jdbc:mysql://URL`)
-	assert.Contains(t, err.Error(), `job.content[0].writer.parameter: connection[0].table: give exactly one table, not 2`)
+	assert.Contains(t, err.Error(), `job.content[0].reader.parameter.connection[0].jdbcUrl[0]: "jdbc:postgresql://h/db" is not a jdbc:mysql://URL`)
+	assert.Contains(t, err.Error(), `job.content[0].writer.parameter.connection[0].table: give exactly one table, not 2`)
 }

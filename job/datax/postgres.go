@@ -6,6 +6,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/postgres"
 	"github.com/datasync-go/datasync/job"
+	"github.com/datasync-go/datasync/job/datasource"
 )
 
 // postgresReaderParams is postgresqlreader's parameter object: DataX's, with
@@ -29,6 +30,18 @@ type postgresWriterParams struct {
 	DisablePassThrough bool     `json:"disablePassThrough"`
 }
 
+// ResolveDataSources fills the connection block from the PostgreSQL data
+// sources it names (see ReaderParams.UseDataSources).
+func (p *postgresReaderParams) ResolveDataSources(lookup job.DataSourceLookup) error {
+	return p.UseDataSources(lookup, datasource.PostgreSQL)
+}
+
+// ResolveDataSources fills the connection block from the PostgreSQL data
+// source it names (see WriterParams.UseDataSources).
+func (p *postgresWriterParams) ResolveDataSources(lookup job.DataSourceLookup) error {
+	return p.UseDataSources(lookup, datasource.PostgreSQL)
+}
+
 // registerPostgres registers DataX's "postgresqlreader" and
 // "postgresqlwriter", which take DataX's connection blocks.
 func registerPostgres(r *job.Registry) {
@@ -44,7 +57,7 @@ func newPostgresSource(p *postgresReaderParams) (datasync.Source, error) {
 	}
 	return p.BuildSource("postgresql", func(e ReaderSource) (datasync.Source, error) {
 		return postgres.NewSource(postgres.SourceConfig{
-			DSN:        e.URL.PostgresURL(p.Username, p.Password),
+			DSN:        e.URL.PostgresURL(e.Username, e.Password),
 			Table:      e.Table,
 			QuerySQL:   e.QuerySQL,
 			Column:     Columns(p.Column),
@@ -63,7 +76,7 @@ func newPostgresSink(p *postgresWriterParams) (datasync.Sink, error) {
 	}
 	u, table, err := p.Target("postgresql")
 	if err != nil {
-		return nil, &job.ParamError{Err: err}
+		return nil, err
 	}
 	return postgres.NewSink(postgres.SinkConfig{
 		DSN:                u.PostgresURL(p.Username, p.Password),
