@@ -19,6 +19,13 @@
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
 //	version
 //
+// run, check and plan also take --datasources FILE (the catalog of the data
+// sources the job names; when not given, the default catalog is read if
+// the job names one, and a missing default catalog is an empty one) and
+// --run-date YYYY-MM-DD[ hh:mm:ss] (the scheduled time DataWorks'
+// scheduling parameters, such as ${bizdate} and $[yyyymmdd-1], are
+// computed from; default now).
+//
 // Named data sources live in a catalog file (package job/datasource): the
 // file given with --datasources, else $DATASYNC_DATASOURCES, else
 // datasync/datasources.json in the user's configuration directory.

@@ -74,12 +74,37 @@ func (e *env) jobArg(fs *flag.FlagSet, args []string) (path string, code int, ok
 }
 
 // jobFlags returns a flag set for a command that takes a job file, with the
-// shared -p flag.
-func (e *env) jobFlags(name, help string) (*flag.FlagSet, params) {
+// shared flags: -p, --datasources and --run-date.
+func (e *env) jobFlags(name, help string) (*flag.FlagSet, *jobInputs) {
 	fs := e.newFlagSet(name, help)
-	vars := params{}
-	fs.Var(vars, "p", "set a job variable: `name=value` (repeatable)")
-	return fs, vars
+	in := &jobInputs{vars: params{}}
+	fs.Var(in.vars, "p", "set a job variable: `name=value` (repeatable)")
+	in.catalog = e.addCatalogFlag(fs)
+	fs.Var(&in.runDate, "run-date", "the `date` scheduling parameters ($[yyyymmdd], ${bizdate}...) are computed from: "+
+		"YYYY-MM-DD, or YYYY-MM-DD hh:mm:ss (default now)")
+	return fs, in
+}
+
+// jobInputs are what a job file is read with, from the shared flags.
+type jobInputs struct {
+	vars    params
+	catalog *catalogFlag
+	runDate runDate
+}
+
+// options returns the job.Options of the flags. The catalog is read here
+// only when --datasources names one (which must exist); otherwise the job
+// reads the default catalog if, and only if, it names a data source.
+func (in *jobInputs) options(registry *job.Registry) (job.Options, error) {
+	o := job.Options{Registry: registry, Vars: in.vars, RunDate: in.runDate.t}
+	if in.catalog.path != "" {
+		cat, err := in.catalog.load(false)
+		if err != nil {
+			return o, &job.InvalidError{Problems: []error{fmt.Errorf("--datasources: %w", err)}}
+		}
+		o.DataSources = cat
+	}
+	return o, nil
 }
 
 // session is a loaded job file, with output that blots out its secrets.
@@ -94,12 +119,17 @@ type session struct {
 // openJob parses the command's flags, then loads its job file. When it
 // returns ok false, the problem has been reported and code is the exit
 // code. The caller closes s.job.
-func (e *env) openJob(fs *flag.FlagSet, vars params, args []string) (s *session, code int, ok bool) {
+func (e *env) openJob(fs *flag.FlagSet, in *jobInputs, args []string) (s *session, code int, ok bool) {
 	path, code, ok := e.jobArg(fs, args)
 	if !ok {
 		return nil, code, false
 	}
-	j, err := job.Load(path, job.Options{Registry: e.registry, Vars: vars})
+	opts, err := in.options(e.registry)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "%s: %v\n", e.name, err)
+		return nil, exitCode(err), false
+	}
+	j, err := job.Load(path, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "%s: %s: %v\n", e.name, path, err)
 		return nil, exitCode(err), false
