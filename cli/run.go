@@ -15,8 +15,11 @@ import (
 
 const runHelp = `Usage: datasync run <job.json> [-p name=value ...] [options]
 
-Runs a job file in DataX's shape. ${name} in the file takes the value given
-with -p name=value, or else the environment variable name.
+Runs a job file: a DataX job or a DataWorks code-editor script. ${name} in
+the file takes the value given with -p name=value, or else the environment
+variable name; DataWorks' scheduling parameters (${bizdate}, $[yyyymmdd-1])
+are computed from --run-date. Data sources the file names are looked up in
+the --datasources catalog.
 
 Progress is shown as a bar when standard error is a terminal, and as a log
 line every few seconds otherwise. A report follows at the end. Ctrl-C stops
