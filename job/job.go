@@ -98,7 +98,7 @@ func Load(path string, o Options) (*Job, error) {
 // connectors it names. Every problem is reported at once in an
 // *InvalidError; no connection is made and no data moves.
 func Parse(data []byte, o Options) (*Job, error) {
-	text, err := substitute(data, o.lookup())
+	text, err := substitute(data, o.filler())
 	if err != nil {
 		return nil, err
 	}
