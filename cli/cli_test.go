@@ -60,6 +60,16 @@ func runCLI(t *testing.T, args ...string) result {
 	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
+// runIn runs the command in this process: for commands whose whole output
+// goes through the Command's writers (a streamwriter prints to the
+// process's standard output, so a job that prints runs with runCLI).
+func runIn(t *testing.T, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := (&Command{Stdout: &stdout, Stderr: &stderr}).Run(context.Background(), args)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
 // command returns the datasync command with args, as a process.
 func command(args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)
@@ -138,7 +148,7 @@ func TestInvalidJobsExitWithTwoAndSayWhereTheMistakeIs(t *testing.T) {
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			args := append([]string{"run", writeJob(t, c.job)}, c.args...)
-			r := runCLI(t, args...)
+			r := runIn(t, args...)
 			assert.Equal(t, 2, r.code, r.stderr)
 			for _, want := range c.want {
 				assert.Contains(t, r.stderr, want)
@@ -147,13 +157,13 @@ func TestInvalidJobsExitWithTwoAndSayWhereTheMistakeIs(t *testing.T) {
 		})
 	}
 
-	r := runCLI(t, "run", filepath.Join(t.TempDir(), "nope.json"))
+	r := runIn(t, "run", filepath.Join(t.TempDir(), "nope.json"))
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "no such file")
-	assert.Equal(t, 2, runCLI(t, "run").code)
-	assert.Equal(t, 2, runCLI(t, "run", "a.json", "b.json").code)
-	assert.Equal(t, 2, runCLI(t, "run", "a.json", "-p", "novalue").code)
-	assert.Equal(t, 2, runCLI(t, "frobnicate").code)
+	assert.Equal(t, 2, runIn(t, "run").code)
+	assert.Equal(t, 2, runIn(t, "run", "a.json", "b.json").code)
+	assert.Equal(t, 2, runIn(t, "run", "a.json", "-p", "novalue").code)
+	assert.Equal(t, 2, runIn(t, "frobnicate").code)
 	assert.Equal(t, 2, runCLI(t).code)
 }
 
@@ -191,7 +201,7 @@ func TestInterruptedJobStopsCleanlyAndSaysWhatWasWritten(t *testing.T) {
 }
 
 func TestPlanPrintsSplitsAsJSON(t *testing.T) {
-	r := runCLI(t, "plan", writeJob(t, strings.Replace(printJob, `"channel": 1`, `"channel": 3`, 1)), "-p", "word=x")
+	r := runIn(t, "plan", writeJob(t, strings.Replace(printJob, `"channel": 1`, `"channel": 3`, 1)), "-p", "word=x")
 	require.Equal(t, 0, r.code, r.stderr)
 	var out planOutput
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &out))
@@ -202,22 +212,22 @@ func TestPlanPrintsSplitsAsJSON(t *testing.T) {
 }
 
 func TestCheckMovesNoData(t *testing.T) {
-	r := runCLI(t, "check", writeJob(t, printJob), "-p", "word=x")
+	r := runIn(t, "check", writeJob(t, printJob), "-p", "word=x")
 	require.Equal(t, 0, r.code, r.stderr)
 	assert.Equal(t, "task 0 (streamreader -> streamwriter): ok, 1 splits\n", r.stdout)
 }
 
 func TestVersionAndHelp(t *testing.T) {
-	r := runCLI(t, "version")
+	r := runIn(t, "version")
 	assert.Equal(t, 0, r.code)
 	assert.True(t, strings.HasPrefix(r.stdout, "datasync "), r.stdout)
 	for _, cmd := range []string{"run", "check", "plan", "version"} {
-		r := runCLI(t, cmd, "--help")
+		r := runIn(t, cmd, "--help")
 		assert.Equal(t, 0, r.code, cmd)
 		assert.Contains(t, r.stderr, "Usage: datasync "+cmd, cmd)
 		assert.Contains(t, r.stderr, "Example", cmd)
 	}
-	r = runCLI(t, "--help")
+	r = runIn(t, "--help")
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "Exit codes")
 }

@@ -55,7 +55,8 @@ type Command struct {
 	// Stdout receives data and results (plan's JSON, check's summary);
 	// Stderr receives progress, logs, reports and errors. os.Stdout and
 	// os.Stderr when nil. Progress is drawn as a bar only when Stderr is a
-	// terminal.
+	// terminal. A connector that prints records itself (DataX's
+	// streamwriter with print) writes to the process's standard output.
 	Stdout, Stderr io.Writer
 }
 

@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bytes"
-	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/json"
@@ -20,15 +18,6 @@ import (
 	"github.com/datasync-go/datasync/connector/oss/osstest"
 	"github.com/datasync-go/datasync/internal/testdb"
 )
-
-// runIn runs the command in this process (data source commands print
-// nothing but through the Command's writers).
-func runIn(t *testing.T, args ...string) result {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	code := (&Command{Stdout: &stdout, Stderr: &stderr}).Run(context.Background(), args)
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
-}
 
 // noDefaultCatalog points the default catalog location at an empty
 // directory, so that no test reads the user's.

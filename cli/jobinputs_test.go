@@ -57,7 +57,7 @@ func TestJobsNameDataSourcesFromTheCatalog(t *testing.T) {
 
 func TestRunDateMustBeADate(t *testing.T) {
 	for _, cmd := range []string{"run", "check", "plan"} {
-		r := runCLI(t, cmd, writeJob(t, printJob), "-p", "word=x", "--run-date", "25/11/2026")
+		r := runIn(t, cmd, writeJob(t, printJob), "-p", "word=x", "--run-date", "25/11/2026")
 		assert.Equal(t, ExitInvalid, r.code)
 		assert.Contains(t, r.stderr, `invalid value "25/11/2026" for flag -run-date: want a date such as 2026-11-25`)
 	}
