@@ -79,14 +79,14 @@ func probe(ctx context.Context, r datasource.Resolved) (fmt.Stringer, error) {
 	d := r.DataSource
 	switch d.Type {
 	case datasource.MySQL, datasource.PostgreSQL:
-		u, err := datax.ParseJDBC(d.URL(), string(d.Type))
+		dsn, err := datax.DataSourceDSN(r) // as the jobs naming it connect
 		if err != nil {
 			return nil, err
 		}
 		if d.Type == datasource.MySQL {
-			return mysql.Probe(ctx, u.MySQLDSN(r.Username, r.Password))
+			return mysql.Probe(ctx, dsn)
 		}
-		return postgres.Probe(ctx, u.PostgresURL(r.Username, r.Password))
+		return postgres.Probe(ctx, dsn)
 	case datasource.OSS:
 		return oss.Probe(ctx, oss.ProbeConfig{Endpoint: d.Endpoint, Bucket: d.Bucket, Region: d.Region,
 			AccessID: r.AccessID, AccessKey: r.AccessKey, SecurityToken: r.SecurityToken})

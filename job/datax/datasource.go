@@ -134,3 +134,22 @@ func useOSSDataSource(name string, lookup job.DataSourceLookup, c ossConnection)
 	}
 	return errors.Join(errs...)
 }
+
+// DataSourceDSN returns what a Go driver connects to a resolved mysql or
+// postgresql data source with: a go-sql-driver/mysql DSN, or a postgres://
+// URL (for pgx), as the jobs naming it connect. It holds the password:
+// never show it.
+func DataSourceDSN(r datasource.Resolved) (string, error) {
+	d := r.DataSource
+	if !d.Type.Relational() {
+		return "", fmt.Errorf("data source %s is %s, not mysql or postgresql", d.Name, d.Type)
+	}
+	u, err := ParseJDBC(d.URL(), string(d.Type))
+	if err != nil {
+		return "", fmt.Errorf("data source %s: %w", d.Name, err)
+	}
+	if d.Type == datasource.MySQL {
+		return u.MySQLDSN(r.Username, r.Password), nil
+	}
+	return u.PostgresURL(r.Username, r.Password), nil
+}

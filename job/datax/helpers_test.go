@@ -3,6 +3,7 @@ package datax_test
 import (
 	"database/sql"
 	"testing"
+	"time"
 
 	_ "github.com/go-sql-driver/mysql"
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -33,4 +34,12 @@ func queryOne(t *testing.T, db *sql.DB, query string) string {
 	var v string
 	require.NoError(t, db.QueryRow(query).Scan(&v), query)
 	return v
+}
+
+// mustDate parses a yyyy-mm-dd date, in the local time zone.
+func mustDate(t *testing.T, s string) time.Time {
+	t.Helper()
+	d, err := time.ParseInLocation("2006-01-02", s, time.Local)
+	require.NoError(t, err)
+	return d
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/datasync-go/datasync/job/datasource"
 	"github.com/datasync-go/datasync/job/datax"
 )
 
@@ -72,4 +73,25 @@ func TestConnectionBlocks(t *testing.T) {
 
 	assert.Nil(t, datax.Columns([]string{"*"}))
 	assert.Equal(t, []string{"a"}, datax.Columns([]string{"a"}))
+}
+
+func TestDataSourceDSN(t *testing.T) {
+	my := datasource.Resolved{DataSource: datasource.DataSource{Name: "m", Type: datasource.MySQL, Host: "h", Database: "shop",
+		Properties: map[string]string{"useSSL": "false"}}, Username: "etl", Password: "p@ss"}
+	dsn, err := datax.DataSourceDSN(my)
+	require.NoError(t, err)
+	cfg, err := mysql.ParseDSN(dsn)
+	require.NoError(t, err)
+	assert.Equal(t, "h:3306", cfg.Addr)
+	assert.Equal(t, "p@ss", cfg.Passwd)
+	assert.Equal(t, "false", cfg.TLSConfig)
+
+	pg := datasource.Resolved{DataSource: datasource.DataSource{Name: "p", Type: datasource.PostgreSQL,
+		JdbcURL: "jdbc:postgresql://pg:5433/dw?sslmode=disable"}, Username: "u", Password: "s"}
+	dsn, err = datax.DataSourceDSN(pg)
+	require.NoError(t, err)
+	assert.Equal(t, "postgres://u:s@pg:5433/dw?sslmode=disable", dsn)
+
+	_, err = datax.DataSourceDSN(datasource.Resolved{DataSource: datasource.DataSource{Name: "o", Type: datasource.OSS}})
+	assert.EqualError(t, err, "data source o is oss, not mysql or postgresql")
 }
