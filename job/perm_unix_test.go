@@ -35,7 +35,7 @@ func TestDirtyFileIsPrivate(t *testing.T) {
 			"content": [{
 				"reader": {"name": "streamreader", "parameter": {"column": [{"type": "long", "incr": "0,1"}], "sliceRecordCount": 10}},
 				"writer": {"name": "secretive", "parameter": {"dsn": "x"}}
-			}]}}`), nil)
+			}]}}`), job.Options{})
 			require.NoError(t, err)
 			ps, err := j.Pipelines()
 			require.NoError(t, err)

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/datasync-go/datasync/connector"
 	"github.com/datasync-go/datasync/internal/masking"
 	"github.com/datasync-go/datasync/internal/strictjson"
 )
@@ -58,7 +57,7 @@ func (r *Redactor) Redact(s string) string {
 
 // collect adds the secrets of decoded connector parameters.
 func (r *Redactor) collect(params any) {
-	r.Add(connector.Secrets(params)...)
+	r.Add(Secrets(params)...)
 	r.Add(dsnPasswords(params)...)
 }
 

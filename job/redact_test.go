@@ -17,7 +17,7 @@ func TestKeyPasswordsInURLsAreRedacted(t *testing.T) {
 		"reader": {"name": "streamreader", "parameter": {"column": [{"type": "long", "value": 1}], "sliceRecordCount": 1}},
 		"writer": {"name": "secretive", "parameter": {
 			"dsn": "jdbc:mysql://db/x?sslMode=VERIFY_CA&trustCertificateKeyStorePassword=Tru5tPass&sslpassword=K3yPass"}}
-	}]}}`), nil)
+	}]}}`), job.Options{})
 	require.NoError(t, err)
 	defer j.Close()
 	got := j.Redact("connecting with Tru5tPass and K3yPass")
