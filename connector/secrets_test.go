@@ -100,6 +100,15 @@ var secretConfigs = []configCase{
 		fields:  []string{"AccessID", "AccessKey", "SecurityToken"},
 		secrets: []string{"LTAI-Sink-Id", "Oss-Sink-Key", "Oss-Sink-Token"},
 	},
+	{
+		name: "oss.ProbeConfig",
+		value: oss.ProbeConfig{
+			Endpoint: "oss-cn-hangzhou.aliyuncs.com", Bucket: "b",
+			AccessID: "LTAI-Probe-Id", AccessKey: "Oss-Probe-Key", SecurityToken: "Oss-Probe-Token",
+		},
+		fields:  []string{"AccessID", "AccessKey", "SecurityToken"},
+		secrets: []string{"LTAI-Probe-Id", "Oss-Probe-Key", "Oss-Probe-Token"},
+	},
 	{name: "file.SourceConfig", value: file.SourceConfig{Path: []string{"/data/in"}}},
 	{name: "file.SinkConfig", value: file.SinkConfig{Path: "/data/out", FileName: "x"}},
 	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: "long"}}, SliceRecordCount: 1}},

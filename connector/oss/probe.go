@@ -22,9 +22,9 @@ const ProbeTimeout = 10 * time.Second
 type ProbeConfig struct {
 	Endpoint      string
 	Bucket        string
-	AccessID      string
-	AccessKey     string
-	SecurityToken string
+	AccessID      string `datasync:"secret"`
+	AccessKey     string `datasync:"secret"`
+	SecurityToken string `datasync:"secret"`
 	Region        string
 	AuthVersion   string
 	Client        *alioss.Bucket
