@@ -2,6 +2,7 @@ package datasync
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -59,6 +60,25 @@ func ParseKind(s string) (Kind, bool) {
 		return KindTimestamp, true
 	}
 	return KindNull, false
+}
+
+// MarshalText returns the kind's name, as String does, so that kinds read
+// as their names in JSON settings.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k >= numKinds {
+		return nil, fmt.Errorf("datasync: %v is not a kind", k)
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText sets k to the kind named by text, as ParseKind reads it.
+func (k *Kind) UnmarshalText(text []byte) error {
+	parsed, ok := ParseKind(string(text))
+	if !ok {
+		return fmt.Errorf("%q is not a kind (%s)", text, strings.Join(kindNames[1:], ", "))
+	}
+	*k = parsed
+	return nil
 }
 
 // Kinds returns every Kind, KindNull first.

@@ -9,40 +9,8 @@ import (
 
 	alioss "github.com/aliyun/aliyun-oss-go-sdk/oss"
 
-	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
-
-// The text settings, shared with package file. Their fields are promoted
-// into SourceConfig and SinkConfig, and flattened into their JSON.
-type (
-	// Format is the text layout: file format, delimiter, encoding,
-	// compression, NULL text, escape, bytes format.
-	Format = textcodec.Format
-	// ReadOptions are a reader's text settings: Format, the columns, the
-	// header, and how large objects are split.
-	ReadOptions = textcodec.ReadOptions
-	// WriteOptions are a writer's text settings: Format, the header and the
-	// date/time formats.
-	WriteOptions = textcodec.WriteOptions
-	// ColumnSpec is one column of a reader: a field by index or header
-	// name, or a constant, with a type and a date/time format.
-	ColumnSpec = textcodec.ColumnSpec
-	// LineError is the reason of a dirty line: it names the object, the
-	// line and the byte offset (use errors.As on a DirtyRecord's Err).
-	LineError = textcodec.LineError
-)
-
-// ColumnAt returns the spec of the field at index (from 0), of type typ (a
-// datasync kind name, such as "Int", or a DataX type, such as "long").
-func ColumnAt(index int, typ string) ColumnSpec { return textcodec.ColumnAt(index, typ) }
-
-// ColumnNamed returns the spec of the header column called name (or, for
-// jsonl, the key), of type typ.
-func ColumnNamed(name, typ string) ColumnSpec { return textcodec.ColumnNamed(name, typ) }
-
-// ColumnConst returns the spec of a column named name whose every value is
-// value, parsed as typ.
-func ColumnConst(name, typ, value string) ColumnSpec { return textcodec.ColumnConst(name, typ, value) }
 
 // The environment variables credentials are taken from when the
 // configuration has none: the SDK's, then Alibaba Cloud's common ones.
@@ -52,7 +20,9 @@ var (
 	envSecurityToken   = []string{"OSS_SESSION_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}
 )
 
-// SourceConfig configures a Source. The JSON names are DataX's ossreader's.
+// SourceConfig configures a Source. The text settings (format, columns,
+// header, splitting) are text.ReadOptions, shared with package file, whose
+// fields are promoted here and flattened into the JSON.
 type SourceConfig struct {
 	// Endpoint is the OSS endpoint, such as
 	// "https://oss-cn-hangzhou.aliyuncs.com" (https:// is assumed when no
@@ -80,7 +50,7 @@ type SourceConfig struct {
 	// characters, "/" included, and ? any one character, as in DataX's
 	// ossreader. Each must match at least one object.
 	Object []string `json:"object"`
-	ReadOptions
+	text.ReadOptions
 }
 
 // String describes the configuration without its credentials.
@@ -101,19 +71,6 @@ func (c SourceConfig) bucketName() string {
 	return c.Bucket
 }
 
-// The write modes.
-const (
-	// WriteTruncate deletes the objects whose keys start with Object before
-	// the job writes (and aborts the multipart uploads left under it).
-	WriteTruncate = textcodec.WriteTruncate
-	// WriteAppend leaves existing objects alone; a new object whose key is
-	// taken gets a random suffix instead.
-	WriteAppend = textcodec.WriteAppend
-	// WriteNonConflict fails the job, before it writes anything, when an
-	// object whose key starts with Object exists.
-	WriteNonConflict = textcodec.WriteNonConflict
-)
-
 // Part sizes of multipart uploads.
 const (
 	DefaultPartSize = 8 << 20
@@ -122,7 +79,9 @@ const (
 	maxParts        = 10000
 )
 
-// SinkConfig configures a Sink. The JSON names are DataX's osswriter's.
+// SinkConfig configures a Sink. The text settings (format, header,
+// date/time formats) are text.WriteOptions, shared with package file, whose
+// fields are promoted here and flattened into the JSON.
 type SinkConfig struct {
 	// Endpoint, Bucket, the credentials, Region, AuthVersion and Client are
 	// as in SourceConfig.
@@ -135,17 +94,19 @@ type SinkConfig struct {
 	AuthVersion   string         `json:"authVersion,omitempty"`
 	Client        *alioss.Bucket `json:"-"`
 	// Object is the key prefix of the objects: each split writes
-	// <Object>_<split ID><Suffix>, and with MaxFileSize
+	// <Object>_<split ID><Suffix>, and with MaxFileBytes
 	// <Object>_<split ID>_<n><Suffix> for n = 1, 2... (without the first "_"
 	// when Object ends with "/").
 	Object string `json:"object"`
-	// WriteMode is truncate, append or nonConflict (the default, which never
-	// deletes or overwrites anything).
-	WriteMode string `json:"writeMode,omitempty"`
-	// MaxFileSize rolls to a new object when one reaches this many megabytes
-	// (MiB), as DataX's maxFileSize; MaxFileBytes gives the limit in bytes
-	// instead. 0 never rolls.
-	MaxFileSize  int64 `json:"maxFileSize,omitempty"`
+	// WriteMode is text.WriteNonConflict (the default, which never deletes
+	// or overwrites anything: it fails the job, before it writes, when an
+	// object whose key starts with Object exists), text.WriteTruncate
+	// (delete those objects first, and abort the multipart uploads left
+	// under Object) or text.WriteAppend (leave them; a new object whose key
+	// is taken gets a random suffix).
+	WriteMode text.WriteMode `json:"writeMode,omitempty"`
+	// MaxFileBytes rolls to a new object when one reaches this many bytes.
+	// 0 never rolls.
 	MaxFileBytes int64 `json:"maxFileBytes,omitempty"`
 	// PartSize is the size of the parts of multipart uploads, 8 MiB by
 	// default (100 KiB to 5 GiB). A writer holds at most two parts in memory
@@ -154,7 +115,7 @@ type SinkConfig struct {
 	// Suffix ends each key: by default the format's and compression's
 	// extension, such as ".csv" or ".txt.gz"; "none" for no suffix.
 	Suffix string `json:"suffix,omitempty"`
-	WriteOptions
+	text.WriteOptions
 }
 
 // String describes the configuration without its credentials.
@@ -173,13 +134,6 @@ func (c SinkConfig) bucketName() string {
 		return c.Client.BucketName
 	}
 	return c.Bucket
-}
-
-func (c SinkConfig) maxBytes() int64 {
-	if c.MaxFileBytes > 0 {
-		return c.MaxFileBytes
-	}
-	return c.MaxFileSize << 20
 }
 
 // connection is what the source and the sink need to reach a bucket.

@@ -1,0 +1,36 @@
+package datax_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/datasync-go/datasync/connector/oss/osstest"
+)
+
+// DataX ossreader / osswriter parameters, with DataX's type names and
+// maxFileSize in MiB.
+func TestOSSParameters(t *testing.T) {
+	const bkt = "data-bucket"
+	srv := osstest.NewServer(osstest.WithBuckets(bkt))
+	t.Cleanup(srv.Close)
+	srv.PutObject(bkt, "bazhen/a.csv", []byte("1,x\n2,y\n"))
+	reader := fmt.Sprintf(`{
+		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
+		"object": ["bazhen/*"],
+		"column": [{"type": "long", "index": 0}, {"type": "string", "value": "alibaba"}, {"type": "string", "index": 1}],
+		"encoding": "UTF-8", "fieldDelimiter": ",", "compress": "", "nullFormat": "\\N", "skipHeader": false
+	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
+	writer := fmt.Sprintf(`{
+		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
+		"object": "cdo/datax", "encoding": "UTF-8", "fieldDelimiter": "|", "writeMode": "truncate",
+		"fileFormat": "csv", "header": ["id", "const", "name"], "maxFileSize": 100
+	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
+	src, dst := build(t, "ossreader", reader, "osswriter", writer)
+	runPipeline(t, src, dst)
+	data, ok := srv.Object(bkt, "cdo/datax_object-00000_1.csv")
+	require.True(t, ok, "%q", srv.Keys(bkt, ""))
+	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
+}
