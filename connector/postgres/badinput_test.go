@@ -114,7 +114,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 	mode, key, err := parseWriteMode("update (a, \"B\")")
 	require.NoError(t, err)
-	assert.Equal(t, Upsert, mode)
+	assert.Equal(t, WriteUpsert, mode)
 	assert.Equal(t, []string{"a", `"B"`}, key)
 }
 

@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -65,13 +66,13 @@ type WriteMode string
 
 // The write modes.
 const (
-	// Insert loads rows with binary COPY; a row that breaks a unique
+	// WriteInsert loads rows with binary COPY; a row that breaks a unique
 	// constraint is rejected as dirty data. DataX's "copy" means the same.
-	Insert WriteMode = "insert"
-	// Upsert loads rows into a temporary staging table with binary COPY,
+	WriteInsert WriteMode = "insert"
+	// WriteUpsert loads rows into a temporary staging table with binary COPY,
 	// then inserts them, updating the rows whose conflict key already
 	// exists (INSERT .. ON CONFLICT .. DO UPDATE). "update" means the same.
-	Upsert WriteMode = "upsert"
+	WriteUpsert WriteMode = "upsert"
 )
 
 // SinkConfig configures a Sink. JSON names are DataX's where DataX has the
@@ -92,8 +93,8 @@ type SinkConfig struct {
 	// in the order of the source's columns. Empty: the source's column
 	// names. ["*"]: every column of the table, in table order.
 	Column []string `json:"column,omitempty"`
-	// WriteMode is Insert (the default; DataX's "copy" is accepted) or
-	// Upsert ("update" is accepted). DataX's "update (a, b)" form sets the
+	// WriteMode is WriteInsert (the default; DataX's "copy" is accepted) or
+	// WriteUpsert ("update" is accepted). DataX's "update (a, b)" form sets the
 	// conflict key too.
 	WriteMode WriteMode `json:"writeMode,omitempty"`
 	// ConflictKey names the columns of the unique constraint an upsert
@@ -113,6 +114,10 @@ type SinkConfig struct {
 	// from a PostgreSQL source with the same column types: every value is
 	// then decoded and encoded again.
 	DisablePassThrough bool `json:"disablePassThrough,omitempty"`
+	// Logger receives the sink's notices, such as creating the table or
+	// merging upserts without ON CONFLICT on a server before 9.5; nil
+	// discards them.
+	Logger *slog.Logger `json:"-"`
 }
 
 // defaultFetchSize bounds a page when FetchSize is 0.
@@ -218,7 +223,7 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 		}
 		keyText = modeKey
 	}
-	if len(keyText) > 0 && mode != Upsert {
+	if len(keyText) > 0 && mode != WriteUpsert {
 		bad("conflictKey is for writeMode upsert, not %s", mode)
 	}
 	for _, k := range keyText {
@@ -269,9 +274,9 @@ func parseWriteMode(s string) (WriteMode, []string, error) {
 		if len(key) > 0 {
 			return "", nil, fmt.Errorf("writeMode %q: only upsert takes a key", s)
 		}
-		return Insert, nil, nil
+		return WriteInsert, nil, nil
 	case "upsert", "update":
-		return Upsert, key, nil
+		return WriteUpsert, key, nil
 	}
 	return "", nil, fmt.Errorf("writeMode %q: want insert, upsert or update", s)
 }

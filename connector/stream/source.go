@@ -7,25 +7,41 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/datasync-go/datasync"
 )
 
-// SourceConfig is streamreader's parameter object.
+// SourceConfig configures a Source.
 type SourceConfig struct {
-	Column           []ColumnSpec `json:"column" datasync:"required"`
-	SliceRecordCount int64        `json:"sliceRecordCount" datasync:"required"`
+	// Column lists the generated columns; at least one.
+	Column []ColumnSpec `json:"column" datasync:"required"`
+	// RecordsPerSplit is the number of records each split generates; the
+	// source plans one split per unit of the pipeline's parallelism.
+	RecordsPerSplit int64 `json:"recordsPerSplit" datasync:"required"`
 }
 
-// ColumnSpec describes one generated column.
+// ColumnSpec describes one generated column: exactly one of Value, Random
+// and Incr says how its values are made.
 type ColumnSpec struct {
-	Name   string          `json:"name"` // default: col1, col2, ...
-	Type   string          `json:"type" datasync:"required"`
-	Value  json.RawMessage `json:"value"`  // a constant
-	Random string          `json:"random"` // "min,max"
-	Incr   string          `json:"incr"`   // "start,step"
+	// Name is the column's name; col1, col2... by position when empty.
+	Name string `json:"name,omitempty"`
+	// Type is the kind of the column's values (not KindNull). In JSON it is
+	// the kind's name, such as "Int".
+	Type datasync.Kind `json:"type" datasync:"required"`
+	// Value makes the column a constant: a JSON string (converted to Type
+	// as datasync.Value.Convert does), number or boolean, or null for NULL.
+	// For JSON columns it is the JSON value itself.
+	Value json.RawMessage `json:"value,omitempty"`
+	// Random makes random values, "min,max": a number in that range for
+	// Int and Float (uniform), a random Bool, or for String and Bytes a run
+	// of letters and digits whose length is in that range.
+	Random string `json:"random,omitempty"`
+	// Incr makes a sequence for Int and Float columns, "start,step": the
+	// record i of a split has start + i*step.
+	Incr string `json:"incr,omitempty"`
 }
 
 // Source is the streamreader source.
@@ -45,10 +61,10 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if len(cfg.Column) == 0 {
 		return nil, errors.New("stream: column: at least one column is needed")
 	}
-	if cfg.SliceRecordCount < 0 {
-		return nil, fmt.Errorf("stream: sliceRecordCount %d is negative", cfg.SliceRecordCount)
+	if cfg.RecordsPerSplit < 0 {
+		return nil, fmt.Errorf("stream: recordsPerSplit %d is negative", cfg.RecordsPerSplit)
 	}
-	s := &Source{count: cfg.SliceRecordCount}
+	s := &Source{count: cfg.RecordsPerSplit}
 	var errs []error
 	for i, c := range cfg.Column {
 		col, gen, err := newColumn(i, c)
@@ -65,17 +81,10 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	return s, nil
 }
 
-var dataxTypes = map[string]datasync.Kind{
-	"long": datasync.KindInt, "int": datasync.KindInt, "double": datasync.KindFloat,
-	"string": datasync.KindString, "bool": datasync.KindBool, "boolean": datasync.KindBool,
-	"date": datasync.KindTimestamp, "bytes": datasync.KindBytes, "decimal": datasync.KindDecimal,
-	"json": datasync.KindJSON,
-}
-
 func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
-	kind, ok := dataxTypes[strings.ToLower(c.Type)]
-	if !ok {
-		return datasync.Column{}, nil, fmt.Errorf("type %q is not one of long, double, string, bool, date, bytes, decimal, json", c.Type)
+	kind := c.Type
+	if kind == datasync.KindNull || !slices.Contains(datasync.Kinds(), kind) {
+		return datasync.Column{}, nil, fmt.Errorf("type %v is not a kind of values", kind)
 	}
 	name := c.Name
 	if name == "" {
@@ -194,7 +203,7 @@ func incrColumn(kind datasync.Kind, spec string) (generator, error) {
 // Schema returns the generated columns.
 func (s *Source) Schema(context.Context) (datasync.Schema, error) { return s.schema, nil }
 
-// Plan returns one split per unit of parallelism, each of sliceRecordCount
+// Plan returns one split per unit of parallelism, each of RecordsPerSplit
 // records, as DataX does.
 func (s *Source) Plan(_ context.Context, hint datasync.PlanHint) ([]datasync.Split, error) {
 	n := max(hint.Parallelism, 1)

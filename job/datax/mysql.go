@@ -48,7 +48,7 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 			Splits:        p.Splits,
 			MinSplitRows:  p.MinSplitRows,
 			TinyIntAsBool: p.TinyIntAsBool,
-			ZeroDate:      p.ZeroDate,
+			ZeroDate:      mysql.ZeroDate(p.ZeroDate),
 		})
 	})
 }
@@ -62,13 +62,13 @@ func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
 		DSN:         u.MySQLDSN(p.Username, p.Password),
 		Table:       table,
 		Column:      Columns(p.Column),
-		WriteMode:   p.WriteMode,
+		WriteMode:   mysql.WriteMode(p.WriteMode),
 		PreSQL:      p.PreSQL,
 		PostSQL:     p.PostSQL,
 		Session:     p.Session,
 		BatchSize:   p.BatchSize,
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
-		LoadData:    p.LoadData,
+		LoadData:    mysql.LoadData(p.LoadData),
 	})
 }

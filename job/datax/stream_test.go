@@ -101,3 +101,17 @@ func TestStreamRegisteredNames(t *testing.T) {
 		job.DefaultRegistry.Register("memory", job.Connector{Sink: job.SinkFunc(func(*stream.SinkConfig) (datasync.Sink, error) { return nil, nil })})
 	})
 }
+
+func TestStreamWriterParameters(t *testing.T) {
+	c, _ := job.DefaultRegistry.Lookup("streamwriter")
+	for _, params := range []string{`{"print": false}`, `{"print": true, "fieldDelimiter": ",", "nullFormat": "NULL"}`, `{}`} {
+		p, err := c.Sink.Decode(json.RawMessage(params))
+		require.NoError(t, err, params)
+		_, err = c.Sink.Build(p)
+		require.NoError(t, err, params)
+	}
+	p, err := c.Sink.Decode(json.RawMessage(`{"nullFormat": ""}`))
+	require.NoError(t, err)
+	_, err = c.Sink.Build(p)
+	assert.ErrorContains(t, err, "nullFormat: the empty text is not supported")
+}
