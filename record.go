@@ -41,23 +41,13 @@ func (k Kind) String() string {
 }
 
 // ParseKind returns the Kind named s (case-insensitive), as printed by
-// [Kind.String]; "long", "double", "boolean" and "date" as in DataX's column
-// types are accepted too.
+// [Kind.String]. Other systems' type names (DataX's "long" or "double") are
+// for the job-file layer to translate.
 func ParseKind(s string) (Kind, bool) {
 	for k, name := range kindNames {
 		if strings.EqualFold(s, name) {
 			return Kind(k), true
 		}
-	}
-	switch strings.ToLower(s) {
-	case "long", "integer":
-		return KindInt, true
-	case "double":
-		return KindFloat, true
-	case "boolean":
-		return KindBool, true
-	case "datetime":
-		return KindTimestamp, true
 	}
 	return KindNull, false
 }

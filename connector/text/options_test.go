@@ -24,6 +24,9 @@ func TestReadOptionsJSON(t *testing.T) {
 	assert.Equal(t, datasync.KindTimestamp, o.Column[2].Type)
 	assert.Equal(t, 2, *o.Column[2].Index)
 
+	err := json.Unmarshal([]byte(`{"column": [{"index": 0, "type": "long"}]}`), &o)
+	assert.ErrorContains(t, err, `"long" is not a kind`, "DataX's type names are job/datax's")
+
 	out, err := json.Marshal(text.ColumnAt(1, datasync.KindInt))
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"index": 1, "type": "Int"}`, string(out))
