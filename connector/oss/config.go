@@ -12,6 +12,15 @@ import (
 	"github.com/datasync-go/datasync/connector/text"
 )
 
+// AuthVersion is the version of the signatures of requests to OSS.
+type AuthVersion string
+
+// The signature versions.
+const (
+	AuthVersionV1 AuthVersion = "v1"
+	AuthVersionV4 AuthVersion = "v4" // needs a Region
+)
+
 // The environment variables credentials are taken from when the
 // configuration has none: the SDK's, then Alibaba Cloud's common ones.
 var (
@@ -40,8 +49,9 @@ type SourceConfig struct {
 	SecurityToken string `json:"securityToken,omitempty" datasync:"secret"`
 	// Region, such as "cn-hangzhou", is needed by V4 signatures.
 	Region string `json:"region,omitempty"`
-	// AuthVersion is "v1" or "v4": v4 when Region is set, v1 otherwise.
-	AuthVersion string `json:"authVersion,omitempty"`
+	// AuthVersion is the signature version: AuthVersionV4 when empty and
+	// Region is set, AuthVersionV1 otherwise.
+	AuthVersion AuthVersion `json:"authVersion,omitempty"`
 	// Client, when set, is used instead of Endpoint, Bucket and the
 	// credentials: a bucket client the caller already has.
 	Client *alioss.Bucket `json:"-"`
@@ -91,7 +101,7 @@ type SinkConfig struct {
 	AccessKey     string         `json:"accessKey,omitempty" datasync:"secret"`
 	SecurityToken string         `json:"securityToken,omitempty" datasync:"secret"`
 	Region        string         `json:"region,omitempty"`
-	AuthVersion   string         `json:"authVersion,omitempty"`
+	AuthVersion   AuthVersion    `json:"authVersion,omitempty"`
 	Client        *alioss.Bucket `json:"-"`
 	// Object is the key prefix of the objects: each split writes
 	// <Object>_<split ID><Suffix>, and with MaxFileBytes
@@ -140,7 +150,8 @@ func (c SinkConfig) bucketName() string {
 type connection struct {
 	endpoint, bucket      string
 	id, secret, token     string
-	region, version       string
+	region                string
+	version               AuthVersion
 	client                *alioss.Bucket
 	idFromEnv, keyFromEnv bool
 }
@@ -153,7 +164,7 @@ func (c SinkConfig) conn() connection {
 	return newConnection(c.Endpoint, c.Bucket, c.AccessID, c.AccessKey, c.SecurityToken, c.Region, c.AuthVersion, c.Client)
 }
 
-func newConnection(endpoint, bucket, id, secret, token, region, version string, client *alioss.Bucket) connection {
+func newConnection(endpoint, bucket, id, secret, token, region string, version AuthVersion, client *alioss.Bucket) connection {
 	c := connection{endpoint: endpoint, bucket: bucket, id: id, secret: secret, token: token, region: region, version: version, client: client}
 	if c.id == "" && c.secret == "" {
 		c.id, c.idFromEnv = firstEnv(envAccessKeyID), true
@@ -206,13 +217,13 @@ func (c connection) open() (*alioss.Bucket, error) {
 		errs = append(errs, errors.New("no credentials: set accessId and accessKey, or the environment variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"))
 	}
 	var opts []alioss.ClientOption
-	switch strings.ToLower(c.version) {
+	switch AuthVersion(strings.ToLower(string(c.version))) {
 	case "":
 		if c.region != "" {
 			opts = append(opts, alioss.AuthVersion(alioss.AuthV4), alioss.Region(c.region))
 		}
-	case "v1", "1":
-	case "v4", "4":
+	case AuthVersionV1, "1":
+	case AuthVersionV4, "4":
 		if c.region == "" {
 			errs = append(errs, errors.New("authVersion v4 needs a region"))
 		}

@@ -55,7 +55,7 @@ func newOSSSource(p *ossReaderParams) (datasync.Source, error) {
 	c := p.ossConnection
 	return oss.NewSource(oss.SourceConfig{
 		Endpoint: c.Endpoint, Bucket: c.Bucket, AccessID: c.AccessID, AccessKey: c.AccessKey,
-		SecurityToken: c.SecurityToken, Region: c.Region, AuthVersion: c.AuthVersion,
+		SecurityToken: c.SecurityToken, Region: c.Region, AuthVersion: oss.AuthVersion(c.AuthVersion),
 		Object:      p.Object,
 		ReadOptions: opts,
 	})
@@ -69,7 +69,7 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 	c := p.ossConnection
 	return oss.NewSink(oss.SinkConfig{
 		Endpoint: c.Endpoint, Bucket: c.Bucket, AccessID: c.AccessID, AccessKey: c.AccessKey,
-		SecurityToken: c.SecurityToken, Region: c.Region, AuthVersion: c.AuthVersion,
+		SecurityToken: c.SecurityToken, Region: c.Region, AuthVersion: oss.AuthVersion(c.AuthVersion),
 		Object:       p.Object,
 		WriteMode:    text.WriteMode(p.WriteMode),
 		MaxFileBytes: size,
