@@ -1,6 +1,7 @@
 package datax_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync/connector/oss/osstest"
+	"github.com/datasync-go/datasync/job"
 )
 
 // DataX ossreader / osswriter parameters, with DataX's type names and
@@ -33,4 +35,21 @@ func TestOSSParameters(t *testing.T) {
 	data, ok := srv.Object(bkt, "cdo/datax_object-00000_1.csv")
 	require.True(t, ok, "%q", srv.Keys(bkt, ""))
 	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
+}
+
+// The OSS parameters' secrets are known to the job's redaction.
+func TestOSSParameterSecrets(t *testing.T) {
+	for _, name := range []string{"ossreader", "osswriter"} {
+		c, _ := job.DefaultRegistry.Lookup(name)
+		params := `{"endpoint": "e", "bucket": "b", "accessId": "id", "accessKey": "s3cret", "securityToken": "t0ken", "object": "o"}`
+		var p any
+		var err error
+		if c.Source != nil {
+			p, err = c.Source.Decode(json.RawMessage(params))
+		} else {
+			p, err = c.Sink.Decode(json.RawMessage(params))
+		}
+		require.NoError(t, err, name)
+		assert.ElementsMatch(t, []string{"s3cret", "t0ken"}, job.Secrets(p), name)
+	}
 }

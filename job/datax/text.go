@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/job"
@@ -123,7 +124,7 @@ func maxFileBytes(mib int64) (int64, error) {
 	if mib < 0 {
 		return 0, &job.ParamError{Path: "maxFileSize", Err: fmt.Errorf("%d MiB is negative", mib)}
 	}
-	if mib > 1<<43 {
+	if mib > math.MaxInt64>>20 {
 		return 0, &job.ParamError{Path: "maxFileSize", Err: fmt.Errorf("%d MiB is too large", mib)}
 	}
 	return mib << 20, nil
