@@ -8,8 +8,8 @@
 // package job/datax); see package job/builtin.
 //
 // A source column (ColumnSpec) of any kind is a constant (Value), a random
-// value (Random, "min,max": a number in that range, or for strings and
-// bytes a length), or for Int and Float a sequence (Incr, "start,step").
+// value (Random: a number in a Range, or for strings and bytes a length in
+// it), or for Int and Float a Sequence (Incr).
 //
 // As in DataX, every split produces RecordsPerSplit records and the source
 // plans one split per unit of parallelism ("channel"), so a job produces

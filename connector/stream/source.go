@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/datasync-go/datasync"
 )
@@ -35,13 +34,25 @@ type ColumnSpec struct {
 	// as datasync.Value.Convert does), number or boolean, or null for NULL.
 	// For JSON columns it is the JSON value itself.
 	Value json.RawMessage `json:"value,omitempty"`
-	// Random makes random values, "min,max": a number in that range for
-	// Int and Float (uniform), a random Bool, or for String and Bytes a run
-	// of letters and digits whose length is in that range.
-	Random string `json:"random,omitempty"`
-	// Incr makes a sequence for Int and Float columns, "start,step": the
-	// record i of a split has start + i*step.
-	Incr string `json:"incr,omitempty"`
+	// Random makes random values: a number in [Min, Max] for Int and Float
+	// (uniform), a random Bool, or for String and Bytes a run of letters
+	// and digits whose length is in [Min, Max].
+	Random *Range `json:"random,omitempty"`
+	// Incr makes a sequence for Int and Float columns: record i of a split
+	// has Start + i*Step.
+	Incr *Sequence `json:"incr,omitempty"`
+}
+
+// Range bounds random values (or lengths), both ends included.
+type Range struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
+}
+
+// Sequence is an arithmetic sequence.
+type Sequence struct {
+	Start float64 `json:"start"`
+	Step  float64 `json:"step"`
 }
 
 // Source is the streamreader source.
@@ -92,7 +103,7 @@ func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
 	}
 	col := datasync.Column{Name: name, Kind: kind, Nullable: true}
 	set := 0
-	for _, s := range []bool{len(c.Value) > 0, c.Random != "", c.Incr != ""} {
+	for _, s := range []bool{len(c.Value) > 0, c.Random != nil, c.Incr != nil} {
 		if s {
 			set++
 		}
@@ -101,11 +112,11 @@ func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
 		return col, nil, errors.New(`give exactly one of "value", "random" and "incr"`)
 	}
 	switch {
-	case c.Random != "":
-		gen, err := randomColumn(kind, c.Random)
+	case c.Random != nil:
+		gen, err := randomColumn(kind, *c.Random)
 		return col, gen, err
-	case c.Incr != "":
-		gen, err := incrColumn(kind, c.Incr)
+	case c.Incr != nil:
+		gen, err := incrColumn(kind, *c.Incr)
 		return col, gen, err
 	}
 	v, err := constant(kind, c.Value)
@@ -126,28 +137,12 @@ func constant(kind datasync.Kind, raw json.RawMessage) (datasync.Value, error) {
 	return datasync.String(text).Convert(kind)
 }
 
-func twoNumbers(spec string) (float64, float64, error) {
-	a, b, ok := strings.Cut(spec, ",")
-	if !ok {
-		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
-	}
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil {
-		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
-	}
-	return x, y, nil
-}
-
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func randomColumn(kind datasync.Kind, spec string) (generator, error) {
-	lo, hi, err := twoNumbers(spec)
-	if err != nil {
-		return nil, fmt.Errorf("random %w", err)
-	}
+func randomColumn(kind datasync.Kind, r Range) (generator, error) {
+	lo, hi := r.Min, r.Max
 	if hi < lo {
-		return nil, fmt.Errorf("random %q: the maximum is below the minimum", spec)
+		return nil, fmt.Errorf("random [%v, %v]: the maximum is below the minimum", lo, hi)
 	}
 	switch kind {
 	case datasync.KindInt:
@@ -182,11 +177,8 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 	return nil, fmt.Errorf("random values of type %v are not supported", kind)
 }
 
-func incrColumn(kind datasync.Kind, spec string) (generator, error) {
-	start, step, err := twoNumbers(spec)
-	if err != nil {
-		return nil, fmt.Errorf("incr %w", err)
-	}
+func incrColumn(kind datasync.Kind, seq Sequence) (generator, error) {
+	start, step := seq.Start, seq.Step
 	switch kind {
 	case datasync.KindInt:
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {

@@ -16,7 +16,7 @@ import (
 func TestStreamWriterPrintsLines(t *testing.T) {
 	var out strings.Builder
 	src, err := stream.NewSource(stream.SourceConfig{Column: []stream.ColumnSpec{
-		{Type: datasync.KindInt, Incr: "1,1"}, {Type: datasync.KindString, Value: json.RawMessage(`null`)}, {Type: datasync.KindFloat, Value: json.RawMessage(`1.5`)},
+		{Type: datasync.KindInt, Incr: &stream.Sequence{Start: 1, Step: 1}}, {Type: datasync.KindString, Value: json.RawMessage(`null`)}, {Type: datasync.KindFloat, Value: json.RawMessage(`1.5`)},
 	}, RecordsPerSplit: 3})
 	require.NoError(t, err)
 	dst, err := stream.NewSink(stream.SinkConfig{FieldDelimiter: ",", NullText: `\N`, Out: &out})

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/datasync-go/datasync"
@@ -17,7 +18,8 @@ type streamReaderParams struct {
 	SliceRecordCount int64          `json:"sliceRecordCount" datasync:"required"`
 }
 
-// streamColumn is one column of streamreader, of a DataX type.
+// streamColumn is one column of streamreader, of a DataX type; random and
+// incr are "min,max" and "start,step".
 type streamColumn struct {
 	Name   string          `json:"name"`
 	Type   string          `json:"type" datasync:"required"`
@@ -61,13 +63,42 @@ func newStreamSource(p *streamReaderParams) (datasync.Source, error) {
 				Err: fmt.Errorf("type %q is not one of long, double, string, bool, date, bytes, decimal, json", c.Type)})
 			k = datasync.KindString // so that the column's other settings are checked
 		}
-		cfg.Column = append(cfg.Column, stream.ColumnSpec{Name: c.Name, Type: k, Value: c.Value, Random: c.Random, Incr: c.Incr})
+		col := stream.ColumnSpec{Name: c.Name, Type: k, Value: c.Value}
+		if c.Random != "" {
+			lo, hi, err := twoNumbers(c.Random)
+			if err != nil {
+				errs = append(errs, &job.ParamError{Path: fmt.Sprintf("column[%d].random", i), Err: err})
+			}
+			col.Random = &stream.Range{Min: lo, Max: hi}
+		}
+		if c.Incr != "" {
+			start, step, err := twoNumbers(c.Incr)
+			if err != nil {
+				errs = append(errs, &job.ParamError{Path: fmt.Sprintf("column[%d].incr", i), Err: err})
+			}
+			col.Incr = &stream.Sequence{Start: start, Step: step}
+		}
+		cfg.Column = append(cfg.Column, col)
 	}
 	src, err := stream.NewSource(cfg)
 	if err = errors.Join(append(errs, err)...); err != nil {
 		return nil, err
 	}
 	return src, nil
+}
+
+// twoNumbers reads DataX's "a,b" form of random and incr.
+func twoNumbers(spec string) (float64, float64, error) {
+	a, b, ok := strings.Cut(spec, ",")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
+	}
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
+	}
+	return x, y, nil
 }
 
 func newStreamSink(p *streamWriterParams) (datasync.Sink, error) {
