@@ -9,6 +9,7 @@ import (
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -99,14 +100,14 @@ func mysqlSink(p Params) (datasync.Sink, error) {
 // unquoted field.
 func csvSource(p Params) (datasync.Source, error) {
 	null := ""
-	var columns []file.ColumnSpec
+	var columns []text.ColumnSpec
 	for _, c := range dataset.Schema() {
-		columns = append(columns, file.ColumnNamed(c.Name, c.Kind.String()))
+		columns = append(columns, text.ColumnNamed(c.Name, c.Kind))
 	}
 	return file.NewSource(file.SourceConfig{
 		Path: []string{p.CSVSource},
-		ReadOptions: file.ReadOptions{
-			Format:     file.Format{NullFormat: &null},
+		ReadOptions: text.ReadOptions{
+			Format:     text.Format{NullText: &null},
 			SkipHeader: true,
 			Column:     columns,
 		},
@@ -118,8 +119,8 @@ func csvSink(p Params) (datasync.Sink, error) {
 	return file.NewSink(file.SinkConfig{
 		Path:         p.CSVTargetDir,
 		FileName:     p.CSVTargetName,
-		WriteMode:    file.WriteTruncate,
-		WriteOptions: file.WriteOptions{WriteHeader: true},
+		WriteMode:    text.WriteTruncate,
+		WriteOptions: text.WriteOptions{WriteHeader: true},
 	})
 }
 

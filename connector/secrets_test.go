@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
@@ -111,7 +112,7 @@ var secretConfigs = []configCase{
 	},
 	{name: "file.SourceConfig", value: file.SourceConfig{Path: []string{"/data/in"}}},
 	{name: "file.SinkConfig", value: file.SinkConfig{Path: "/data/out", FileName: "x"}},
-	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: "long"}}, SliceRecordCount: 1}},
+	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: datasync.KindInt}}, RecordsPerSplit: 1}},
 	{name: "stream.SinkConfig", value: stream.SinkConfig{FieldDelimiter: ","}},
 }
 

@@ -111,8 +111,8 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 		switch {
 		case isLoadDisabled(err):
 			w.useLoad = false
-			if w.s.load == LoadRequire {
-				return nil, false, datasync.Permanent(fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadRequire, err))
+			if w.s.load == LoadDataRequire {
+				return nil, false, datasync.Permanent(fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadDataRequire, err))
 			}
 			w.notice(ctx, "LOAD DATA LOCAL INFILE is not available: falling back to multi-row INSERT", err)
 			return nil, false, nil
@@ -131,7 +131,7 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 	}
 	sent := w.stream.sent
 	exact := affected == sent
-	if w.s.mode == ModeReplace {
+	if w.s.mode == WriteReplace {
 		exact = affected >= sent && affected <= 2*sent // a replaced row counts twice
 	}
 	if warnings > 0 || !exact {

@@ -48,7 +48,7 @@ type encodedColumn struct {
 
 // encodingFor returns the encoding a writer of table m accepts, "" for none.
 func (s *Sink) encodingFor(m *tableMeta) string {
-	if s.load == LoadOff || s.mode == ModeUpdate || !m.transactional() {
+	if s.load == LoadDataOff || s.mode == WriteUpdate || !m.transactional() {
 		return ""
 	}
 	var et encodedTarget

@@ -89,7 +89,7 @@ type reader struct {
 // build prepares the reader's SQL for spec.
 func (rd *reader) build(r *resolved, spec *splitSpec) error {
 	s := rd.src
-	zeroDirty := strings.EqualFold(s.cfg.ZeroDate, ZeroDateDirty)
+	zeroDirty := strings.EqualFold(string(s.cfg.ZeroDate), string(ZeroDateDirty))
 	if r.meta == nil {
 		if spec.Mode != modeStream {
 			return fmt.Errorf("mode %q for a query", spec.Mode)

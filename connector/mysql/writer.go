@@ -35,7 +35,7 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 		c.release()
 		return nil, fmt.Errorf("mysql sink: split %q: %w", sp.ID, err)
 	}
-	w := &writer{s: s, c: c, split: sp.ID, useLoad: s.load != LoadOff && s.mode != ModeUpdate}
+	w := &writer{s: s, c: c, split: sp.ID, useLoad: s.load != LoadDataOff && s.mode != WriteUpdate}
 	w.hardMax = int(max(info.maxAllowedPacket-packetMargin, 64<<10))
 	w.maxStmt = min(maxStatement, w.hardMax)
 	if w.useLoad {

@@ -76,7 +76,7 @@ func (r *rowBuf) dropFirst(k int) int {
 // converted become rejects.
 func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 	cols := w.plan.cols
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	fields := len(cols)
 	if upsert {
 		fields++
@@ -133,7 +133,7 @@ func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 // binary form.
 func (w *writer) encodeText(b *datasync.Batch) error {
 	cols := w.plan.cols
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	spans := w.rows.spans[w.batchFirst:]
 	kept := spans[:0]
 	data := w.rows.data[:w.batchStart]
@@ -177,7 +177,7 @@ func (w *writer) encodeText(b *datasync.Batch) error {
 // copyEncoded appends the batch's pass-through rows to w.rows as they are,
 // or, into upsert's staging table, with one more field: the row's number.
 func (w *writer) copyEncoded(b *datasync.Batch) {
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	data, spans := w.rows.data, w.rows.spans
 	for i := range b.Len() {
 		row := b.EncodedRow(i)

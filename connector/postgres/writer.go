@@ -231,7 +231,7 @@ func (w *writer) prepare(ctx context.Context, schema datasync.Schema) error {
 	w.plan, w.schema = p, schema
 	target := w.rel.sql
 	cols := p.colList
-	if w.s.set.mode == Upsert {
+	if w.s.set.mode == WriteUpsert {
 		if err := w.createStage(ctx); err != nil {
 			return err
 		}

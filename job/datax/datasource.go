@@ -99,9 +99,9 @@ func credentialsClash(used, username, password string) []error {
 	return errs
 }
 
-// ossConnection points at the connection settings of an OSS reader's or
+// ossTarget points at the connection settings of an OSS reader's or
 // writer's parameters.
-type ossConnection struct {
+type ossTarget struct {
 	endpoint, bucket, region, accessID, accessKey, securityToken *string
 }
 
@@ -109,7 +109,7 @@ type ossConnection struct {
 // name: endpoint, credentials, and the region and bucket unless the
 // parameters give their own. Giving the endpoint or credentials beside a
 // data source is an error.
-func useOSSDataSource(name string, lookup job.DataSourceLookup, c ossConnection) error {
+func useOSSDataSource(name string, lookup job.DataSourceLookup, c ossTarget) error {
 	if name == "" {
 		return nil
 	}

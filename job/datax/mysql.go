@@ -63,7 +63,7 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 			Splits:        p.Splits,
 			MinSplitRows:  p.MinSplitRows,
 			TinyIntAsBool: p.TinyIntAsBool,
-			ZeroDate:      p.ZeroDate,
+			ZeroDate:      mysql.ZeroDate(p.ZeroDate),
 		})
 	})
 }
@@ -79,13 +79,13 @@ func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
 		TLS:         tlsConfig,
 		Table:       table,
 		Column:      Columns(p.Column),
-		WriteMode:   p.WriteMode,
+		WriteMode:   mysql.WriteMode(p.WriteMode),
 		PreSQL:      p.PreSQL,
 		PostSQL:     p.PostSQL,
 		Session:     p.Session,
 		BatchSize:   p.BatchSize,
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
-		LoadData:    p.LoadData,
+		LoadData:    mysql.LoadData(p.LoadData),
 	})
 }

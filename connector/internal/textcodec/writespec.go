@@ -4,18 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // WriteSpec is WriteOptions checked and compiled. It is safe for concurrent
 // use; each writer makes its own Encoder.
 type WriteSpec struct {
-	format      string
+	format      text.FileFormat
 	delim       []byte
 	nullText    []byte
 	escape      int
-	bytesFmt    string
+	bytesFmt    text.BytesFormat
 	cs          *charset
-	compress    string
+	compress    text.Compression
 	header      []string
 	writeHeader bool
 	dateL       *layout
@@ -26,9 +28,9 @@ type WriteSpec struct {
 	escapeSet   [256]bool // bytes that text escapes
 }
 
-// Compile checks the options and compiles them.
-func (o WriteOptions) Compile() (*WriteSpec, error) {
-	f, err := o.Format.compile(true)
+// CompileWrite checks the options and compiles them.
+func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
+	f, err := compileFormat(o.Format, true)
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
@@ -67,10 +69,10 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 }
 
 // FileFormat returns the file format.
-func (s *WriteSpec) FileFormat() string { return s.format }
+func (s *WriteSpec) FileFormat() text.FileFormat { return s.format }
 
 // Compression returns the compression of the output.
-func (s *WriteSpec) Compression() string { return s.compress }
+func (s *WriteSpec) Compression() text.Compression { return s.compress }
 
 // HeaderNames returns the names for the header line (and jsonl keys): the
 // configured header, or the schema's names when asked for or when the
@@ -79,7 +81,7 @@ func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
 	if len(s.header) > 0 {
 		return s.header
 	}
-	if s.writeHeader || s.format == FormatJSONL {
+	if s.writeHeader || s.format == text.FormatJSONL {
 		return schemaNames
 	}
 	return nil
@@ -87,26 +89,19 @@ func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
 
 // HasHeaderLine reports whether outputs start with a header line.
 func (s *WriteSpec) HasHeaderLine() bool {
-	return s.format != FormatJSONL && (len(s.header) > 0 || s.writeHeader)
+	return s.format != text.FormatJSONL && (len(s.header) > 0 || s.writeHeader)
 }
 
-// The write modes of the text sinks, as packages file and oss name them.
-const (
-	WriteTruncate    = "truncate"
-	WriteAppend      = "append"
-	WriteNonConflict = "nonConflict"
-)
-
-// ParseWriteMode returns the write mode m names (DataX's names, any case;
-// empty is nonConflict, overwrite is truncate).
-func ParseWriteMode(m string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(m)) {
+// ParseWriteMode returns the canonical write mode m names (any case; empty
+// is nonConflict, overwrite is truncate).
+func ParseWriteMode(m text.WriteMode) (text.WriteMode, error) {
+	switch strings.ToLower(strings.TrimSpace(string(m))) {
 	case "", "nonconflict":
-		return WriteNonConflict, nil
+		return text.WriteNonConflict, nil
 	case "truncate", "overwrite":
-		return WriteTruncate, nil
+		return text.WriteTruncate, nil
 	case "append":
-		return WriteAppend, nil
+		return text.WriteAppend, nil
 	}
 	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
 }
