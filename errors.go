@@ -23,6 +23,11 @@ var (
 	// ErrInvalidOption is matched by the errors NewPipeline returns for
 	// options it cannot accept.
 	ErrInvalidOption = errors.New("datasync: invalid option")
+
+	// ErrStalled is matched by the error of a split that moved nothing for
+	// the stall timeout (see WithStallTimeout; the error itself is a
+	// *StallError, and is retryable).
+	ErrStalled = errors.New("datasync: split stalled")
 )
 
 // ConversionError reports a value that cannot be converted to another kind

@@ -13,6 +13,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // Sink writes records into a MySQL table. It implements datasync.Sink,
@@ -350,7 +351,11 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if _, err := c.ExecContext(ctx, "START TRANSACTION"); err != nil {
 		return classify(fmt.Errorf("mysql sink: %w", err))
 	}
-	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	defer func() {
+		ctx, cancel := netdial.CleanupContext()
+		defer cancel()
+		_, _ = c.ExecContext(ctx, "ROLLBACK")
+	}()
 	probe := strings.Replace(p.insertHead, " VALUES ", " SELECT "+strings.Join(quotedTargets(p), ", ")+" FROM "+meta.name.quoted()+" WHERE 1 = 0", 1)
 	if p.insertTail != "" {
 		probe += " ON DUPLICATE KEY UPDATE " + strings.SplitN(p.insertTail, " ON DUPLICATE KEY UPDATE ", 2)[1]

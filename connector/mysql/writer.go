@@ -12,6 +12,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // Statement sizes. A multi-row INSERT is kept under maxStatement (and the
@@ -139,9 +140,11 @@ func (w *writer) Close() error {
 	}
 	if w.inTx {
 		w.inTx = false
-		if _, err := w.c.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		ctx, cancel := netdial.CleanupContext() // a stalled connection holds Close for seconds at most
+		if _, err := w.c.ExecContext(ctx, "ROLLBACK"); err != nil {
 			w.c.discard = true
 		}
+		cancel()
 	}
 	return w.c.release()
 }

@@ -23,6 +23,13 @@
 // SinkChecker), privileges included. No error shows a DSN: it may hold a
 // password.
 //
+// A pool opened from a DSN gives its connections TCP keepalives, and a
+// stalled network (the server up, no bytes moving) holds its Close, and
+// the statements readers and writers run while closing, for a few seconds
+// at most. A stalled read or write is ended by the pipeline's stall
+// watchdog (datasync.WithStallTimeout) and retried. A caller's pool is used
+// as it is.
+//
 // # Reading
 //
 // Plan divides a table into about four splits per unit of parallelism

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // position is a reader's checkpoint: the key (and tiebreak) of the last row
@@ -511,7 +512,8 @@ func (r *reader) Close() error {
 		r.conn.Release()
 		r.conn = nil
 	}()
-	ctx := context.Background()
+	ctx, cancel := netdial.CleanupContext()
+	defer cancel()
 	if r.rr != nil {
 		r.rr = nil
 		return r.conn.Conn().Close(ctx)

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // writer writes the batches of one split in transactions that Flush commits.
@@ -413,7 +414,8 @@ func (w *writer) Close() error {
 	if broken(w.conn) {
 		return nil
 	}
-	ctx := context.Background()
+	ctx, cancel := netdial.CleanupContext()
+	defer cancel()
 	var err error
 	if w.tx != txNone {
 		_, err = w.exec(ctx, "ROLLBACK")
