@@ -25,7 +25,7 @@ type testDB struct {
 func newTestDB(t *testing.T) *testDB {
 	t.Helper()
 	uri, name := testdb.MongoDB(t)
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second))
+	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(5 * time.Second).SetBSONOptions(&options.BSONOptions{DefaultDocumentM: true}))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -40,7 +40,9 @@ func newTestDB(t *testing.T) *testDB {
 	return &testDB{uri: uri, name: name, client: client}
 }
 
-func (d *testDB) coll(name string) *mongo.Collection { return d.client.Database(d.name).Collection(name) }
+func (d *testDB) coll(name string) *mongo.Collection {
+	return d.client.Database(d.name).Collection(name)
+}
 
 func run(t testing.TB, src datasync.Source, dst datasync.Sink, opts ...datasync.Option) (datasync.Result, error) {
 	t.Helper()

@@ -243,4 +243,6 @@ func (e *WriteError) Error() string {
 
 // DuplicateKey reports whether the document was rejected for a duplicate
 // key.
-func (e *WriteError) DuplicateKey() bool { return e.Code == 11000 || e.Code == 11001 || e.Code == 12582 }
+func (e *WriteError) DuplicateKey() bool {
+	return e.Code == 11000 || e.Code == 11001 || e.Code == 12582
+}

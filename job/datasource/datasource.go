@@ -24,10 +24,11 @@ const (
 	MySQL      Type = "mysql"
 	PostgreSQL Type = "postgresql"
 	OSS        Type = "oss"
+	MongoDB    Type = "mongodb"
 )
 
 // Types returns the known types, sorted.
-func Types() []Type { return []Type{MySQL, OSS, PostgreSQL} }
+func Types() []Type { return []Type{MongoDB, MySQL, OSS, PostgreSQL} }
 
 // Relational reports whether t is reached through a JDBC URL (or host,
 // port and database).
@@ -41,6 +42,9 @@ func (t Type) Relational() bool { return t == MySQL || t == PostgreSQL }
 //     or sslmode); Username and Password.
 //   - oss: Endpoint, Bucket (a job may name another) and Region (for V4
 //     signatures); AccessID, AccessKey and SecurityToken (STS).
+//   - mongodb: Address (host:port of each member, as DataX's mongodb
+//     plugins), Database, AuthDB (the database the user is defined in;
+//     default Database); Username and Password.
 //
 // Credentials are Secrets: environment variables or files, resolved when a
 // job uses the data source (see Resolve). String, GoString, LogValue and
@@ -64,6 +68,9 @@ type DataSource struct {
 	AccessID      Secret `json:"accessId,omitzero"`
 	AccessKey     Secret `json:"accessKey,omitzero"`
 	SecurityToken Secret `json:"securityToken,omitzero"`
+
+	Address []string `json:"address,omitempty"`
+	AuthDB  string   `json:"authDb,omitempty"`
 }
 
 // validName is DataWorks' rule for data source names: a letter, then
@@ -75,6 +82,7 @@ var settingsOf = map[Type][]string{
 	MySQL:      {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	PostgreSQL: {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	OSS:        {"endpoint", "bucket", "region", "accessId", "accessKey", "securityToken"},
+	MongoDB:    {"address", "database", "authDb", "username", "password"},
 }
 
 // Check returns every problem with d, each prefixed by path (such as
@@ -136,6 +144,13 @@ func (d DataSource) Check(path string) []error {
 		if d.Endpoint == "" {
 			fail("endpoint", "missing required setting")
 		}
+	case d.Type == MongoDB:
+		if len(d.Address) == 0 {
+			fail("address", "missing required setting (host:port of each member)")
+		}
+		if d.Database == "" {
+			fail("database", "missing required setting")
+		}
 	}
 	return errs
 }
@@ -161,6 +176,8 @@ func (d DataSource) present() []string {
 	add(!d.AccessID.IsZero(), "accessId")
 	add(!d.AccessKey.IsZero(), "accessKey")
 	add(!d.SecurityToken.IsZero(), "securityToken")
+	add(len(d.Address) > 0, "address")
+	add(d.AuthDB != "", "authDb")
 	return out
 }
 
@@ -237,6 +254,8 @@ func (d DataSource) String() string {
 		fmt.Fprintf(&b, "url %q, username %s, password %s", redactURL(d.URL()), d.Username, d.Password)
 	case d.Type == OSS:
 		fmt.Fprintf(&b, "endpoint %q, bucket %q, accessId %s, accessKey %s", d.Endpoint, d.Bucket, d.AccessID, d.AccessKey)
+	case d.Type == MongoDB:
+		fmt.Fprintf(&b, "address %q, database %q, username %s, password %s", d.Address, d.Database, d.Username, d.Password)
 	}
 	b.WriteString("}")
 	return b.String()

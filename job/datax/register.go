@@ -4,16 +4,17 @@ import "github.com/datasync-go/datasync/job"
 
 // Register adds DataX's plugin names for the built-in connectors to r:
 // mysqlreader, mysqlwriter, postgresqlreader, postgresqlwriter,
-// txtfilereader, txtfilewriter, ossreader, osswriter, streamreader and
-// streamwriter; and the DataWorks stepTypes that stand for them: mysql,
-// postgresql, oss, txtfile and stream.
+// txtfilereader, txtfilewriter, ossreader, osswriter, streamreader,
+// streamwriter, mongodbreader and mongodbwriter; and the DataWorks stepTypes
+// that stand for them: mysql, postgresql, oss, txtfile, stream and mongodb.
 func Register(r *job.Registry) {
 	registerMySQL(r)
 	registerPostgres(r)
 	registerFile(r)
 	registerOSS(r)
 	registerStream(r)
-	for _, system := range []string{"mysql", "postgresql", "oss", "txtfile", "stream"} {
+	registerMongoDB(r)
+	for _, system := range []string{"mysql", "postgresql", "oss", "txtfile", "stream", "mongodb"} {
 		r.RegisterStepType(system, system+"reader", system+"writer")
 	}
 }
