@@ -94,10 +94,17 @@ func (e *endpoint) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	if e.password != "" && strings.Contains(err.Error(), e.password) {
-		err = errors.New(strings.ReplaceAll(err.Error(), e.password, Mask))
+	retry := mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, mongo.ErrClientDisconnected) || isSelectionError(err)
+	if e.password != "" {
+		text := err.Error()
+		for _, p := range []string{e.password, url.PathEscape(e.password), url.QueryEscape(e.password)} {
+			text = strings.ReplaceAll(text, p, Mask)
+		}
+		if text != err.Error() {
+			err = errors.New(text)
+		}
 	}
-	if mongo.IsNetworkError(err) || mongo.IsTimeout(err) || errors.Is(err, mongo.ErrClientDisconnected) || isSelectionError(err) {
+	if retry {
 		return datasync.Retryable(err)
 	}
 	return err

@@ -246,3 +246,12 @@ func (e *WriteError) Error() string {
 func (e *WriteError) DuplicateKey() bool {
 	return e.Code == 11000 || e.Code == 11001 || e.Code == 12582
 }
+
+// String describes the sink without the password.
+func (s *Sink) String() string { return s.cfg.String() }
+
+// GoString is String, so that %#v does not print the password either.
+func (s *Sink) GoString() string { return s.cfg.String() }
+
+// LogValue logs the sink without the password.
+func (s *Sink) LogValue() slog.Value { return s.cfg.LogValue() }

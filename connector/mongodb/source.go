@@ -95,3 +95,12 @@ func (s *Source) and(cond ...bson.E) bson.D {
 
 // errEmpty is what a split that read nothing wraps, for messages.
 var errEmpty = errors.New("empty")
+
+// String describes the source without the password.
+func (s *Source) String() string { return s.cfg.String() }
+
+// GoString is String, so that %#v does not print the password either.
+func (s *Source) GoString() string { return s.cfg.String() }
+
+// LogValue logs the source without the password.
+func (s *Source) LogValue() slog.Value { return s.cfg.LogValue() }
