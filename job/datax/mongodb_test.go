@@ -41,7 +41,9 @@ func newMongoDB(t *testing.T) *mongoDB {
 	return &mongoDB{client: client, name: name, address: u.Host}
 }
 
-func (m *mongoDB) coll(name string) *mongo.Collection { return m.client.Database(m.name).Collection(name) }
+func (m *mongoDB) coll(name string) *mongo.Collection {
+	return m.client.Database(m.name).Collection(name)
+}
 
 // runJob parses a job and runs its pipelines, returning the records written.
 func runJob(t *testing.T, text string, opts job.Options) int64 {
