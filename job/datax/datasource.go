@@ -144,11 +144,12 @@ func DataSourceDSN(r datasource.Resolved) (string, error) {
 	if !d.Type.Relational() {
 		return "", fmt.Errorf("data source %s is %s, not mysql or postgresql", d.Name, d.Type)
 	}
-	u, err := ParseJDBC(d.URL(), string(d.Type))
+	jdbc, _, _ := datasource.StripOceanBasePrefix(d.URL())
+	u, err := ParseJDBC(jdbc, string(d.Engine()))
 	if err != nil {
 		return "", fmt.Errorf("data source %s: %w", d.Name, err)
 	}
-	if d.Type == datasource.MySQL {
+	if d.Engine() == datasource.MySQL {
 		return u.MySQLDSN(r.Username, r.Password), nil
 	}
 	return u.PostgresURL(r.Username, r.Password), nil

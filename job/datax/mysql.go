@@ -67,11 +67,20 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 }
 
 func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
-	u, table, err := p.Target("mysql")
+	cfg, err := p.sinkConfig()
 	if err != nil {
 		return nil, err
 	}
-	return mysql.NewSink(mysql.SinkConfig{
+	return mysql.NewSink(cfg)
+}
+
+// sinkConfig is the mysql sink's config the parameters translate to.
+func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
+	u, table, err := p.Target("mysql")
+	if err != nil {
+		return mysql.SinkConfig{}, err
+	}
+	return mysql.SinkConfig{
 		DSN:         u.MySQLDSN(p.Username, p.Password),
 		Table:       table,
 		Column:      Columns(p.Column),
@@ -83,5 +92,5 @@ func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
 		LoadData:    p.LoadData,
-	})
+	}, nil
 }

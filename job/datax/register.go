@@ -14,6 +14,7 @@ func Register(r *job.Registry) {
 	registerOSS(r)
 	registerStream(r)
 	registerMongoDB(r)
+	registerFamily(r)
 	for _, system := range []string{"mysql", "postgresql", "oss", "txtfile", "stream", "mongodb"} {
 		r.RegisterStepType(system, system+"reader", system+"writer")
 	}
