@@ -44,9 +44,8 @@ type SourceConfig struct {
 	// MinSplitDocs is the smallest number of documents worth a split of its
 	// own when Splits is 0; default 20,000.
 	MinSplitDocs int64 `json:"minSplitDocs,omitempty"`
-	// FetchSize is the number of documents the reader asks for per page
-	// (a find with a limit, resumed after the last _id); 0 lets the batch's
-	// free room decide.
+	// FetchSize is the number of documents of a page (a find with a
+	// limit, the next one resuming after the last _id); default 10,000.
 	FetchSize int `json:"fetchSize,omitempty"`
 	// Logger receives the source's notices, such as falling back from
 	// $sample to skip-based boundaries; nil discards them.

@@ -33,10 +33,12 @@
 // ranges is Splits, or about four per unit of parallelism with no split
 // under MinSplitDocs documents.
 //
-// A range split is read in pages: a find sorted by _id, limited to the room
-// in the batch (or FetchSize), the next page starting after the last _id.
-// No cursor stays open between two reads, so a slow writer never leaves one
-// to time out on the server. The checkpoint is the last _id (in canonical
+// A range split is read in pages: a find sorted by _id, limited to
+// FetchSize documents (10,000 by default), the next page starting after the
+// last _id. A page's cursor lives no longer than the page, so a slow writer
+// keeps at most one cursor of at most FetchSize documents waiting on the
+// server (MongoDB closes cursors idle for 10 minutes: lower FetchSize for
+// very slow targets). The checkpoint is the last _id (in canonical
 // Extended JSON, which keeps its type), and a split reopened from it
 // resumes just after it. The split of other _id types pages by skipping
 // the documents already read (its checkpoint is their count).

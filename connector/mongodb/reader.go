@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/datasync-go/datasync"
@@ -72,10 +73,11 @@ func projection(cols []column) bson.D {
 	return out
 }
 
-// reader reads one split in pages: a find sorted by _id with a limit, each
-// page resuming after the last _id (or, in the split of other _id types,
-// skipping the documents read), so no server cursor is left open between
-// Reads.
+// reader reads one split in pages: a find sorted by _id with a limit of
+// FetchSize documents (10,000 by default), each page resuming after the
+// last _id (or, in the split of other _id types, skipping the documents
+// read). A page's cursor may stay open between two Reads, never longer
+// than the page lasts.
 type reader struct {
 	src        *Source
 	split      string
@@ -87,6 +89,9 @@ type reader struct {
 	skip       int64         // documents read in the other split
 	row        int64         // documents read by this reader, for dirty rows
 	done       bool
+	cur        *mongo.Cursor // the current page, nil between pages
+	pageSize   int64
+	inPage     int64 // documents taken from the current page
 }
 
 // keyset reports whether the split pages by _id.
@@ -113,31 +118,35 @@ func (r *reader) filter() bson.D {
 	return r.src.and(bson.E{Key: "_id", Value: cond})
 }
 
-// Read appends the next page of documents to b.
+// defaultPageSize is the documents of a page when FetchSize is 0.
+const defaultPageSize = 10_000
+
+// Read appends documents to b from the current page, opening the next page
+// when the last one is used up.
 func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
-	if r.done {
-		return io.EOF
+	if r.cur == nil {
+		if r.done {
+			return io.EOF
+		}
+		if err := r.openPage(ctx); err != nil {
+			return err
+		}
 	}
-	limit := int64(b.MaxRows() - b.Len())
-	if n := r.src.cfg.FetchSize; n > 0 && int64(n) < limit {
-		limit = int64(n)
-	}
-	limit = max(limit, 1)
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(r.projection).SetLimit(limit).SetBatchSize(int32(min(limit, 1<<20)))
-	if !r.keyset() && r.skip > 0 {
-		opts.SetSkip(r.skip)
-	}
-	cur, err := r.src.ep.coll().Find(ctx, r.filter(), opts)
-	if err != nil {
-		return fmt.Errorf("mongodb source %s: split %q: %w", r.src.ep.what(), r.split, r.src.ep.wrap(err))
-	}
-	defer cur.Close(ctx)
 	var dirty []*datasync.RowError
-	var n int64
-	for cur.Next(ctx) {
-		n++
+	for !b.Full() {
+		if !r.cur.Next(ctx) {
+			err := r.cur.Err()
+			_ = r.cur.Close(ctx)
+			r.cur = nil
+			if err != nil {
+				return fmt.Errorf("mongodb source %s: split %q: %w", r.src.ep.what(), r.split, r.src.ep.wrap(err))
+			}
+			r.done = r.inPage < r.pageSize // a short page is the last
+			break
+		}
+		r.inPage++
 		r.row++
-		doc := cur.Current
+		doc := r.cur.Current
 		rec := b.Append()
 		if rerr := decodeRow(doc, r.src.cols, rec); rerr != nil {
 			b.RemoveLast()
@@ -145,15 +154,6 @@ func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
 			dirty = append(dirty, rerr)
 		}
 		r.advance(doc)
-		if b.Full() {
-			break
-		}
-	}
-	if err := cur.Err(); err != nil {
-		return fmt.Errorf("mongodb source %s: split %q: %w", r.src.ep.what(), r.split, r.src.ep.wrap(err))
-	}
-	if n < limit && !b.Full() {
-		r.done = true
 	}
 	if len(dirty) > 0 {
 		return &datasync.RowErrors{Errors: dirty}
@@ -161,6 +161,26 @@ func (r *reader) Read(ctx context.Context, b *datasync.Batch) error {
 	if r.done {
 		return io.EOF
 	}
+	return nil
+}
+
+// openPage starts the next page: a find sorted by _id after the position,
+// limited to the page size.
+func (r *reader) openPage(ctx context.Context) error {
+	r.pageSize = int64(r.src.cfg.FetchSize)
+	if r.pageSize == 0 {
+		r.pageSize = defaultPageSize
+	}
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(r.projection).
+		SetLimit(r.pageSize).SetBatchSize(int32(min(r.pageSize, 1000)))
+	if !r.keyset() && r.skip > 0 {
+		opts.SetSkip(r.skip)
+	}
+	cur, err := r.src.ep.coll().Find(ctx, r.filter(), opts)
+	if err != nil {
+		return fmt.Errorf("mongodb source %s: split %q: %w", r.src.ep.what(), r.split, r.src.ep.wrap(err))
+	}
+	r.cur, r.inPage = cur, 0
 	return nil
 }
 
@@ -190,7 +210,12 @@ func (r *reader) Checkpoint() datasync.Checkpoint {
 	return out
 }
 
-// Close releases nothing: no cursor outlives a Read.
-func (r *reader) Close() error { return nil }
+// Close closes the current page's cursor, if any.
+func (r *reader) Close() error {
+	if r.cur != nil {
+		return r.cur.Close(context.Background())
+	}
+	return nil
+}
 
 func findLimit(n int64) *options.FindOptionsBuilder { return options.Find().SetLimit(n) }
