@@ -171,8 +171,9 @@ func (r *reader) openPage(ctx context.Context) error {
 	if r.pageSize == 0 {
 		r.pageSize = defaultPageSize
 	}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(r.projection).
-		SetLimit(r.pageSize).SetBatchSize(int32(min(r.pageSize, 1000)))
+	// No batch size: the server fills 16 MiB replies, and servers that
+	// run the query again for each getMore (FerretDB) do it rarely.
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(r.projection).SetLimit(r.pageSize)
 	if !r.keyset() && r.skip > 0 {
 		opts.SetSkip(r.skip)
 	}
