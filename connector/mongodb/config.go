@@ -1,6 +1,7 @@
 package mongodb
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,7 +32,7 @@ type SourceConfig struct {
 	// "address.city" for a field of an embedded document) and the Kind
 	// it is read as (see the package doc for the conversions). A field a
 	// document lacks reads as NULL.
-	Columns []Column `json:"columns"`
+	Columns Columns `json:"columns"`
 	// Filter is a query filter in MongoDB Extended JSON, such as
 	// `{"status": "active", "age": {"$gte": 18}}`; empty reads every
 	// document.
@@ -60,6 +61,31 @@ type Column struct {
 	Kind datasync.Kind
 }
 
+// Columns is a list of columns; in JSON, [{"name": "a.b", "type": "Int"},
+// ...].
+type Columns []Column
+
+// UnmarshalJSON reads the list, each column as Column.UnmarshalJSON does
+// (the list decodes itself, so that a column's "type" is read as a kind).
+func (cs *Columns) UnmarshalJSON(data []byte) error {
+	var raws []json.RawMessage
+	if err := json.Unmarshal(data, &raws); err != nil {
+		return fmt.Errorf("columns: want a list of {\"name\": ..., \"type\": ...}: %w", err)
+	}
+	out := make(Columns, len(raws))
+	var errs []error
+	for i, raw := range raws {
+		if err := out[i].UnmarshalJSON(raw); err != nil {
+			errs = append(errs, fmt.Errorf("columns[%d]: %w", i, err))
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	*cs = out
+	return nil
+}
+
 // MarshalJSON writes {"name": ..., "type": ...}.
 func (c Column) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
@@ -75,8 +101,10 @@ func (c *Column) UnmarshalJSON(data []byte) error {
 		Name string `json:"name"`
 		Type string `json:"type"`
 	}
-	if err := json.Unmarshal(data, &raw); err != nil {
-		return err
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return fmt.Errorf("want {\"name\": ..., \"type\": ...}: %w", err)
 	}
 	k, ok := datasync.ParseKind(raw.Type)
 	if !ok || k == datasync.KindNull {

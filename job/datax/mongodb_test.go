@@ -177,3 +177,22 @@ func TestMongoDBJobURIHasTheCredentialsEscaped(t *testing.T) {
 	assert.Contains(t, shown, "mongodb://app%40x:xxxxx@h1:27017,h2:27018/?authSource=admin")
 	assert.False(t, strings.Contains(shown, "p:w/d") || strings.Contains(shown, "p%3Aw%2Fd"), shown)
 }
+
+// datasync's own name "mongodb" takes the connector's config.
+func TestMongoDBNameTakesTheConnectorsConfig(t *testing.T) {
+	m := newMongoDB(t)
+	ctx := context.Background()
+	_, err := m.coll("a").InsertMany(ctx, []any{bson.D{{Key: "_id", Value: int32(1)}, {Key: "v", Value: bson.D{{Key: "w", Value: "x"}}}},
+		bson.D{{Key: "_id", Value: int32(2)}, {Key: "v", Value: bson.D{{Key: "w", Value: "y"}}}}})
+	require.NoError(t, err)
+	uri := "mongodb://" + m.address + "/"
+	written := runJob(t, fmt.Sprintf(`{"job": {"content": [{
+		"reader": {"name": "mongodb", "parameter": {"uri": %q, "database": %q, "collection": "a",
+			"columns": [{"name": "_id", "type": "Int"}, {"name": "v.w", "type": "String"}]}},
+		"writer": {"name": "mongodb", "parameter": {"uri": %q, "database": %q, "collection": "b",
+			"columns": ["_id", "flat"], "writeMode": "upsert"}}}]}}`, uri, m.name, uri, m.name), job.Options{})
+	assert.EqualValues(t, 2, written)
+	var got bson.M
+	require.NoError(t, m.coll("b").FindOne(ctx, bson.D{{Key: "_id", Value: int64(2)}}).Decode(&got))
+	assert.Equal(t, "y", got["flat"])
+}

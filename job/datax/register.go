@@ -5,8 +5,11 @@ import "github.com/datasync-go/datasync/job"
 // Register adds DataX's plugin names for the built-in connectors to r:
 // mysqlreader, mysqlwriter, postgresqlreader, postgresqlwriter,
 // txtfilereader, txtfilewriter, ossreader, osswriter, streamreader,
-// streamwriter, mongodbreader and mongodbwriter; and the DataWorks stepTypes
-// that stand for them: mysql, postgresql, oss, txtfile, stream and mongodb.
+// streamwriter, mongodbreader and mongodbwriter, and the MySQL and
+// PostgreSQL family's (drdsreader, oceanbasev10writer, adbpgwriter, ...; see
+// the package doc); and the DataWorks stepTypes that stand for them: mysql,
+// postgresql, oss, txtfile, stream, mongodb, and the family's (polardb,
+// drds, analyticdb_for_mysql, ...).
 func Register(r *job.Registry) {
 	registerMySQL(r)
 	registerPostgres(r)
