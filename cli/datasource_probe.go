@@ -77,17 +77,17 @@ func (e *env) datasourceTest(ctx context.Context, args []string) int {
 // its report.
 func probe(ctx context.Context, r datasource.Resolved) (fmt.Stringer, error) {
 	d := r.DataSource
-	switch d.Type {
-	case datasource.MySQL, datasource.PostgreSQL:
+	switch {
+	case d.Type.Relational():
 		dsn, tlsConfig, err := datax.DataSourceDSN(r) // as the jobs naming it connect
 		if err != nil {
 			return nil, err
 		}
-		if d.Type == datasource.MySQL {
+		if d.Engine() == datasource.MySQL {
 			return mysql.ProbeTLS(ctx, dsn, tlsConfig)
 		}
 		return postgres.Probe(ctx, dsn)
-	case datasource.OSS:
+	case d.Type == datasource.OSS:
 		return oss.Probe(ctx, oss.ProbeConfig{Endpoint: d.Endpoint, Bucket: d.Bucket, Region: d.Region,
 			AccessID: r.AccessID, AccessKey: r.AccessKey, SecurityToken: r.SecurityToken})
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
@@ -109,6 +110,18 @@ var secretConfigs = []configCase{
 		},
 		fields:  []string{"AccessID", "AccessKey", "SecurityToken"},
 		secrets: []string{"LTAI-Probe-Id", "Oss-Probe-Key", "Oss-Probe-Token"},
+	},
+	{
+		name:    "mongodb.SourceConfig",
+		value:   mongodb.SourceConfig{URI: "mongodb://reader:Mongo-Src-Pw@db.internal:27017/shop", Database: "shop", Collection: "orders"},
+		fields:  []string{"URI"},
+		secrets: []string{"Mongo-Src-Pw"},
+	},
+	{
+		name:    "mongodb.SinkConfig",
+		value:   mongodb.SinkConfig{URI: "mongodb://writer:Mongo-Sink-Pw@db.internal:27017/shop", Database: "shop", Collection: "copy"},
+		fields:  []string{"URI"},
+		secrets: []string{"Mongo-Sink-Pw"},
 	},
 	{name: "file.SourceConfig", value: file.SourceConfig{Path: []string{"/data/in"}}},
 	{name: "file.SinkConfig", value: file.SinkConfig{Path: "/data/out", FileName: "x"}},

@@ -14,6 +14,7 @@ package builtin
 import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
@@ -26,7 +27,7 @@ func init() { Register(job.DefaultRegistry) }
 
 // Register adds every built-in connector to r: datasync's names, whose
 // parameter object is the connector's own config ("mysql", "postgres",
-// "file", "oss", "memory"), and DataX's plugin names (see package datax).
+// "file", "oss", "memory", "mongodb"), and DataX's plugin names (see package datax).
 func Register(r *job.Registry) {
 	r.Register("mysql", job.Connector{
 		Source: job.SourceFunc(func(c *mysql.SourceConfig) (datasync.Source, error) { return mysql.NewSource(*c) }),
@@ -47,6 +48,10 @@ func Register(r *job.Registry) {
 	r.Register("memory", job.Connector{
 		Source: job.SourceFunc(func(c *stream.SourceConfig) (datasync.Source, error) { return stream.NewSource(*c) }),
 		Sink:   job.SinkFunc(func(c *stream.SinkConfig) (datasync.Sink, error) { return stream.NewSink(*c) }),
+	})
+	r.Register("mongodb", job.Connector{
+		Source: job.SourceFunc(func(c *mongodb.SourceConfig) (datasync.Source, error) { return mongodb.NewSource(*c) }),
+		Sink:   job.SinkFunc(func(c *mongodb.SinkConfig) (datasync.Sink, error) { return mongodb.NewSink(*c) }),
 	})
 	datax.Register(r)
 }

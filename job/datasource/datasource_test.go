@@ -208,3 +208,30 @@ func TestRedaction(t *testing.T) {
 	assert.Contains(t, fmt.Sprint(o), "accessId env:TEST_PW")
 	assert.ElementsMatch(t, []string{"inline-secret-pw", "url-secret-pw"}, r.Secrets())
 }
+
+func TestFamilyTypesSpeakTheirEngine(t *testing.T) {
+	for _, tc := range []struct {
+		d      datasource.DataSource
+		engine datasource.Type
+		url    string
+		errs   string
+	}{
+		{datasource.DataSource{Name: "a", Type: datasource.DRDS, Host: "h", Database: "d"}, datasource.MySQL, "jdbc:mysql://h:3306/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.AnalyticDBForPostgreSQL, Host: "h", Database: "d"}, datasource.PostgreSQL, "jdbc:postgresql://h:5432/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PolarDB, JdbcURL: "jdbc:postgresql://h/d"}, datasource.PostgreSQL, "jdbc:postgresql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PolarDB, JdbcURL: "jdbc:mysql://h/d"}, datasource.MySQL, "jdbc:mysql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.OceanBase, JdbcURL: "||_dsc_ob10_dsc_||c:t||_dsc_ob10_dsc_||jdbc:mysql://h/d"}, datasource.MySQL, "||_dsc_ob10_dsc_||c:t||_dsc_ob10_dsc_||jdbc:mysql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PPAS, JdbcURL: "jdbc:mysql://h/d"}, datasource.PostgreSQL, "", "does not start with jdbc:postgresql://"},
+		{datasource.DataSource{Name: "a", Type: datasource.MongoDB, Database: "d"}, "", "", "address: missing required setting"},
+	} {
+		assert.Equal(t, tc.engine, tc.d.Engine(), tc.d.Name)
+		errs := tc.d.Check("")
+		if tc.errs == "" {
+			assert.Empty(t, errs, "%v", tc.d)
+			assert.Equal(t, tc.url, tc.d.URL())
+		} else {
+			require.NotEmpty(t, errs)
+			assert.ErrorContains(t, errs[0], tc.errs)
+		}
+	}
+}

@@ -147,11 +147,12 @@ func DataSourceDSN(r datasource.Resolved) (string, *tls.Config, error) {
 	if !d.Type.Relational() {
 		return "", nil, fmt.Errorf("data source %s is %s, not mysql or postgresql", d.Name, d.Type)
 	}
-	u, err := ParseJDBC(d.URL(), string(d.Type))
+	jdbc, _, _ := datasource.StripOceanBasePrefix(d.URL())
+	u, err := ParseJDBC(jdbc, string(d.Engine()))
 	if err != nil {
 		return "", nil, fmt.Errorf("data source %s: %w", d.Name, err)
 	}
-	if d.Type == datasource.MySQL {
+	if d.Engine() == datasource.MySQL {
 		dsn, tlsConfig := u.MySQLDSN(r.Username, r.Password)
 		return dsn, tlsConfig, nil
 	}

@@ -69,12 +69,21 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 }
 
 func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
-	u, table, err := p.Target("mysql")
+	cfg, err := p.sinkConfig()
 	if err != nil {
 		return nil, err
 	}
+	return mysql.NewSink(cfg)
+}
+
+// sinkConfig is the mysql sink's config the parameters translate to.
+func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
+	u, table, err := p.Target("mysql")
+	if err != nil {
+		return mysql.SinkConfig{}, err
+	}
 	dsn, tlsConfig := u.MySQLDSN(p.Username, p.Password)
-	return mysql.NewSink(mysql.SinkConfig{
+	return mysql.SinkConfig{
 		DSN:         dsn,
 		TLS:         tlsConfig,
 		Table:       table,
@@ -87,5 +96,5 @@ func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
 		LoadData:    mysql.LoadData(p.LoadData),
-	})
+	}, nil
 }
