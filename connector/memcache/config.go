@@ -44,9 +44,14 @@ const (
 	Binary ValueFormat = "binary"
 )
 
-// DefaultDelimiter joins key columns and text value columns unless the
-// config says otherwise: "\x01", as DataX and DataWorks.
+// DefaultDelimiter joins text value columns unless the config says
+// otherwise: "\x01", as DataX and DataWorks.
 const DefaultDelimiter = "\x01"
+
+// DefaultKeyDelimiter joins key columns unless the config says otherwise.
+// It is not DataX's "\x01": memcached's text protocol takes no control
+// characters (nor spaces) in keys.
+const DefaultKeyDelimiter = ":"
 
 // DefaultMaxItemSize is memcached's default item size limit (-I 1m).
 const DefaultMaxItemSize = 1 << 20
@@ -73,7 +78,7 @@ type SinkConfig struct {
 	// memcached cannot take (over 250 bytes, spaces or control
 	// characters), makes the row dirty.
 	KeyColumns []int `json:"keyColumns,omitempty"`
-	// KeyDelimiter joins the key columns; "" is DefaultDelimiter.
+	// KeyDelimiter joins the key columns; "" is DefaultKeyDelimiter.
 	KeyDelimiter string `json:"keyDelimiter,omitempty"`
 	// KeyPrefix is put before every key.
 	KeyPrefix string `json:"keyPrefix,omitempty"`

@@ -18,8 +18,9 @@
 // # Items
 //
 // Each row becomes one item. Its key is KeyPrefix, then the key columns'
-// text joined by KeyDelimiter ("\x01" by default). Its value is made of
-// the other columns:
+// text joined by KeyDelimiter (":" by default: DataX's "\x01" is a control
+// character, which memcached's text protocol does not take in a key). Its
+// value is made of the other columns:
 //
 //	Format  value                                         types
 //	text    the columns' text joined by ValueDelimiter    every kind, by its text form

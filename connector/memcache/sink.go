@@ -260,7 +260,7 @@ func (w *writer) key(rec datasync.Record) (string, string) {
 			return "", w.plan.names[c]
 		}
 		if i > 0 {
-			buf = append(buf, cmpOr(cfg.KeyDelimiter, DefaultDelimiter)...)
+			buf = append(buf, cmpOr(cfg.KeyDelimiter, DefaultKeyDelimiter)...)
 		}
 		buf = rec[c].AppendTo(buf)
 	}

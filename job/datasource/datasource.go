@@ -24,10 +24,12 @@ const (
 	MySQL      Type = "mysql"
 	PostgreSQL Type = "postgresql"
 	OSS        Type = "oss"
+	Redis      Type = "redis"
+	Memcache   Type = "memcache"
 )
 
 // Types returns the known types, sorted.
-func Types() []Type { return []Type{MySQL, OSS, PostgreSQL} }
+func Types() []Type { return []Type{Memcache, MySQL, OSS, PostgreSQL, Redis} }
 
 // Relational reports whether t is reached through a JDBC URL (or host,
 // port and database).
@@ -41,6 +43,10 @@ func (t Type) Relational() bool { return t == MySQL || t == PostgreSQL }
 //     or sslmode); Username and Password.
 //   - oss: Endpoint, Bucket (a job may name another) and Region (for V4
 //     signatures); AccessID, AccessKey and SecurityToken (STS).
+//   - redis: Host, Port (default 6379) and Database (the database number,
+//     default "0"); Username (an ACL user, Redis 6+) and Password.
+//   - memcache: Host and Port (default 11211); no credentials (memcached's
+//     text protocol has none).
 //
 // Credentials are Secrets: environment variables or files, resolved when a
 // job uses the data source (see Resolve). String, GoString, LogValue and
@@ -75,6 +81,8 @@ var settingsOf = map[Type][]string{
 	MySQL:      {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	PostgreSQL: {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	OSS:        {"endpoint", "bucket", "region", "accessId", "accessKey", "securityToken"},
+	Redis:      {"host", "port", "database", "username", "password"},
+	Memcache:   {"host", "port"},
 }
 
 // Check returns every problem with d, each prefixed by path (such as
@@ -136,6 +144,16 @@ func (d DataSource) Check(path string) []error {
 		if d.Endpoint == "" {
 			fail("endpoint", "missing required setting")
 		}
+	case d.Type == Redis || d.Type == Memcache:
+		if d.Host == "" {
+			fail("host", "missing required setting")
+		}
+		if d.Port < 0 || d.Port > 65535 {
+			fail("port", "%d is not a port number", d.Port)
+		}
+		if n, err := strconv.Atoi(d.Database); d.Database != "" && (err != nil || n < 0) {
+			fail("database", "%q is not a Redis database number", d.Database)
+		}
 	}
 	return errs
 }
@@ -189,6 +207,16 @@ func (d DataSource) URL() string {
 	return u
 }
 
+// Addr returns the "host:port" of a redis or memcache data source, with
+// the type's default port.
+func (d DataSource) Addr() string {
+	port := d.Port
+	if port == 0 {
+		port = map[Type]int{Redis: 6379, Memcache: 11211}[d.Type]
+	}
+	return net.JoinHostPort(d.Host, strconv.Itoa(port))
+}
+
 // Warnings returns what is allowed but unwise about d: secrets written
 // inline.
 func (d DataSource) Warnings() []string {
@@ -237,6 +265,10 @@ func (d DataSource) String() string {
 		fmt.Fprintf(&b, "url %q, username %s, password %s", redactURL(d.URL()), d.Username, d.Password)
 	case d.Type == OSS:
 		fmt.Fprintf(&b, "endpoint %q, bucket %q, accessId %s, accessKey %s", d.Endpoint, d.Bucket, d.AccessID, d.AccessKey)
+	case d.Type == Redis:
+		fmt.Fprintf(&b, "addr %q, database %q, username %s, password %s", d.Addr(), d.Database, d.Username, d.Password)
+	case d.Type == Memcache:
+		fmt.Fprintf(&b, "addr %q", d.Addr())
 	}
 	b.WriteString("}")
 	return b.String()
