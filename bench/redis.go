@@ -74,9 +74,11 @@ func (e *env) respSource() string {
 	return filepath.Join(filepath.Dir(e.csvSource), "bench.resp")
 }
 
-// redisClient connects to the benchmark's database.
+// redisClient connects to the benchmark's database. FLUSHDB of a million
+// hashes blocks the server for seconds: the timeouts are the run's.
 func (h *harness) redisClient() *goredis.Client {
-	return goredis.NewClient(&goredis.Options{Addr: h.e.cfg.Redis, DB: h.e.cfg.RedisDB, DisableIdentity: true})
+	return goredis.NewClient(&goredis.Options{Addr: h.e.cfg.Redis, DB: h.e.cfg.RedisDB, DisableIdentity: true,
+		ReadTimeout: h.e.cfg.Timeout, WriteTimeout: h.e.cfg.Timeout})
 }
 
 // prepareRedis checks that the server answers, records its version, and

@@ -202,3 +202,12 @@ func TestConfigErrors(t *testing.T) {
 		assert.ErrorContains(t, err, tt.want)
 	}
 }
+
+func TestProbe(t *testing.T) {
+	addr, _ := testsvc.Memcache(t)
+	r, err := memcache.Probe([]string{addr}, 0)
+	require.NoError(t, err)
+	assert.Contains(t, r.String(), addr)
+	_, err = memcache.Probe([]string{"127.0.0.1:1"}, time.Second)
+	assert.ErrorContains(t, err, "memcache 127.0.0.1:1")
+}
