@@ -17,7 +17,7 @@ import (
 
 // server returns the test server's connection settings, a client on it
 // for checking, and a key prefix of the test's own.
-func server(t *testing.T) (redis.Conn, *goredis.Client, string) {
+func server(t testing.TB) (redis.Conn, *goredis.Client, string) {
 	t.Helper()
 	addr, prefix := testsvc.Redis(t)
 	c := goredis.NewClient(&goredis.Options{Addr: addr, DisableIdentity: true})
