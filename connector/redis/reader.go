@@ -173,6 +173,9 @@ func (r *reader) load(ctx context.Context, keys []string) error {
 			r.reject(k, "value", "", fmt.Errorf("key %q: %w", k, err))
 			continue
 		}
+		if emptyCollection(values[i]) {
+			continue // deleted between the two round trips: Redis keeps no empty collection
+		}
 		ttl := datasync.Null()
 		if d := ttls[i].Val(); d >= 0 {
 			ttl = datasync.Int(int64((d + 999_999_999) / 1_000_000_000)) // whole seconds, rounded up
@@ -331,4 +334,18 @@ func collectionJSON(cmd goredis.Cmder) (out []byte, ok bool) {
 		out = append(out, '}')
 	}
 	return out, ok
+}
+
+// emptyCollection reports whether a collection read came back empty, which
+// means the key was deleted after its TYPE was read.
+func emptyCollection(cmd goredis.Cmder) bool {
+	switch c := cmd.(type) {
+	case *goredis.StringSliceCmd:
+		return len(c.Val()) == 0
+	case *goredis.ZSliceCmd:
+		return len(c.Val()) == 0
+	case *goredis.MapStringStringCmd:
+		return len(c.Val()) == 0
+	}
+	return false
 }

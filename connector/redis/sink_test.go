@@ -1,6 +1,8 @@
 package redis_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,7 +220,7 @@ func TestSinkTruncateOnlyThePrefix(t *testing.T) {
 }
 
 func TestSinkCheck(t *testing.T) {
-	conn, _, prefix := server(t)
+	conn, c, prefix := server(t)
 	ctx := ctxT(t)
 	dst, err := redis.NewSink(redis.SinkConfig{Conn: conn, KeyPrefix: prefix})
 	require.NoError(t, err)
@@ -228,6 +230,17 @@ func TestSinkCheck(t *testing.T) {
 	require.NoError(t, err)
 	defer bad.Close()
 	assert.ErrorContains(t, bad.Check(ctx, people), "keyColumns: column 5 is past the source's 3 columns")
+
+	// A user that may write but not run INFO passes: its role cannot be
+	// told, and that is no reason to refuse.
+	user := strings.ReplaceAll(strings.TrimSuffix(prefix, ":"), ":", "_")
+	require.NoError(t, c.Do(ctx, "ACL", "SETUSER", user, "on", ">pw", "~*", "+@all", "-info").Err())
+	defer c.Do(context.Background(), "ACL", "DELUSER", user)
+	limited, err := redis.NewSink(redis.SinkConfig{Conn: redis.Conn{Addr: conn.Addr, Username: user, Password: "pw"}, KeyPrefix: prefix})
+	require.NoError(t, err)
+	defer limited.Close()
+	assert.NoError(t, limited.Check(ctx, people))
+
 	down, err := redis.NewSink(redis.SinkConfig{Conn: redis.Conn{Addr: "127.0.0.1:1", Timeout: time.Second}})
 	require.NoError(t, err)
 	defer down.Close()
