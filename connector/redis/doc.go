@@ -33,6 +33,23 @@
 //	zset    ZADD key score value     one member, scored by ScoreColumn
 //	hash    HSET key f1 v1 f2 v2...  one field per value column (NULL: not set)
 //
+// Values are written as text, by kind (datasync.Value.AppendTo for text,
+// datasync.Value.MarshalJSON inside FormatJSON):
+//
+//	Kind       text (FormatText, hash fields, keys)     in FormatJSON
+//	Int        decimal digits                           a number
+//	Float      shortest text that reads back the same   a number ("NaN", "Infinity" as strings)
+//	Decimal    its exact text (12.5000 stays 12.5000)   a string
+//	Bool       true / false                             true / false
+//	String     the text                                 a string
+//	Bytes      the bytes as they are                    a base64 string
+//	Date       YYYY-MM-DD                               a string
+//	Time       HH:MM:SS[.ffffff]                        a string
+//	Timestamp  YYYY-MM-DD HH:MM:SS[.ffffff], then Z     a string
+//	           for an instant (UTC)
+//	JSON       the JSON text                            the JSON itself
+//	NULL       empty (a hash field is not set)          null
+//
 // Several rows with the same key add up for list, set, zset and hash, and
 // the last row wins for string. Every type but list is idempotent: a
 // split written again leaves the same keys. A list grows again, as with
