@@ -28,6 +28,15 @@
 //	binary  the single value column's bytes as they are   Bytes; String as UTF-8;
 //	                                                      other kinds by their text form
 //
+// The text form of each kind (datasync.Value.AppendTo) is:
+//
+//	Int: decimal digits         Float: shortest text that reads back the same
+//	Decimal: its exact text     Bool: true / false      String: the text
+//	Bytes: the bytes as they are                        JSON: the JSON text
+//	Date: YYYY-MM-DD            Time: HH:MM:SS[.ffffff]
+//	Timestamp: YYYY-MM-DD HH:MM:SS[.ffffff], then Z for an instant (UTC)
+//	NULL: empty
+//
 // WriteMode is memcached's storage command: set (the default), add,
 // replace, append or prepend. TTL or ExpireAt give every item an
 // expiration (relative seconds up to 30 days, then the Unix time, as
