@@ -141,6 +141,9 @@ type Params struct {
 	CSVSource     string `json:"csv_source"`      // path of the dataset as a CSV file (see bench/README.md for its dialect)
 	CSVTargetDir  string `json:"csv_target_dir"`  // empty directory a CSV target writes into; every file in it is verified
 	CSVTargetName string `json:"csv_target_name"` // a file name (or prefix) to write there: "bench"
+
+	RedisAddr string `json:"redis_addr"` // "host:port" of the Redis server
+	RedisDB   int    `json:"redis_db"`   // the (emptied) database to write
 }
 
 // runPipeline runs src -> dst at p's parallelism with the library's defaults

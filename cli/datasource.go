@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -139,6 +140,10 @@ func where(d datasource.DataSource) string {
 			return d.Endpoint
 		}
 		return strings.TrimSuffix(d.Endpoint, "/") + "/" + d.Bucket
+	case d.Type == datasource.Redis:
+		return d.Addr() + "/" + cmp.Or(d.Database, "0")
+	case d.Type == datasource.Memcache:
+		return d.Addr()
 	}
 	return ""
 }

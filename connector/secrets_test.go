@@ -20,10 +20,12 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/memcache"
 	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/redis"
 	"github.com/datasync-go/datasync/connector/stream"
 )
 
@@ -123,6 +125,19 @@ var secretConfigs = []configCase{
 		fields:  []string{"URI"},
 		secrets: []string{"Mongo-Sink-Pw"},
 	},
+	{
+		name:    "redis.SourceConfig",
+		value:   redis.SourceConfig{Conn: redis.Conn{Addr: "cache.internal:6379", Username: "etl", Password: "Redis-Src-Pw"}},
+		fields:  []string{"Password"},
+		secrets: []string{"Redis-Src-Pw"},
+	},
+	{
+		name:    "redis.SinkConfig",
+		value:   redis.SinkConfig{Conn: redis.Conn{Addr: "cache.internal:6379", Username: "etl", Password: "Redis-Sink-Pw"}},
+		fields:  []string{"Password"},
+		secrets: []string{"Redis-Sink-Pw"},
+	},
+	{name: "memcache.SinkConfig", value: memcache.SinkConfig{Servers: []string{"127.0.0.1:11211"}}},
 	{name: "file.SourceConfig", value: file.SourceConfig{Path: []string{"/data/in"}}},
 	{name: "file.SinkConfig", value: file.SinkConfig{Path: "/data/out", FileName: "x"}},
 	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: datasync.KindInt}}, RecordsPerSplit: 1}},

@@ -25,6 +25,8 @@ const (
 	PostgreSQL Type = "postgresql"
 	OSS        Type = "oss"
 	MongoDB    Type = "mongodb"
+	Redis      Type = "redis"
+	Memcache   Type = "memcache"
 )
 
 // The MySQL- and PostgreSQL-compatible services of Alibaba Cloud, named as
@@ -49,7 +51,7 @@ var engines = map[Type]Type{
 
 // Types returns the known types, sorted.
 func Types() []Type {
-	return []Type{AnalyticDBForMySQL, AnalyticDBForPostgreSQL, OceanBase, DRDS, HybridDBForMySQL, MongoDB, MySQL, OSS, PolarDB, PostgreSQL, PPAS}
+	return []Type{AnalyticDBForMySQL, AnalyticDBForPostgreSQL, OceanBase, DRDS, HybridDBForMySQL, Memcache, MongoDB, MySQL, OSS, PolarDB, PostgreSQL, PPAS, Redis}
 }
 
 // Relational reports whether t is reached through a JDBC URL (or host,
@@ -103,6 +105,10 @@ func StripOceanBasePrefix(jdbcURL string) (url, cluster, tenant string) {
 //   - mongodb: Address (host:port of each member, as DataX's mongodb
 //     plugins), Database, AuthDB (the database the user is defined in;
 //     default Database); Username and Password.
+//   - redis: Host, Port (default 6379) and Database (the database number,
+//     default "0"); Username (an ACL user, Redis 6+) and Password.
+//   - memcache: Host and Port (default 11211); no credentials (memcached's
+//     text protocol has none).
 //
 // Credentials are Secrets: environment variables or files, resolved when a
 // job uses the data source (see Resolve). String, GoString, LogValue and
@@ -140,6 +146,8 @@ var settingsOf = map[Type][]string{
 	MySQL:      {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	PostgreSQL: {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	OSS:        {"endpoint", "bucket", "region", "accessId", "accessKey", "securityToken"},
+	Redis:      {"host", "port", "database", "username", "password"},
+	Memcache:   {"host", "port"},
 	MongoDB:    {"address", "database", "authDb", "username", "password"},
 }
 
@@ -217,6 +225,16 @@ func (d DataSource) Check(path string) []error {
 		if d.Database == "" {
 			fail("database", "missing required setting")
 		}
+	case d.Type == Redis || d.Type == Memcache:
+		if d.Host == "" {
+			fail("host", "missing required setting")
+		}
+		if d.Port < 0 || d.Port > 65535 {
+			fail("port", "%d is not a port number", d.Port)
+		}
+		if n, err := strconv.Atoi(d.Database); d.Database != "" && (err != nil || n < 0) {
+			fail("database", "%q is not a Redis database number", d.Database)
+		}
 	}
 	return errs
 }
@@ -272,6 +290,16 @@ func (d DataSource) URL() string {
 	return u
 }
 
+// Addr returns the "host:port" of a redis or memcache data source, with
+// the type's default port.
+func (d DataSource) Addr() string {
+	port := d.Port
+	if port == 0 {
+		port = map[Type]int{Redis: 6379, Memcache: 11211}[d.Type]
+	}
+	return net.JoinHostPort(d.Host, strconv.Itoa(port))
+}
+
 // Warnings returns what is allowed but unwise about d: secrets written
 // inline.
 func (d DataSource) Warnings() []string {
@@ -322,6 +350,10 @@ func (d DataSource) String() string {
 		fmt.Fprintf(&b, "endpoint %q, bucket %q, accessId %s, accessKey %s", d.Endpoint, d.Bucket, d.AccessID, d.AccessKey)
 	case d.Type == MongoDB:
 		fmt.Fprintf(&b, "address %q, database %q, username %s, password %s", d.Address, d.Database, d.Username, d.Password)
+	case d.Type == Redis:
+		fmt.Fprintf(&b, "addr %q, database %q, username %s, password %s", d.Addr(), d.Database, d.Username, d.Password)
+	case d.Type == Memcache:
+		fmt.Fprintf(&b, "addr %q", d.Addr())
 	}
 	b.WriteString("}")
 	return b.String()

@@ -235,3 +235,28 @@ func TestFamilyTypesSpeakTheirEngine(t *testing.T) {
 		}
 	}
 }
+
+func TestRedisAndMemcacheDataSources(t *testing.T) {
+	c, err := datasource.New(
+		datasource.DataSource{Name: "cache", Type: datasource.Redis, Host: "10.0.0.2", Database: "3", Password: datasource.Inline("redis-pw-1")},
+		datasource.DataSource{Name: "mc", Type: datasource.Memcache, Host: "10.0.0.3"},
+	)
+	require.NoError(t, err)
+	cache := mustGet(t, c, "cache")
+	assert.Equal(t, "10.0.0.2:6379", cache.Addr())
+	assert.Equal(t, "10.0.0.3:11211", mustGet(t, c, "mc").Addr())
+	assert.NotContains(t, cache.String(), "redis-pw-1")
+	assert.Contains(t, cache.String(), `addr "10.0.0.2:6379", database "3"`)
+
+	for _, tt := range []struct {
+		d    datasource.DataSource
+		want string
+	}{
+		{datasource.DataSource{Name: "r", Type: datasource.Redis}, "host: missing required setting"},
+		{datasource.DataSource{Name: "r", Type: datasource.Redis, Host: "h", Database: "zero"}, `database: "zero" is not a Redis database number`},
+		{datasource.DataSource{Name: "m", Type: datasource.Memcache, Host: "h", Password: datasource.Env("X")}, "password: not a setting of a memcache data source (it takes host, port)"},
+		{datasource.DataSource{Name: "r", Type: datasource.Redis, Host: "h", Endpoint: "e"}, "endpoint: not a setting of a redis data source"},
+	} {
+		assert.ErrorContains(t, c.Add(tt.d), tt.want)
+	}
+}
