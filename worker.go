@@ -197,7 +197,7 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 		}
 	}()
 	_, a.commitOnly = a.writer.(Committer)
-	if ew, ok := a.writer.(EncodingWriter); ok {
+	if ew, ok := a.writer.(encodingWriter); ok {
 		a.encoding = ew.AcceptedEncoding()
 	}
 
