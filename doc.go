@@ -36,6 +36,10 @@
 // way to unit-test a pipeline); the connector packages hold the databases and
 // file systems.
 //
+// Connectors whose reader and writer share a wire encoding may pass rows as
+// that encoding's bytes instead of values; package encoded holds that
+// machinery, which users of the pipeline never need.
+//
 // # Pipelines
 //
 // [NewPipeline] joins a source to a sink, with options for parallelism

@@ -217,3 +217,7 @@ func newConfig(opts []Option) (config, error) {
 	}
 	return c, errors.Join(errs...)
 }
+
+// ErrInvalidOption is matched by the errors NewPipeline returns for
+// options it cannot accept.
+var ErrInvalidOption = errors.New("datasync: invalid option")

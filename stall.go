@@ -2,6 +2,7 @@ package datasync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -129,3 +130,8 @@ func (d *watchdog) watch(ctx context.Context, cancel context.CancelCauseFunc) {
 		return
 	}
 }
+
+// ErrStalled is matched by the error of a split that moved nothing for
+// the stall timeout (see WithStallTimeout; the error itself is a
+// *StallError, and is retryable).
+var ErrStalled = errors.New("datasync: split stalled")

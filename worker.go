@@ -197,7 +197,7 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 		}
 	}()
 	_, a.commitOnly = a.writer.(Committer)
-	if ew, ok := a.writer.(EncodingWriter); ok {
+	if ew, ok := a.writer.(encodingWriter); ok {
 		a.encoding = ew.AcceptedEncoding()
 	}
 
@@ -481,3 +481,20 @@ func (a *splitAttempt) rejectedRecords(b *Batch, first int64, rejected *RowError
 	}
 	return recs, size, nil
 }
+
+// SplitError is a failure of one split, after its retries.
+type SplitError struct {
+	Split    string // the split's ID
+	Attempts int    // how many times it was run
+	Err      error
+}
+
+func (e *SplitError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("split %q failed after %d attempts: %v", e.Split, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("split %q: %v", e.Split, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *SplitError) Unwrap() error { return e.Err }

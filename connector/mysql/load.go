@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // The bulk path: LOAD DATA LOCAL INFILE from a reader registered with the
@@ -50,9 +51,9 @@ func (s *loadStream) Read(p []byte) (int, error) {
 		for s.next < s.b.Len() && len(s.buf) < len(p) {
 			i := s.next
 			s.next++
-			if s.b.Encoding() != "" {
+			if encoded.Of(s.b) != "" {
 				// A line of the pass-through: the same types on both sides.
-				s.buf = append(s.buf, s.b.EncodedRow(i)...)
+				s.buf = append(s.buf, encoded.Row(s.b, i)...)
 				s.sent++
 				continue
 			}
@@ -138,7 +139,7 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 		return nil, false, w.undoLoad(ctx)
 	}
 	w.s.stats.loads.Add(1)
-	if b.Encoding() != "" {
+	if encoded.Of(b) != "" {
 		w.s.stats.encoded.Add(1)
 	}
 	return w.stream.rejected, true, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/netdial"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // Statement sizes. A multi-row INSERT is kept under maxStatement (and the
@@ -115,10 +116,14 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	return nil
 }
 
-// AcceptedEncoding implements datasync.EncodingWriter: a MySQL source
+// AcceptedEncoding implements encoded.Writer: a MySQL source
 // whose columns have the same types passes its rows as LOAD DATA lines
 // (see passthrough.go).
 func (w *writer) AcceptedEncoding() string { return w.encoding }
+
+// The pipeline finds AcceptedEncoding by its signature; keep it that of
+// encoded.Writer.
+var _ encoded.Writer = (*writer)(nil)
 
 // Flush commits what was written.
 func (w *writer) Flush(ctx context.Context) error {

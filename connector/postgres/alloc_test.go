@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // The benchmark table of the issue: bigint key, int, bigint, varchar(64),
@@ -224,7 +225,7 @@ type memWriter struct{ s *memSink }
 
 func (w *memWriter) AcceptedEncoding() string { return w.s.encoding }
 func (w *memWriter) Write(_ context.Context, b *datasync.Batch) error {
-	if b.Encoding() == w.s.encoding {
+	if encoded.Of(b) == w.s.encoding {
 		w.s.encoded.Add(int64(b.Len()))
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // copyFormat is how a batch's rows travel.
@@ -180,7 +181,7 @@ func (w *writer) copyEncoded(b *datasync.Batch) {
 	upsert := w.s.set.mode == WriteUpsert
 	data, spans := w.rows.data, w.rows.spans
 	for i := range b.Len() {
-		row := b.EncodedRow(i)
+		row := encoded.Row(b, i)
 		start := len(data)
 		seq := w.batchSeq + int64(i)
 		if upsert {

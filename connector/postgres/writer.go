@@ -12,6 +12,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/netdial"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // writer writes the batches of one split in transactions that Flush commits.
@@ -74,9 +75,13 @@ type copySQL struct {
 }
 
 // AcceptedEncoding names the binary COPY rows the writer takes as they are
-// (see datasync.EncodingWriter), or "" when pass-through is off or the
+// (see encoded.Writer), or "" when pass-through is off or the
 // column order is not known yet.
 func (w *writer) AcceptedEncoding() string { return w.encoding }
+
+// The pipeline finds AcceptedEncoding by its signature; keep it that of
+// encoded.Writer.
+var _ encoded.Writer = (*writer)(nil)
 
 // Write writes the rows of b. Rows that cannot be converted for their
 // column, or that the server rejects, come back in a *datasync.RowErrors
@@ -110,7 +115,7 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 		w.rows.data = make([]byte, 0, w.s.windowBytes()+512<<10)
 	}
 	format := formatBinary
-	if enc := b.Encoding(); enc != "" {
+	if enc := encoded.Of(b); enc != "" {
 		if enc != w.encoding {
 			return fmt.Errorf("postgres: a batch of %q rows reached a writer that accepts %q", enc, w.encoding)
 		}
