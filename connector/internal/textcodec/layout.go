@@ -376,6 +376,9 @@ func parseZoneBytes(s []byte) (int, int64, bool) {
 	n := 0
 	for i < len(s) && n < 4 {
 		if s[i] == ':' && n == 2 {
+			if i+2 >= len(s) || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+				break // a colon is not an offset without the minutes after it
+			}
 			i++
 			continue
 		}
