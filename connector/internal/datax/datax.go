@@ -186,6 +186,11 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	if hostPart == "" {
 		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))
 	}
+	if strings.Contains(hostPart, "@") {
+		// DataX's drivers take no user before the host: it would become
+		// part of the host name.
+		return JDBC{}, fmt.Errorf("%q has a user before the host: give username and password as settings (or user= and password= parameters)", redactURL(s))
+	}
 	host, port := hostPart, ""
 	if h, p, err := net.SplitHostPort(hostPart); err == nil {
 		host, port = h, p
@@ -201,11 +206,22 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	return JDBC{Scheme: scheme, Host: host, Port: port, Database: db, Params: params}, nil
 }
 
-// redactURL removes a password given as a URL parameter.
+// redactURL removes a password given as a URL parameter or before the
+// host (user:password@host).
 func redactURL(s string) string {
 	base, query, ok := strings.Cut(s, "?")
+	if scheme, rest, found := strings.Cut(base, "://"); found {
+		authority, path, slash := strings.Cut(rest, "/")
+		if at := strings.LastIndex(authority, "@"); at >= 0 {
+			authority = "******" + authority[at:]
+		}
+		base = scheme + "://" + authority
+		if slash {
+			base += "/" + path
+		}
+	}
 	if !ok {
-		return s
+		return base
 	}
 	params, err := url.ParseQuery(query)
 	if err != nil {
