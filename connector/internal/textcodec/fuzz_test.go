@@ -612,7 +612,7 @@ func FuzzRoundTrip(f *testing.F) {
 
 		ws, err := WriteOptions{Format: fm, WriteHeader: true}.Compile()
 		if err != nil {
-			if _, rerr := (ReadOptions{Format: fm}).Compile(); rerr == nil && fm.Compress == "" {
+			if _, rerr := (ReadOptions{Format: fm}).Compile(); rerr == nil && !strings.Contains(err.Error(), "reads back as another character") {
 				t.Fatalf("the writer refuses %+v (%v) and the reader takes it", fm, err)
 			}
 			return
@@ -724,28 +724,62 @@ func FuzzLayout(f *testing.F) {
 				}
 				st, want = timestampStamp(ts), datasync.TimestampValue(ts)
 			}
+			// Formatting may round the value once (to the pattern's
+			// fraction digits); after that, format and parse are stable.
 			out := l.format(nil, st)
-			q, err := l.parse(out)
+			got, err := parseAs(l, out, kind)
 			if err != nil {
 				if st.year <= 0 && !startsWithYear(l) {
 					continue // a sign is read only at the start
 				}
 				t.Fatalf("pattern %q: %q reads as %+v, formats as %q, which does not read: %v", pattern, text, p, out, err)
 			}
-			var got datasync.Value
+			if !got.Equal(want) && !roundsFraction(l) {
+				t.Fatalf("pattern %q, %s: %q reads as %s, formats as %q, which reads as %s", pattern, kind, text, want, out, got)
+			}
+			var st2 stamp
 			switch kind {
 			case datasync.KindDate:
-				got = datasync.DateValue(q.date())
+				d, _ := got.AsDate()
+				st2 = dateStamp(d)
 			case datasync.KindTime:
-				got = datasync.TimeValue(q.clock())
+				c, _ := got.AsTime()
+				clockStamp(&st2, c)
 			default:
-				got = datasync.TimestampValue(q.timestamp())
+				ts, _ := got.AsTimestamp()
+				st2 = timestampStamp(ts)
 			}
-			if !got.Equal(want) {
-				t.Fatalf("pattern %q, %s: %q reads as %s, formats as %q, which reads as %s", pattern, kind, text, want, out, got)
+			if out2 := l.format(nil, st2); string(out2) != string(out) {
+				t.Fatalf("pattern %q, %s: %q formats as %q, which reads as %s and formats as %q", pattern, kind, text, out, got, out2)
 			}
 		}
 	})
+}
+
+// parseAs reads text with l as a value of kind.
+func parseAs(l *layout, text []byte, kind datasync.Kind) (datasync.Value, error) {
+	q, err := l.parse(text)
+	if err != nil {
+		return datasync.Value{}, err
+	}
+	switch kind {
+	case datasync.KindDate:
+		return datasync.DateValue(q.date()), nil
+	case datasync.KindTime:
+		return datasync.TimeValue(q.clock()), nil
+	}
+	return datasync.TimestampValue(q.timestamp()), nil
+}
+
+// roundsFraction reports whether l writes fewer fraction digits than
+// microseconds have.
+func roundsFraction(l *layout) bool {
+	for _, it := range l.items {
+		if it.kind == itemFraction && it.width < 6 {
+			return true
+		}
+	}
+	return false
 }
 
 func startsWithYear(l *layout) bool { return len(l.items) > 0 && l.items[0].kind == itemYear }
@@ -1003,4 +1037,48 @@ func TestZoneNeedsMinutesAfterColon(t *testing.T) {
 	p, err := l.parse([]byte("2024-02-29 12:00+08:30"))
 	require.NoError(t, err)
 	require.Equal(t, int64(8*3600+30*60), p.zone)
+}
+
+// TestTextWriterRefusesEscapeLetters compiles text writers whose escape, or
+// whose delimiter's first character, is a letter that escapes use: "0"
+// escaped was written \0 and read back as NUL, "n" as a newline. They are
+// refused; the same characters elsewhere, or without an escape, still work.
+func TestTextWriterRefusesEscapeLetters(t *testing.T) {
+	str := func(s string) *string { return &s }
+	for _, f := range []Format{
+		{FileFormat: FormatText, FieldDelimiter: "0"},
+		{FileFormat: FormatText, FieldDelimiter: "n|"},
+		{FileFormat: FormatText, FieldDelimiter: ",", Escape: str("0")},
+		{FileFormat: FormatText, FieldDelimiter: "|", Escape: str("t")},
+	} {
+		_, err := WriteOptions{Format: f}.Compile()
+		require.ErrorContains(t, err, "reads back as another character", "%+v", f)
+		_, err = ReadOptions{Format: f}.Compile()
+		require.NoError(t, err, "reading such files is still possible")
+	}
+	for _, f := range []Format{
+		{FileFormat: FormatText, FieldDelimiter: `\t`},
+		{FileFormat: FormatText, FieldDelimiter: "0", Escape: str("")},
+		{FileFormat: FormatCSV, FieldDelimiter: "0"},
+		{FileFormat: FormatText, FieldDelimiter: "|", Escape: str("^")},
+	} {
+		_, err := WriteOptions{Format: f}.Compile()
+		require.NoError(t, err, "%+v", f)
+	}
+}
+
+// TestJSONLinesEmptyKey reads JSON Lines whose first object has an empty
+// key, with columns "*": binding the columns panicked (index -1).
+func TestJSONLinesEmptyKey(t *testing.T) {
+	rs := compileRead(t, ReadOptions{Format: Format{FileFormat: FormatJSONL}})
+	data := []byte(`{"":"e","k":1}` + "\n" + `{"k":2,"":null}` + "\n")
+	rows, dirty := decodeAll(t, rs, data, SplitSpec{})
+	require.Empty(t, dirty)
+	schema, err := rs.Resolve(nil)
+	require.NoError(t, err)
+	require.Equal(t, []string{"col0", "k"}, schema.Names())
+	requireRowsEqual(t, []datasync.Record{
+		{datasync.String("e"), datasync.String("1")},
+		{datasync.Null(), datasync.String("2")},
+	}, rows)
 }

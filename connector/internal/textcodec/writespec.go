@@ -46,6 +46,17 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", l.name, err))
 		}
 	}
+	if f.format == FormatText && f.escape >= 0 && len(f.delim) > 0 {
+		// The writer escapes the escape character and the delimiter's first
+		// character by writing them after the escape; the letters that
+		// escapes use (\n, \t, \0...) would read back as other characters.
+		if c := byte(f.escape); unescapeByte(c) != c {
+			errs = append(errs, fmt.Errorf("escape %q: an escaped %q reads back as another character; choose another escape", string(c), string(c)))
+		}
+		if c := f.delim[0]; unescapeByte(c) != c && byte(f.escape) != c {
+			errs = append(errs, fmt.Errorf("fieldDelimiter %q: its first character, escaped, reads back as another character; choose another delimiter or no escape", f.delim))
+		}
+	}
 	for _, h := range o.Header {
 		if strings.ContainsAny(h, "\r\n") {
 			errs = append(errs, fmt.Errorf("header name %q contains a newline", h))
