@@ -1082,3 +1082,28 @@ func TestJSONLinesEmptyKey(t *testing.T) {
 		{datasync.Null(), datasync.String("2")},
 	}, rows)
 }
+
+// TestDatePatternsReadWhatTheyWrite writes dates with patterns that start
+// or end with spaces, or have no letters at all: the reader trimmed the
+// spaces and then found the text did not match; a pattern of only
+// literals wrote every date as the same text, read back as 1970-01-01.
+func TestDatePatternsReadWhatTheyWrite(t *testing.T) {
+	for _, pattern := range []string{" ", "'date'", "--"} {
+		_, err := WriteOptions{DateFormat: pattern}.Compile()
+		require.ErrorContains(t, err, "no date or time letters", pattern)
+		_, err = ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: pattern}}}.Compile()
+		require.ErrorContains(t, err, "no date or time letters", pattern)
+	}
+	schema := datasync.Schema{{Name: "d", Kind: datasync.KindDate}, {Name: "n", Kind: datasync.KindInt}}
+	rows := []datasync.Record{{datasync.DateValue(datasync.DateOf(2024, 2, 29)), datasync.Int(1)}}
+	for _, pattern := range []string{" yyyy-MM-dd", "yyyy/MM/dd ", "  dd.MM.yyyy  "} {
+		ws, err := WriteOptions{DateFormat: pattern}.Compile()
+		require.NoError(t, err)
+		files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
+		require.NoError(t, err)
+		rs := compileRead(t, ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: pattern}, ColumnAt(1, "long")}})
+		got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
+		require.Empty(t, dirty, "%q wrote %q", pattern, files[0])
+		requireRowsEqual(t, rows, got)
+	}
+}

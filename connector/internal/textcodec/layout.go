@@ -128,6 +128,11 @@ func compileLayout(pattern string) (*layout, error) {
 		i = j
 	}
 	flush()
+	if len(l.items) == 1 && l.items[0].kind == itemLiteral {
+		// Every value would be written as the same text, and that text
+		// read as 1970-01-01.
+		return nil, fmt.Errorf("format %q has no date or time letters (y M d H m s S X)", pattern)
+	}
 	return l, nil
 }
 
@@ -141,6 +146,18 @@ type parsed struct {
 }
 
 var errLayout = errors.New("does not match the format")
+
+// parseField reads a field with the layout: trimmed of the spaces around
+// it, or as it is when the layout itself starts or ends with spaces.
+func (l *layout) parseField(raw, trimmed []byte) (parsed, error) {
+	p, err := l.parse(trimmed)
+	if err != nil && len(raw) != len(trimmed) {
+		if q, err2 := l.parse(raw); err2 == nil {
+			return q, nil
+		}
+	}
+	return p, err
+}
 
 // parse reads s, which must match the layout entirely.
 func (l *layout) parse(s []byte) (parsed, error) {

@@ -35,6 +35,7 @@ var (
 // is not in UTF-8 (the decoder converted it); otherwise parse checks it for
 // the text kinds.
 func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.Value, error) {
+	raw := f
 	switch col.kind {
 	case datasync.KindString, datasync.KindBytes, datasync.KindJSON:
 	default:
@@ -98,7 +99,7 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return b.CopyBytes(p.scratch), nil
 	case datasync.KindDate:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
@@ -114,7 +115,7 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return datasync.DateValue(d), nil
 	case datasync.KindTime:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
@@ -127,7 +128,7 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return datasync.TimeValue(t), nil
 	case datasync.KindTimestamp:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
