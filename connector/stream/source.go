@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -124,10 +125,26 @@ func twoNumbers(spec string) (float64, float64, error) {
 	}
 	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
 	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
 		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
 	}
 	return x, y, nil
+}
+
+// maxRandomLength bounds the length of random strings and bytes: a
+// larger one would exhaust memory rather than test anything.
+const maxRandomLength = 64 << 20
+
+// int64Of returns x as an int64 when it is within the range. 2^63 is
+// taken for the largest long, which parses to it.
+func int64Of(x float64) (int64, bool) {
+	if x == 1<<63 {
+		return math.MaxInt64, true
+	}
+	if x < -(1<<63) || x > 1<<63 {
+		return 0, false
+	}
+	return int64(x), true
 }
 
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -142,10 +159,24 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 	}
 	switch kind {
 	case datasync.KindInt:
+		// Whole numbers within [lo, hi]; the width of the range is counted
+		// in uint64, which holds every int64 range.
+		lowest, ok1 := int64Of(math.Ceil(lo))
+		highest, ok2 := int64Of(math.Floor(hi))
+		if !ok1 || !ok2 || highest < lowest {
+			return nil, fmt.Errorf("random %q: want whole numbers from %d to %d, the minimum first", spec, int64(math.MinInt64), int64(math.MaxInt64))
+		}
+		width := uint64(highest) - uint64(lowest) // highest >= lowest: no wrap
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
-			return datasync.Int(int64(lo) + rng.Int64N(int64(hi-lo)+1))
+			if width == math.MaxUint64 {
+				return datasync.Int(int64(rng.Uint64()))
+			}
+			return datasync.Int(lowest + int64(rng.Uint64N(width+1)))
 		}, nil
 	case datasync.KindFloat:
+		if math.IsInf(hi-lo, 0) {
+			return nil, fmt.Errorf("random %q: the range is wider than a double holds", spec)
+		}
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Float(lo + rng.Float64()*(hi-lo))
 		}, nil
@@ -154,6 +185,9 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 			return datasync.Bool(rng.IntN(2) == 1)
 		}, nil
 	case datasync.KindString, datasync.KindBytes:
+		if hi > maxRandomLength {
+			return nil, fmt.Errorf("random %q: lengths beyond %d are not supported", spec, maxRandomLength)
+		}
 		return func(_ int64, rng *rand.Rand, b *datasync.Batch, scratch *[]byte) datasync.Value {
 			n := int(lo) + rng.IntN(int(hi-lo)+1)
 			buf := (*scratch)[:0]
@@ -180,8 +214,13 @@ func incrColumn(kind datasync.Kind, spec string) (generator, error) {
 	}
 	switch kind {
 	case datasync.KindInt:
+		first, ok1 := int64Of(start)
+		by, ok2 := int64Of(step)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("incr %q: want whole numbers within the range of a long", spec)
+		}
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
-			return datasync.Int(int64(start) + i*int64(step))
+			return datasync.Int(first + i*by)
 		}, nil
 	case datasync.KindFloat:
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {

@@ -279,8 +279,8 @@ func rewriteAndReread(t *testing.T, o ReadOptions, schema datasync.Schema, rows 
 	}
 	schema2, err := rs.Resolve(probe)
 	if err != nil {
-		if len(kept) == 0 {
-			return
+		if len(kept) == 0 || len(bytes.Trim(buf, "\n")) == 0 {
+			return // blank lines only: one NULL column with nullFormat "", which "*" cannot count
 		}
 		t.Fatalf("rewritten file %q: %v", buf, err)
 	}
