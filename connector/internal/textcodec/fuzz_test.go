@@ -587,6 +587,8 @@ func FuzzRoundTrip(f *testing.F) {
 			schema[i] = datasync.Column{Name: fmt.Sprintf("c%d", i), Kind: k}
 			cols[i] = ColumnNamed(schema[i].Name, k.String())
 		}
+		// Strings are UTF-8 (see datasync.String); bytes may be anything.
+		s1, s2 = strings.ToValidUTF8(s1, "?"), strings.ToValidUTF8(s2, "?")
 		// Times past 9999 hours have no text form ParseTimeOfDay reads.
 		micros %= 9999 * 3600e6
 		v, err := datasync.Decimal(dec)
@@ -712,9 +714,9 @@ func FuzzLayout(f *testing.F) {
 				clockStamp(&st, p.clock())
 				want = datasync.TimeValue(p.clock())
 			default:
-				ts := p.timestamp()
-				if ts.Infinite() != 0 {
-					continue
+				ts, err := p.timestamp()
+				if err != nil {
+					continue // beyond the range: refused when read
 				}
 				if p.hasZone && p.zone != 0 && !l.hasTime {
 					continue // the UTC reading of an offset date has an hour the pattern cannot write
@@ -768,7 +770,8 @@ func parseAs(l *layout, text []byte, kind datasync.Kind) (datasync.Value, error)
 	case datasync.KindTime:
 		return datasync.TimeValue(q.clock()), nil
 	}
-	return datasync.TimestampValue(q.timestamp()), nil
+	ts, err := q.timestamp()
+	return datasync.TimestampValue(ts), err
 }
 
 // roundsFraction reports whether l writes fewer fraction digits than
@@ -1105,5 +1108,39 @@ func TestDatePatternsReadWhatTheyWrite(t *testing.T) {
 		got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
 		require.Empty(t, dirty, "%q wrote %q", pattern, files[0])
 		requireRowsEqual(t, rows, got)
+	}
+}
+
+// TestPatternTimestampsBeyondTheRange reads timestamps with a pattern whose
+// year has more digits than a timestamp holds: "700000" with "y" wrapped
+// around to year 115445. It is a dirty value now.
+func TestPatternTimestampsBeyondTheRange(t *testing.T) {
+	rs := compileRead(t, ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "timestamp", Format: "yyyy-MM-dd HH:mm"}}})
+	rows, dirty := decodeAll(t, rs, []byte("700000-01-01 00:00\n294247-01-10 04:00\n-290308-12-21 20:00\n"), SplitSpec{})
+	require.Len(t, dirty, 1)
+	require.ErrorContains(t, dirty[0].Err, "out of the range of a timestamp")
+	require.Len(t, rows, 2)
+	ts, _ := rows[0][0].AsTimestamp()
+	require.Equal(t, "+294247-01-10 04:00:00", ts.String())
+	ts, _ = rows[1][0].AsTimestamp()
+	require.Equal(t, "-290308-12-21 20:00:00", ts.String())
+}
+
+// TestWritePatternsMustWriteTheirValue compiles writer patterns that write
+// nothing of their value: a time format with a month wrote "0" for every
+// time (which did not even read back), a date format of hours "00".
+func TestWritePatternsMustWriteTheirValue(t *testing.T) {
+	for _, o := range []WriteOptions{
+		{TimeFormat: "M"}, {TimeFormat: "yyyy HH:mm"}, {DateFormat: "HH"}, {TimestampFormat: "XXX"},
+	} {
+		_, err := o.Compile()
+		require.Error(t, err, "%+v", o)
+	}
+	for _, o := range []WriteOptions{
+		{TimeFormat: "HH:mm"}, {TimeFormat: "ss.SSS"}, {DateFormat: "yyyy"}, {DateFormat: "dd/MM"}, {TimestampFormat: "HH:mm"},
+		{TimestampFormat: "yyyy-MM-dd'T'HH:mm:ssXXX"},
+	} {
+		_, err := o.Compile()
+		require.NoError(t, err, "%+v", o)
 	}
 }

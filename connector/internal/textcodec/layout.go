@@ -3,6 +3,8 @@ package textcodec
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strings"
 	"time"
 
@@ -134,6 +136,18 @@ func compileLayout(pattern string) (*layout, error) {
 		return nil, fmt.Errorf("format %q has no date or time letters (y M d H m s S X)", pattern)
 	}
 	return l, nil
+}
+
+// writes reports whether the layout has an item of one of the kinds.
+func (l *layout) writes(kinds ...itemKind) bool {
+	for _, it := range l.items {
+		for _, k := range kinds {
+			if it.kind == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parsed holds the fields a layout read.
@@ -282,12 +296,32 @@ func (p parsed) clock() datasync.TimeOfDay {
 	return datasync.TimeOfDayOf(int(p.hour), int(p.minute), int(p.second), int(p.micros))
 }
 
-func (p parsed) timestamp() datasync.Timestamp {
-	ts := datasync.TimestampOf(p.date(), p.clock())
-	if p.hasZone {
-		return datasync.TimestampFromMicros(ts.UnixMicro()-p.zone*1e6, true)
+var errTimestampRange = errors.New("is out of the range of a timestamp (some 290,000 years either side of 1970)")
+
+// timestamp returns the timestamp read, an instant when it had a zone, or
+// fails when it is beyond the range of a timestamp (years of up to nine
+// digits are read), rather than wrap around.
+func (p parsed) timestamp() (datasync.Timestamp, error) {
+	const microsPerDay = 86_400_000_000
+	days := p.date().Days()
+	delta := p.clock().Micros() - p.zone*1e6 // a few days at most
+	const edge = math.MaxInt64/microsPerDay - 4
+	var micros int64
+	if days > -edge && days < edge {
+		micros = days*microsPerDay + delta
+	} else {
+		b := new(big.Int).Mul(big.NewInt(days), big.NewInt(microsPerDay))
+		b.Add(b, big.NewInt(delta))
+		if !b.IsInt64() {
+			return datasync.Timestamp{}, errTimestampRange
+		}
+		micros = b.Int64()
 	}
-	return ts
+	ts := datasync.TimestampFromMicros(micros, p.hasZone)
+	if ts.Infinite() != 0 {
+		return datasync.Timestamp{}, errTimestampRange
+	}
+	return ts, nil
 }
 
 // fields of a value being formatted.

@@ -132,7 +132,11 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
-			return datasync.TimestampValue(t.timestamp()), nil
+			ts, err := t.timestamp()
+			if err != nil {
+				return datasync.Value{}, convError(f, col.kind, err)
+			}
+			return datasync.TimestampValue(ts), nil
 		}
 		if ts, ok := parseTimestampFast(f); ok {
 			return datasync.TimestampValue(ts), nil

@@ -46,6 +46,19 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", l.name, err))
 		}
 	}
+	// A pattern without the value's fields writes the same text for every
+	// value (or invented ones, a month of a time of day): the data is lost.
+	dateItems := []itemKind{itemYear, itemMonth, itemDay}
+	clockItems := []itemKind{itemHour, itemMinute, itemSecond, itemFraction}
+	if s.dateL != nil && !s.dateL.writes(dateItems...) {
+		errs = append(errs, fmt.Errorf("dateFormat %q writes no part of a date (y, M or d)", o.DateFormat))
+	}
+	if s.timeL != nil && (!s.timeL.writes(clockItems...) || s.timeL.writes(dateItems...)) {
+		errs = append(errs, fmt.Errorf("timeFormat %q: a time of day is written with H, m, s and S only", o.TimeFormat))
+	}
+	if s.tsL != nil && !s.tsL.writes(append(dateItems, clockItems...)...) {
+		errs = append(errs, fmt.Errorf("timestampFormat %q writes no part of a timestamp", o.TimestampFormat))
+	}
 	if f.format == FormatText && f.escape >= 0 && len(f.delim) > 0 {
 		// The writer escapes the escape character and the delimiter's first
 		// character by writing them after the escape; the letters that
