@@ -191,6 +191,11 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 		// part of the host name.
 		return JDBC{}, fmt.Errorf("%q has a user before the host: give username and password as settings (or user= and password= parameters)", redactURL(s))
 	}
+	if u, err := url.Parse("//" + hostPart); err != nil || u.Host != hostPart {
+		// Spaces, a port that is not a number: the drivers' own URLs and
+		// DSNs could not hold it.
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
+	}
 	host, port := hostPart, ""
 	if h, p, err := net.SplitHostPort(hostPart); err == nil {
 		host, port = h, p

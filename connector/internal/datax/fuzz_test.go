@@ -178,3 +178,28 @@ func TestParseJDBCRefusesUserBeforeHost(t *testing.T) {
 		t.Errorf("a URL of another scheme: error %v shows the password", err)
 	}
 }
+
+// TestParseJDBCRefusesInvalidHosts parses URLs whose host part no driver
+// URL can hold: a space made PostgresURL write "postgres://%20/...", which
+// does not parse, and a port that is not a number became part of the
+// MySQL host. They are refused; IPv6 and failover hosts still parse.
+func TestParseJDBCRefusesInvalidHosts(t *testing.T) {
+	for _, s := range []string{"jdbc:postgresql:// /db", "jdbc:mysql://h:notaport/db", "jdbc:mysql://a b:3306/db", "jdbc:postgresql://h:5432:1/db"} {
+		scheme := strings.TrimPrefix(strings.Split(s, "://")[0], "jdbc:")
+		if u, err := datax.ParseJDBC(s, scheme); err == nil {
+			t.Errorf("%q: parsed as %+v", s, u)
+		}
+	}
+	for s, host := range map[string]string{
+		"jdbc:mysql://[::1]:3306/db":             "::1",
+		"jdbc:mysql://h1:3306,h2:3307/db":        "h1",
+		"jdbc:postgresql://db.example.com/db":    "db.example.com",
+		"jdbc:postgresql://pg_1.internal:5432/x": "pg_1.internal",
+	} {
+		scheme := strings.TrimPrefix(strings.Split(s, "://")[0], "jdbc:")
+		u, err := datax.ParseJDBC(s, scheme)
+		if err != nil || u.Host != host {
+			t.Errorf("%q: host %q (%v), want %q", s, u.Host, err, host)
+		}
+	}
+}
