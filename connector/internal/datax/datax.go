@@ -197,8 +197,13 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
 	}
 	host, port := hostPart, ""
-	if h, p, err := net.SplitHostPort(hostPart); err == nil {
+	switch h, p, err := net.SplitHostPort(hostPart); {
+	case err == nil:
 		host, port = h, p
+	case strings.HasPrefix(hostPart, "[") && strings.HasSuffix(hostPart, "]"):
+		host = hostPart[1 : len(hostPart)-1] // an IPv6 address without a port
+	case strings.Contains(hostPart, ":"):
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
 	}
 	params, err := url.ParseQuery(strings.ReplaceAll(query, ";", "&"))
 	if err != nil {

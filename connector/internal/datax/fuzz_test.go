@@ -194,6 +194,7 @@ func TestParseJDBCRefusesInvalidHosts(t *testing.T) {
 		"jdbc:mysql://[::1]:3306/db":             "::1",
 		"jdbc:mysql://h1:3306,h2:3307/db":        "h1",
 		"jdbc:postgresql://db.example.com/db":    "db.example.com",
+		"jdbc:postgresql://[fe80::1]/db":         "fe80::1",
 		"jdbc:postgresql://pg_1.internal:5432/x": "pg_1.internal",
 	} {
 		scheme := strings.TrimPrefix(strings.Split(s, "://")[0], "jdbc:")
