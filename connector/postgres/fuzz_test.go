@@ -14,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/source"
 )
 
 // The fuzz targets of the text COPY format: the escaping of fields and its
@@ -469,4 +472,41 @@ func checkPGDateTime(t *testing.T, ts datasync.Timestamp, text, date string) {
 	if dm == nil || dm[1] != m[1] || dm[2] != m[2] || dm[3] != m[3] || dm[4] != m[6] {
 		t.Fatalf("%s: date written %q, timestamp %q", ts, date, text)
 	}
+}
+
+// TestJSONNullIsNoArray turns JSON null into an array literal: it was
+// written as {} (an empty array), silently. It is refused now, as any
+// other JSON that is not an array is.
+func TestJSONNullIsNoArray(t *testing.T) {
+	for _, src := range []string{"null", " null ", `"[1]"`, "1"} {
+		if lit, err := appendArrayLiteral(nil, []byte(src)); err == nil {
+			t.Errorf("%s: written as %s", src, lit)
+		}
+	}
+	lit, err := appendArrayLiteral(nil, []byte(` [null,[]]`))
+	if err != nil || string(lit) != "{NULL,{}}" {
+		t.Errorf("got %s %v", lit, err)
+	}
+}
+
+// TestJSONNullIntoArrayColumnIsDirty writes JSON values into an int[]
+// column of a real server: JSON null was stored as '{}', an empty array;
+// it is a dirty row now, and SQL NULL and real arrays still arrive.
+func TestJSONNullIntoArrayColumnIsDirty(t *testing.T) {
+	db := newDB(t)
+	db.exec(`CREATE TABLE t (id int PRIMARY KEY, a int[])`)
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "a", Kind: datasync.KindJSON, Nullable: true}}
+	records := []datasync.Record{
+		{datasync.Int(1), datasync.JSON("null")},
+		{datasync.Int(2), datasync.JSON("[1,null,3]")},
+		{datasync.Int(3), datasync.Null()},
+	}
+	var c collector
+	_, err := run(t, source.FromRecords(schema, records), newSink(t, SinkConfig{DSN: db.dsn, Table: "t"}), c.policy())
+	require.NoError(t, err)
+	require.Len(t, c.recs, 1)
+	id, err := c.recs[0].Record[0].AsInt()
+	require.NoError(t, err)
+	require.Equal(t, int64(1), id)
+	require.Equal(t, []string{"2|{1,NULL,3}", "3|<NULL>"}, db.rows(`SELECT id, a FROM t ORDER BY id`))
 }
