@@ -24,7 +24,8 @@ import (
 //	              text of the nearest float64 is the same number ("0.1" yes,
 //	              "0.10000000000000000001" no); NaN and the infinities convert.
 //	to Decimal    Bool: 0/1. Int: its digits. Float: its shortest exact text (0.1 gives
-//	              "0.1"); NaN and infinities as "NaN", "Infinity", "-Infinity".
+//	              "0.1"; a Float32's is the float32's, so Float32(0.1) gives "0.1" too);
+//	              NaN and infinities as "NaN", "Infinity", "-Infinity".
 //	              String, JSON: a decimal number, canonicalized (see Decimal).
 //	to String     every kind: its text form (see Value.AppendTo); JSON gives its raw text.
 //	to Bytes      every kind: the bytes of its text form.
@@ -213,7 +214,7 @@ func (v Value) toDecimal() (Value, error) {
 		case math.IsInf(f, -1):
 			text = []byte("-Infinity")
 		default:
-			text, _ = appendDecimal(nil, strconv.AppendFloat(nil, f, 'e', -1, 64))
+			text, _ = appendDecimal(nil, strconv.AppendFloat(nil, f, 'e', -1, v.floatBits()))
 		}
 		return Value{kind: KindDecimal, str: string(text)}, nil
 	case KindString, KindJSON:

@@ -18,7 +18,9 @@ import (
 //
 // "record" is absent when the source could not decode the row; its values are
 // encoded as by Value.MarshalJSON. When w has a Flush() error or Sync() error
-// method (a *bufio.Writer, an *os.File), Flush calls it.
+// method (a *bufio.Writer, an *os.File), Flush calls it. The lines hold row
+// values: a file for them is best created readable by its owner only (mode
+// 0600), as the job layer does.
 func DirtyToJSONLines(w io.Writer) DirtyCollector { return &jsonLinesCollector{w: w} }
 
 type jsonLinesCollector struct {
@@ -125,7 +127,7 @@ func DirtySchema(src Schema) Schema {
 // split whose ID is "dirty" ("dirty-2", "dirty-3", ... when records arrive
 // after a Flush, as with several RunSplit calls). Flush writes, flushes,
 // commits and closes that split, then calls the sink's Finalize, if it has
-// one.
+// one (or its Abort, if that failed).
 func DirtyToSink(s Sink) DirtyCollector { return &sinkCollector{sink: s} }
 
 type sinkCollector struct {
@@ -211,6 +213,9 @@ func (c *sinkCollector) Flush(ctx context.Context) error {
 	c.w = nil
 	if fin, ok := c.sink.(Finalizer); ok && err == nil {
 		err = fin.Finalize(ctx)
+	}
+	if ab, ok := c.sink.(Aborter); ok && err != nil {
+		err = errors.Join(err, ab.Abort(context.WithoutCancel(ctx)))
 	}
 	if err != nil {
 		return fmt.Errorf("flush the dirty-data sink: %w", err)

@@ -8,8 +8,9 @@
 // Every value is a [Value] of one of a few simplified kinds ([Kind]): Null,
 // Bool, Int, Float, Decimal, String, Bytes, Date, Time, Timestamp and JSON.
 // Unlike DataX's, they lose nothing: decimals are exact text of any length,
-// times keep microseconds, a [Timestamp] says whether it is an instant or a
-// wall-clock reading, a [Date] belongs to no time zone, and nothing ever
+// times keep microseconds, a Float read from a single-precision column stays
+// one ([Float32]: same bits in a FLOAT or real column, "0.1" as text), a
+// [Timestamp] says whether it is an instant or a wall-clock reading, a [Date] belongs to no time zone, and nothing ever
 // consults the process's local zone. [Value.Convert] and the As accessors
 // convert between kinds by documented rules and return an error, never a
 // silently changed value, when a conversion would lose information.
@@ -27,8 +28,9 @@
 // durable once the writer has flushed the rows before it, and a failed split
 // is reopened from there. Optional capabilities are separate interfaces
 // found by type assertion, as in database/sql/driver: a Sink that is a
-// [Finalizer] runs post-job work once, a Writer that is a [Committer]
-// publishes its output only when its split completes.
+// [Finalizer] runs post-job work once, one that is an [Aborter] cleans up
+// after a failed or cancelled job, a Writer that is a [Committer] publishes
+// its output only when its split completes.
 //
 // Packages source and sink hold in-memory and generic implementations (the
 // way to unit-test a pipeline); the connector packages hold the databases and

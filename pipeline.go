@@ -123,13 +123,31 @@ func (p *Pipeline) Finalize(ctx context.Context) error {
 	return nil
 }
 
+// abortTimeout bounds the sink's Abort after a failed or cancelled job.
+const abortTimeout = 10 * time.Second
+
+// Abort runs the sink's cleaning up after a failed or cancelled job, if it
+// is an Aborter. Run does this itself; a distributed engine calls it once,
+// when it gives the job up, after every RunSplit has stopped.
+func (p *Pipeline) Abort(ctx context.Context) error {
+	ab, ok := p.dst.(Aborter)
+	if !ok {
+		return nil
+	}
+	if err := ab.Abort(ctx); err != nil {
+		return fmt.Errorf("datasync: abort the sink: %w", err)
+	}
+	return nil
+}
+
 // Run runs the whole job: the source's schema, the plan, the sink's Prepare,
 // every split (WithParallelism at a time, each retried as WithRetry says),
 // and the sink's Finalize. It returns what was done, and the first error
 // that stopped the job: a *SplitError naming the split, a *DirtyLimitError
 // (errors.Is(err, ErrDirtyLimit)), or ctx's error when ctx was cancelled. A
 // failure stops the other splits promptly, and every reader and writer is
-// closed before Run returns.
+// closed before Run returns; then a sink that is an Aborter cleans up (its
+// error is joined to the job's, or logged when ctx was cancelled).
 func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	res.Start = time.Now()
 	defer func() {
@@ -162,6 +180,18 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	}
 	if ctx.Err() != nil {
 		err = ctx.Err()
+	}
+	if err != nil {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+		aerr := p.Abort(actx)
+		cancel()
+		switch {
+		case aerr == nil:
+		case ctx.Err() != nil:
+			p.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "cleaning up after the cancelled job failed", slog.String("error", aerr.Error()))
+		default:
+			err = errors.Join(err, aerr)
+		}
 	}
 	res = j.result(res)
 	res.End = time.Now()
@@ -304,7 +334,9 @@ func (j *job) record(i int, res SplitResult) {
 	j.ran[i] = true
 	j.waits[0] += res.ReadWait
 	j.waits[1] += res.WriteWait
-	j.splitsDone.Add(1)
+	if res.Err == nil {
+		j.splitsDone.Add(1) // a failed or cancelled split is not done
+	}
 }
 
 func (j *job) result(res Result) Result {
@@ -317,6 +349,7 @@ func (j *job) result(res Result) Result {
 	res.RecordsDirty = j.dirty.total()
 	res.Retries = int(j.retries.Load())
 	res.ReadWait, res.WriteWait = j.waits[0], j.waits[1]
+	res.SplitsPlanned = len(j.splits)
 	for i, ran := range j.ran {
 		if ran {
 			res.Splits = append(res.Splits, j.results[i])

@@ -18,7 +18,7 @@ const (
 	KindNull      Kind = iota // no value
 	KindBool                  // bool
 	KindInt                   // int64
-	KindFloat                 // float64
+	KindFloat                 // float64, or a float32 ([Float32])
 	KindDecimal               // exact decimal, kept as canonical text
 	KindString                // UTF-8 text
 	KindBytes                 // raw bytes
@@ -89,6 +89,7 @@ type valueFlags uint8
 const (
 	flagBorrowed valueFlags = 1 << iota // str points into memory owned by someone else
 	flagInstant                         // a Timestamp that is an instant
+	flagFloat32                         // a Float read from a single-precision column
 )
 
 // Null returns the NULL value.
@@ -107,6 +108,17 @@ func Int(i int64) Value { return Value{kind: KindInt, num: i} }
 
 // Float returns a Float value. NaN and the infinities are allowed.
 func Float(f float64) Value { return Value{kind: KindFloat, num: int64(math.Float64bits(f))} }
+
+// Float32 returns a Float value that is a single-precision float, as read
+// from a FLOAT or real column. It is the float64 f widens to, exactly, so
+// [Value.AsFloat] gives that (0.1 gives 0.10000000149011612); but it
+// remembers its precision: its text forms are the shortest text of the
+// float32 ("0.1", also as a Decimal or JSON), and a single-precision column
+// takes it with the same bits (see [Value.AsFloat32]). NaN, the infinities
+// and -0 are allowed.
+func Float32(f float32) Value {
+	return Value{kind: KindFloat, num: int64(math.Float64bits(float64(f))), flags: flagFloat32}
+}
 
 // Decimal returns an exact Decimal value from its text: an optional sign,
 // digits with an optional point, an optional exponent ("1.5e3"), or NaN,
@@ -165,6 +177,10 @@ func WallClock(t time.Time) Value { return TimestampValue(WallClockOf(t)) }
 // Kind returns the value's kind.
 func (v Value) Kind() Kind { return v.kind }
 
+// IsFloat32 reports whether v is a Float made by [Float32]: a
+// single-precision value.
+func (v Value) IsFloat32() bool { return v.flags&flagFloat32 != 0 }
+
 // IsNull reports whether v is NULL.
 func (v Value) IsNull() bool { return v.kind == KindNull }
 
@@ -205,10 +221,12 @@ func (v Value) Clone() Value {
 }
 
 // Equal reports whether v and w are the same kind with the same payload.
-// Floats compare by bits (NaN equals NaN); decimals compare as text, so "1.5"
-// and "1.50" differ; an instant never equals a wall-clock time.
+// Floats compare by bits (NaN equals NaN), and a [Float32] equals only a
+// Float32; decimals compare as text, so "1.5" and "1.50" differ; an instant
+// never equals a wall-clock time.
 func (v Value) Equal(w Value) bool {
-	return v.kind == w.kind && v.num == w.num && v.str == w.str && v.flags&flagInstant == w.flags&flagInstant
+	const meaning = flagInstant | flagFloat32
+	return v.kind == w.kind && v.num == w.num && v.str == w.str && v.flags&meaning == w.flags&meaning
 }
 
 // String returns the value's text form for display: "NULL" for NULL and
@@ -225,7 +243,8 @@ func (v Value) String() string {
 //	Null       nothing (callers choose how to write NULL)
 //	Bool       true | false
 //	Int        decimal digits
-//	Float      shortest text that reads back exactly ("0.1", "1e+21"); NaN, Infinity, -Infinity
+//	Float      shortest text that reads back exactly ("0.1", "1e+21"), as a float32 for a
+//	           Float32 (so 0.1, not 0.10000000149011612); NaN, Infinity, -Infinity
 //	Decimal    canonical text ("-12.50")
 //	String     the text
 //	Bytes      the raw bytes (text formats choose an encoding for them)
@@ -242,7 +261,7 @@ func (v Value) AppendTo(dst []byte) []byte {
 	case KindInt:
 		return strconv.AppendInt(dst, v.num, 10)
 	case KindFloat:
-		return appendFloat(dst, v.float())
+		return appendFloat(dst, v.float(), v.floatBits())
 	case KindDate:
 		return Date{v.num}.AppendTo(dst)
 	case KindTime:
@@ -253,9 +272,10 @@ func (v Value) AppendTo(dst []byte) []byte {
 	return append(dst, v.str...)
 }
 
-// appendFloat writes the shortest exact text of f, in positional notation for
-// exponents -6 to 20 and in exponent notation beyond (as encoding/json does).
-func appendFloat(dst []byte, f float64) []byte {
+// appendFloat writes the shortest text that reads back as f, a float of
+// bitSize 64 or 32 bits, in positional notation for exponents -6 to 20 and
+// in exponent notation beyond (as encoding/json does).
+func appendFloat(dst []byte, f float64, bitSize int) []byte {
 	switch {
 	case math.IsNaN(f):
 		return append(dst, "NaN"...)
@@ -265,13 +285,27 @@ func appendFloat(dst []byte, f float64) []byte {
 		return append(dst, "-Infinity"...)
 	}
 	abs := math.Abs(f)
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		return strconv.AppendFloat(dst, f, 'g', -1, 64)
+	exp := abs != 0 && (abs < 1e-6 || abs >= 1e21)
+	if bitSize == 32 {
+		// The float32 thresholds, as encoding/json has them.
+		abs32 := float32(abs)
+		exp = abs32 != 0 && (abs32 < 1e-6 || abs32 >= 1e21)
 	}
-	return strconv.AppendFloat(dst, f, 'f', -1, 64)
+	if exp {
+		return strconv.AppendFloat(dst, f, 'g', -1, bitSize)
+	}
+	return strconv.AppendFloat(dst, f, 'f', -1, bitSize)
 }
 
 func (v Value) float() float64 { return math.Float64frombits(uint64(v.num)) }
+
+// floatBits returns the precision of a Float: 32 for a Float32, else 64.
+func (v Value) floatBits() int {
+	if v.flags&flagFloat32 != 0 {
+		return 32
+	}
+	return 64
+}
 
 func (v Value) timestamp() Timestamp {
 	return Timestamp{micros: v.num, instant: v.flags&flagInstant != 0}

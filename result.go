@@ -32,8 +32,23 @@ type Result struct {
 	ReadWait  time.Duration
 	WriteWait time.Duration
 
-	Retries int           // split attempts that failed and were retried
-	Splits  []SplitResult // one per split that ran, in plan order
+	Retries int // split attempts that failed and were retried
+	// SplitsPlanned is the number of splits of the plan; Splits has one per
+	// split that ran (succeeded, failed or was cancelled), in plan order:
+	// fewer than planned when the job stopped early.
+	SplitsPlanned int
+	Splits        []SplitResult
+}
+
+// SplitsDone returns the number of splits that succeeded.
+func (r Result) SplitsDone() int {
+	n := 0
+	for _, s := range r.Splits {
+		if s.Err == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // RecordsPerSec returns the records written per second of elapsed time.
@@ -76,8 +91,11 @@ type Progress struct {
 	RecordsDirty   int64
 	BytesRead      int64
 	BytesWritten   int64
-	SplitsDone     int
-	SplitsTotal    int
+	// SplitsDone counts the splits that succeeded (not those that failed or
+	// were cancelled), out of SplitsTotal, the splits of the plan: the same
+	// counts as Result.SplitsDone and Result.SplitsPlanned.
+	SplitsDone  int
+	SplitsTotal int
 	// EstimatedRecords is the sum of the plan's row estimates, 0 when the
 	// source gave none.
 	EstimatedRecords int64

@@ -81,6 +81,16 @@ type Finalizer interface {
 	Finalize(ctx context.Context) error
 }
 
+// Aborter is implemented by a Sink that has cleaning up to do when a job
+// fails or is cancelled, such as removing what the splits that did complete
+// staged for Finalize. Pipeline.Run calls it once, after every split has
+// stopped, on a context that is not cancelled but is bounded; a distributed
+// engine calls Pipeline.Abort. It must leave what the sink held before the
+// job (an existing table or file) as it was.
+type Aborter interface {
+	Abort(ctx context.Context) error
+}
+
 // Committer is implemented by a Writer whose output becomes visible only when
 // the split is complete: a file renamed into place, a multipart upload
 // completed. The pipeline calls Commit once, after the split's last Flush and

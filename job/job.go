@@ -12,15 +12,18 @@ import (
 	"time"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
 	"github.com/datasync-go/datasync/internal/strictjson"
+	"github.com/datasync-go/datasync/job/datasource"
 )
 
 // Job is a validated job file with its connectors built. Nothing has
 // connected yet: that happens when a pipeline runs or checks. Close releases
 // what the connectors hold.
 type Job struct {
-	// Setting is job.setting as read from the file.
+	// Dialect is the file's: DataX's job or DataWorks' script.
+	Dialect Dialect
+	// Setting is job.setting as read from the file (a DataWorks script's
+	// setting translated: concurrent as channel, mbps as byte).
 	Setting Setting
 	// Tasks are the file's content entries, in order.
 	Tasks []*Task
@@ -29,37 +32,78 @@ type Job struct {
 	// file is created with the first dirty record.
 	DirtyPath string
 
-	dirtySink datasync.Sink
-	dirtyFile *lazyFile
-	redactor  *Redactor
-	closers   []io.Closer
+	dirtySink   datasync.Sink
+	dirtyFile   *lazyFile
+	redactor    *Redactor
+	registry    *Registry
+	dataSources *dataSources
+	closers     []io.Closer
 }
 
-// Task is one reader/writer pair of a job.
+// Task is one reader/writer pair of a job: a DataX job's content entry, or
+// a DataWorks script's hop.
 type Task struct {
-	Index      int
+	Index int
+	// Path is where the task is in the file: "job.content[0]", or
+	// "order.hops[0]" in a DataWorks script.
+	Path string
+	// ReaderName and WriterName are the connectors' registered names
+	// (mysqlreader, postgresqlwriter).
 	ReaderName string
 	WriterName string
+	// ReaderStep and WriterStep are the steps' names in a DataWorks script
+	// ("" in a DataX job).
+	ReaderStep string
+	WriterStep string
 	Source     datasync.Source
 	Sink       datasync.Sink
 }
 
+// Options are what a job file is read with.
+type Options struct {
+	// Registry holds the connectors the file may name; nil means
+	// DefaultRegistry.
+	Registry *Registry
+	// Vars are the values of ${name} in the file (the command line's -p);
+	// a name not in Vars is a scheduling parameter (see the package doc) or
+	// else taken from the environment.
+	Vars map[string]string
+	// DataSources is the catalog the file's "datasource" settings name.
+	// Nil means the catalog at datasource.DefaultPath, read only if the
+	// file names a data source.
+	DataSources *datasource.Catalog
+	// RunDate is the scheduled time scheduling parameters are computed
+	// from ($[yyyymmdd], ${bizdate} = the day before...); the zero time
+	// means now, in the local time zone.
+	RunDate time.Time
+}
+
+func (o Options) registry() *Registry {
+	if o.Registry == nil {
+		return DefaultRegistry
+	}
+	return o.Registry
+}
+
 // Load reads the job file at path and parses it (see Parse).
-func Load(path string, vars map[string]string) (*Job, error) {
+func Load(path string, o Options) (*Job, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &InvalidError{Problems: []error{err}}
 	}
-	return Parse(data, vars)
+	return Parse(data, o)
 }
 
 // Parse substitutes variables in data, validates it and builds the
 // connectors it names. Every problem is reported at once in an
 // *InvalidError; no connection is made and no data moves.
-func Parse(data []byte, vars map[string]string) (*Job, error) {
-	text, err := substitute(data, lookupIn(vars))
+func Parse(data []byte, o Options) (*Job, error) {
+	text, err := substitute(data, o.filler())
 	if err != nil {
 		return nil, err
+	}
+	if isDataWorks(text) {
+		return parseDataWorks(text, o)
 	}
 	var f file
 	var problems []error
@@ -67,11 +111,13 @@ func Parse(data []byte, vars map[string]string) (*Job, error) {
 		// Go on with what did decode, to report the connectors' problems too.
 		problems = unjoin(err)
 	}
-	j := &Job{Setting: f.Job.Setting, redactor: newRedactor()}
-	problems = append(problems, f.Job.Setting.check()...)
+	j := o.newJob()
+	j.Dialect = DataX
+	j.Setting = f.Job.Setting
+	problems = append(problems, f.Job.Setting.check("job.setting")...)
 	for i, c := range f.Job.Content {
 		path := fmt.Sprintf("job.content[%d]", i)
-		t := &Task{Index: i, ReaderName: c.Reader.Name, WriterName: c.Writer.Name}
+		t := &Task{Index: i, Path: path, ReaderName: c.Reader.Name, WriterName: c.Writer.Name}
 		var errs []error
 		if c.Reader.Name != "" { // else already reported as missing
 			t.Source, errs = j.buildSource(c.Reader, path+".reader")
@@ -83,9 +129,15 @@ func Parse(data []byte, vars map[string]string) (*Job, error) {
 		}
 		j.Tasks = append(j.Tasks, t)
 	}
-	if d := f.Job.Setting.Dirty; d != nil && d.Writer != nil {
+	return j.finish("job.setting", problems)
+}
+
+// finish builds the dirty writer, if any, and returns the job, or every
+// problem found (redacted) with the job closed.
+func (j *Job) finish(settingPath string, problems []error) (*Job, error) {
+	if d := j.Setting.Dirty; d != nil && d.Writer != nil {
 		var errs []error
-		j.dirtySink, errs = j.buildSink(*d.Writer, "job.setting.dirty.writer")
+		j.dirtySink, errs = j.buildSink(*d.Writer, settingPath+".dirty.writer")
 		problems = append(problems, errs...)
 	}
 	if len(problems) > 0 {
@@ -95,18 +147,24 @@ func Parse(data []byte, vars map[string]string) (*Job, error) {
 	return j, nil
 }
 
+// newJob returns an empty job with what o gives it.
+func (o Options) newJob() *Job {
+	r := newRedactor()
+	return &Job{redactor: r, registry: o.registry(), dataSources: &dataSources{redactor: r, catalog: o.DataSources}}
+}
+
 func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
-	c, ok := connector.Lookup(p.Name)
+	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Source == nil {
-		return nil, []error{unknownConnector(p.Name, path, "reader", connector.SourceNames())}
+		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames())}
 	}
 	return build(j, p, path, c.Source.Decode, c.Source.Build)
 }
 
 func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
-	c, ok := connector.Lookup(p.Name)
+	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Sink == nil {
-		return nil, []error{unknownConnector(p.Name, path, "writer", connector.SinkNames())}
+		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames())}
 	}
 	return build(j, p, path, c.Sink.Decode, c.Sink.Build)
 }
@@ -118,6 +176,11 @@ func build[T any](j *Job, p plugin, path string, decode func(json.RawMessage) (a
 	params, err := decode(p.Parameter)
 	if err != nil {
 		return zero, rootParamErrors(err, path+".parameter")
+	}
+	if u, ok := params.(DataSourceUser); ok {
+		if err := u.ResolveDataSources(j.dataSources.lookup(p.Name)); err != nil {
+			return zero, rootParamErrors(err, path+".parameter")
+		}
 	}
 	j.redactor.collect(params)
 	built, err := make(params)
@@ -144,7 +207,7 @@ func unknownConnector(name, path, role string, names []string) error {
 func rootParamErrors(err error, path string) []error {
 	var out []error
 	for _, e := range unjoin(err) {
-		var pe *connector.ParamError
+		var pe *ParamError
 		if errors.As(e, &pe) {
 			p := path
 			if pe.Path != "" {
@@ -165,36 +228,38 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-func (s Setting) check() []error {
+// check returns the problems of s, whose JSON path is prefix
+// ("job.setting", or "setting" in a DataWorks script).
+func (s Setting) check(prefix string) []error {
 	var errs []error
 	if s.Speed.Channel < 0 {
-		errs = append(errs, fmt.Errorf("job.setting.speed.channel: %d is negative", s.Speed.Channel))
+		errs = append(errs, fmt.Errorf(prefix+".speed.channel: %d is negative", s.Speed.Channel))
 	}
 	if s.Speed.Byte < 0 {
-		errs = append(errs, errors.New("job.setting.speed.byte: a limit cannot be negative"))
+		errs = append(errs, errors.New(prefix+".speed.byte: a limit cannot be negative"))
 	}
 	if s.Speed.Record < 0 {
-		errs = append(errs, errors.New("job.setting.speed.record: a limit cannot be negative"))
+		errs = append(errs, errors.New(prefix+".speed.record: a limit cannot be negative"))
 	}
 	if p := s.ErrorLimit.Percentage; p != nil && (*p < 0 || *p > 1) {
-		errs = append(errs, fmt.Errorf("job.setting.errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))
+		errs = append(errs, fmt.Errorf(prefix+".errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))
 	}
 	if r := s.ErrorLimit.Record; r != nil && *r < 0 {
-		errs = append(errs, fmt.Errorf("job.setting.errorLimit.record: %d is negative", *r))
+		errs = append(errs, fmt.Errorf(prefix+".errorLimit.record: %d is negative", *r))
 	}
 	if s.Retry != nil && s.Retry.Backoff != "" {
 		if d, err := time.ParseDuration(s.Retry.Backoff); err != nil || d < 0 {
-			errs = append(errs, fmt.Errorf("job.setting.retry.backoff: %q is not a duration such as \"500ms\" or \"2s\"", s.Retry.Backoff))
+			errs = append(errs, fmt.Errorf(prefix+".retry.backoff: %q is not a duration such as \"500ms\" or \"2s\"", s.Retry.Backoff))
 		}
 	}
 	if s.Retry != nil && s.Retry.Attempts != nil && *s.Retry.Attempts < 0 {
-		errs = append(errs, errors.New("job.setting.retry.attempts: cannot be negative"))
+		errs = append(errs, errors.New(prefix+".retry.attempts: cannot be negative"))
 	}
 	if s.Batch != nil && (s.Batch.Rows < 0 || s.Batch.Bytes < 0) {
-		errs = append(errs, errors.New("job.setting.batch: rows and bytes cannot be negative"))
+		errs = append(errs, errors.New(prefix+".batch: rows and bytes cannot be negative"))
 	}
 	if s.Dirty != nil && s.Dirty.Path != "" && s.Dirty.Writer != nil {
-		errs = append(errs, errors.New("job.setting.dirty: give a path or a writer, not both"))
+		errs = append(errs, errors.New(prefix+".dirty: give a path or a writer, not both"))
 	}
 	return errs
 }
@@ -271,40 +336,6 @@ func (j *Job) dirtyPolicy() (datasync.DirtyPolicy, error) {
 	return p, nil
 }
 
-// lazyFile creates its file on the first write, so that checking or
-// planning a job, or a run with no dirty record, leaves no file behind.
-type lazyFile struct {
-	path string
-	f    *os.File
-}
-
-func (l *lazyFile) Write(p []byte) (int, error) {
-	if l.f == nil {
-		f, err := os.Create(l.path)
-		if err != nil {
-			return 0, fmt.Errorf("create the dirty-data file: %w", err)
-		}
-		l.f = f
-	}
-	return l.f.Write(p)
-}
-
-// Sync makes what was written durable (DirtyToJSONLines calls it).
-func (l *lazyFile) Sync() error {
-	if l.f == nil {
-		return nil
-	}
-	return l.f.Sync()
-}
-
-// Close closes the file, if it was created.
-func (l *lazyFile) Close() error {
-	if l.f == nil {
-		return nil
-	}
-	return l.f.Close()
-}
-
 // Pipelines returns one pipeline per task, with the job's options followed
 // by extra ones (such as progress reporting and a logger).
 func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) {
@@ -317,7 +348,7 @@ func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) 
 	for _, t := range j.Tasks {
 		p, err := datasync.NewPipeline(t.Source, t.Sink, opts...)
 		if err != nil {
-			return nil, fmt.Errorf("job.content[%d]: %w", t.Index, err)
+			return nil, fmt.Errorf("%s: %w", t.Path, err)
 		}
 		out = append(out, p)
 	}
@@ -333,7 +364,7 @@ func (j *Job) Plan(ctx context.Context) ([][]datasync.Split, error) {
 	out := make([][]datasync.Split, len(pipelines))
 	for i, p := range pipelines {
 		if out[i], err = p.Plan(ctx); err != nil {
-			return nil, fmt.Errorf("job.content[%d]: %w", i, err)
+			return nil, fmt.Errorf("%s: %w", j.Tasks[i].Path, err)
 		}
 	}
 	return out, nil

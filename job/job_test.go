@@ -14,9 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
-	_ "github.com/datasync-go/datasync/connector/stream"
 	"github.com/datasync-go/datasync/job"
+	_ "github.com/datasync-go/datasync/job/builtin"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -37,7 +36,7 @@ var collected = sink.Collect(sink.RejectIf(func(r datasync.Record) error {
 }))
 
 func init() {
-	connector.Register("secretive", connector.Connector{Sink: connector.SinkFunc(func(p *secretive) (datasync.Sink, error) {
+	job.DefaultRegistry.Register("secretive", job.Connector{Sink: job.SinkFunc(func(p *secretive) (datasync.Sink, error) {
 		if p.Fail {
 			return nil, fmt.Errorf("cannot connect with %s (password %s)", p.DSN, p.Password)
 		}
@@ -59,7 +58,7 @@ const streamJob = `{
 }`
 
 func TestParseAndRunADataXJob(t *testing.T) {
-	j, err := job.Parse([]byte(streamJob), map[string]string{"channels": "3", "greeting": `say "hi"`})
+	j, err := job.Parse([]byte(streamJob), job.Options{Vars: map[string]string{"channels": "3", "greeting": `say "hi"`}})
 	require.NoError(t, err)
 	defer j.Close()
 	require.Len(t, j.Tasks, 1)
@@ -81,11 +80,11 @@ func TestParseAndRunADataXJob(t *testing.T) {
 func TestVariables(t *testing.T) {
 	t.Setenv("GREETING_FROM_ENV", "hello")
 	withEnv := strings.Replace(streamJob, "${greeting}", "${GREETING_FROM_ENV} $${literal}", 1)
-	j, err := job.Parse([]byte(withEnv), map[string]string{"channels": "1"})
+	j, err := job.Parse([]byte(withEnv), job.Options{Vars: map[string]string{"channels": "1"}})
 	require.NoError(t, err)
 	j.Close()
 
-	_, err = job.Parse([]byte(streamJob), nil)
+	_, err = job.Parse([]byte(streamJob), job.Options{})
 	require.True(t, job.IsInvalid(err))
 	assert.ErrorContains(t, err, "${channels} on line 3 has no value: give it with -p channels=...")
 	assert.ErrorContains(t, err, "${greeting} on line 6 has no value")
@@ -103,7 +102,7 @@ func TestEveryMistakeIsReportedWithItsPath(t *testing.T) {
       "writer": {"parameter": {}}
     }]
   }
-}`), nil)
+}`), job.Options{})
 	var invalid *job.InvalidError
 	require.ErrorAs(t, err, &invalid)
 	assert.Equal(t, `invalid job: 7 problems:
@@ -115,18 +114,18 @@ func TestEveryMistakeIsReportedWithItsPath(t *testing.T) {
   - job.content[1].reader.parameter.sliceRecordcount: unknown setting "sliceRecordcount"; did you mean "sliceRecordCount"?
   - job.content[1].reader.parameter.sliceRecordCount: missing required setting`, err.Error())
 
-	_, err = job.Parse([]byte(`{"job": {"content": [{"reader": {"name": "streamwriter"}, "writer": {"name": "streamreader"}}]}}`), nil)
+	_, err = job.Parse([]byte(`{"job": {"content": [{"reader": {"name": "streamwriter"}, "writer": {"name": "streamreader"}}]}}`), job.Options{})
 	assert.ErrorContains(t, err, `job.content[0].reader.name: no reader named "streamwriter"`)
 	assert.ErrorContains(t, err, `job.content[0].writer.name: no writer named "streamreader"`)
 
-	_, err = job.Parse([]byte(`{"job": {"setting": {"errorLimit": {"percentage": 5}}, "content": []}}`), nil)
+	_, err = job.Parse([]byte(`{"job": {"setting": {"errorLimit": {"percentage": 5}}, "content": []}}`), job.Options{})
 	assert.ErrorContains(t, err, "job.setting.errorLimit.percentage: 5 is not between 0 and 1")
 	assert.ErrorContains(t, err, "job.content: needs at least one entry")
 
-	_, err = job.Parse([]byte(`{"job": {"content": [`), nil)
+	_, err = job.Parse([]byte(`{"job": {"content": [`), job.Options{})
 	assert.ErrorContains(t, err, "invalid JSON")
 
-	_, err = job.Load(filepath.Join(t.TempDir(), "missing.json"), nil)
+	_, err = job.Load(filepath.Join(t.TempDir(), "missing.json"), job.Options{})
 	assert.True(t, job.IsInvalid(err))
 	assert.ErrorContains(t, err, "no such file")
 }
@@ -135,7 +134,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	_, err := job.Parse([]byte(`{"job": {"content": [{
 		"reader": {"name": "streamreader", "parameter": {"column": [{"type": "long", "value": 1}], "sliceRecordCount": 1}},
 		"writer": {"name": "secretive", "parameter": {"dsn": "postgres://app:s3cr%3At@db:5432/x", "password": "hunter22", "fail": true}}
-	}]}}`), nil)
+	}]}}`), job.Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cannot connect with postgres://app:******@db:5432/x (password ******)")
 	assert.NotContains(t, err.Error(), "hunter22")
@@ -144,7 +143,7 @@ func TestSecretsNeverAppearInErrors(t *testing.T) {
 	j, err := job.Parse([]byte(`{"job": {"content": [{
 		"reader": {"name": "streamreader", "parameter": {"column": [{"type": "long", "value": 1}], "sliceRecordCount": 1}},
 		"writer": {"name": "secretive", "parameter": {"dsn": "app:pa55word@tcp(db:3306)/x?x=1"}}
-	}]}}`), nil)
+	}]}}`), job.Options{})
 	require.NoError(t, err)
 	defer j.Close()
 	assert.Equal(t, "dsn app:******@tcp(db:3306)/x", j.Redact("dsn app:pa55word@tcp(db:3306)/x"))
@@ -161,14 +160,14 @@ func TestErrorLimitAndDirtyFile(t *testing.T) {
 		}]}}`
 	}
 	run := func(limit string) (datasync.Result, error) {
-		j, err := job.Parse([]byte(jobText(limit)), nil)
+		j, err := job.Parse([]byte(jobText(limit)), job.Options{})
 		require.NoError(t, err)
 		defer j.Close()
 		ps, err := j.Pipelines()
 		require.NoError(t, err)
 		return ps[0].Run(context.Background())
 	}
-	j, err := job.Parse([]byte(jobText(`{"record": 5}`)), nil)
+	j, err := job.Parse([]byte(jobText(`{"record": 5}`)), job.Options{})
 	require.NoError(t, err)
 	_, err = j.Plan(context.Background())
 	require.NoError(t, err)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/internal/masking"
 	"github.com/datasync-go/datasync/internal/strictjson"
 )
 
@@ -25,8 +25,9 @@ func newRedactor() *Redactor { return &Redactor{} }
 // unrelated text more than it would hide.
 const minSecret = 3
 
-// Mask is what a secret is replaced with.
-const Mask = "******"
+// Mask is what a secret is replaced with (the connectors' configs mask
+// theirs with the same text).
+const Mask = masking.Mask
 
 // Add adds secrets to blot out.
 func (r *Redactor) Add(secrets ...string) {
@@ -56,14 +57,14 @@ func (r *Redactor) Redact(s string) string {
 
 // collect adds the secrets of decoded connector parameters.
 func (r *Redactor) collect(params any) {
-	r.Add(connector.Secrets(params)...)
+	r.Add(Secrets(params)...)
 	r.Add(dsnPasswords(params)...)
 }
 
 var (
-	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)           // scheme://user:pass@host
-	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)     // user:pass@tcp(host)
-	keywordPassword = regexp.MustCompile(`(?i)\bpassword\s*=\s*'?([^'\s&]+)`) // password=... or ?password=...
+	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)          // scheme://user:pass@host
+	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)    // user:pass@tcp(host)
+	keywordPassword = regexp.MustCompile(`(?i)password\s*=\s*'?([^'\s&;]+)`) // password=, sslpassword=, ...KeyStorePassword=
 )
 
 // dsnPasswords finds passwords inside every string value of params.

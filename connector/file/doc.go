@@ -26,7 +26,9 @@
 // other ASCII-compatible encodings: a line that is not valid in it is dirty,
 // and a value it cannot encode is a dirty row on write. Compress (json
 // "compress") is none, gzip or zstd on write; on read gzip, zstd and bzip2
-// are recognized by their first bytes whatever it says. Values are written in
+// are recognized by their first bytes whatever it says. A compressed file
+// that is truncated or damaged fails its split at once, without retries,
+// with an error naming it and how far the decompressor got. Values are written in
 // the text forms of datasync.Value.AppendTo, which read back exactly (floats
 // in shortest form, decimals with their scale, timestamps with microseconds
 // and a Z for instants), Bytes as base64 (BytesFormat hex or raw otherwise),

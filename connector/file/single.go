@@ -100,6 +100,20 @@ func (s *Sink) Finalize(ctx context.Context) error {
 	return os.RemoveAll(dir)
 }
 
+// Abort removes the parts of a single file (the hidden .FileName.parts
+// directory, holding the splits that did complete) after a failed or
+// cancelled job; the file itself is left as it was. Per-split files are
+// renamed into place as their splits complete, and stay.
+func (s *Sink) Abort(ctx context.Context) error {
+	if !s.cfg.SingleFile {
+		return nil
+	}
+	if err := os.RemoveAll(s.stagingDir()); err != nil {
+		return fmt.Errorf("file: remove the parts of the failed job: %w", err)
+	}
+	return nil
+}
+
 func appendFile(dst *os.File, path string) error {
 	f, err := os.Open(path)
 	if err != nil {

@@ -31,6 +31,7 @@ type Sink struct {
 var (
 	_ datasync.Sink        = (*Sink)(nil)
 	_ datasync.Finalizer   = (*Sink)(nil)
+	_ datasync.Aborter     = (*Sink)(nil)
 	_ datasync.SinkChecker = (*Sink)(nil)
 	_ datasync.Committer   = (*writer)(nil)
 )

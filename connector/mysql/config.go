@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"crypto/tls"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -18,8 +19,17 @@ type SourceConfig struct {
 	// own pool from it and closes it in Close. Some parameters are forced,
 	// because exactness depends on them: parseTime=false,
 	// allowAllFiles=false, multiStatements=false, columnsWithAlias=false,
-	// charset utf8mb4, maxAllowedPacket from the server.
-	DSN string `json:"dsn,omitempty"`
+	// charset utf8mb4, maxAllowedPacket from the server. The password is
+	// masked wherever the config is shown (String, %#v, slog, JSON).
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
+	// TLS, when set, is the TLS configuration of the connections made from
+	// DSN, in place of the one its tls parameter names (which must then not
+	// be false; with tls=preferred or allowFallbackToPlaintext=true a server
+	// without TLS is still used in plaintext). It gives a CA of one's own, a
+	// chain-only check (VERIFY_CA) or protocol limits without registering a
+	// configuration with the driver; DataX's mysqlreader and mysqlwriter set
+	// it from the TLS settings of the JDBC URL. It cannot be used with DB.
+	TLS *tls.Config `json:"-"`
 	// DB is a pool the caller owns, used instead of DSN and never closed by
 	// the source. Session settings the source needs (time zone, character
 	// set, sql_mode) are set on the connections it takes and put back before
@@ -59,6 +69,10 @@ type SourceConfig struct {
 	FetchSize int `json:"fetchSize,omitempty"`
 	// Session lists SQL statements run on every connection the source uses,
 	// after its own settings, such as "SET SESSION max_execution_time = 0".
+	// The settings exactness depends on are made again after them, so a
+	// time_zone set here does not shift TIMESTAMP values, and applies only to
+	// the Session statements after it: the reader's queries run in UTC (see
+	// "Sessions" in the package doc).
 	Session []string `json:"session,omitempty"`
 	// TinyIntAsBool reads tinyint(1) columns as Bool rather than Int; a
 	// value other than 0 and 1 is then a dirty row, never a guess.
@@ -76,8 +90,10 @@ type SourceConfig struct {
 // Exactly one of DSN and DB is set.
 type SinkConfig struct {
 	// DSN is a go-sql-driver/mysql data source name (see SourceConfig.DSN
-	// for the parameters that are forced).
-	DSN string `json:"dsn,omitempty"`
+	// for the parameters that are forced, and how it is shown).
+	DSN string `json:"dsn,omitempty" datasync:"secret"`
+	// TLS is as in SourceConfig.
+	TLS *tls.Config `json:"-"`
 	// DB is a pool the caller owns, used instead of DSN and never closed by
 	// the sink (see SourceConfig.DB for how its sessions are treated).
 	DB *sql.DB `json:"-"`
@@ -112,7 +128,8 @@ type SinkConfig struct {
 	// when LOAD DATA LOCAL is not available.
 	LoadData string `json:"loadData,omitempty"`
 	// Session lists SQL statements run on every connection the sink uses,
-	// after its own settings.
+	// after its own settings, which are made again after them (see
+	// SourceConfig.Session).
 	Session []string `json:"session,omitempty"`
 	// Logger receives the sink's notices, such as falling back from LOAD
 	// DATA to INSERT; nil discards them.
@@ -143,7 +160,7 @@ const defaultMinSplitRows = 20_000
 
 func (c *SourceConfig) validate() error {
 	var errs []error
-	errs = append(errs, checkConn(c.DSN, c.DB)...)
+	errs = append(errs, checkConn(c.DSN, c.TLS, c.DB)...)
 	switch {
 	case c.Table == "" && c.QuerySQL == "":
 		errs = append(errs, errors.New("set table or querySql"))
@@ -193,7 +210,7 @@ func (c *SourceConfig) validate() error {
 
 func (c *SinkConfig) validate() error {
 	var errs []error
-	errs = append(errs, checkConn(c.DSN, c.DB)...)
+	errs = append(errs, checkConn(c.DSN, c.TLS, c.DB)...)
 	if c.Table == "" {
 		errs = append(errs, errors.New("set table"))
 	} else if _, err := parseTableName(c.Table); err != nil {
@@ -223,16 +240,23 @@ func (c *SinkConfig) validate() error {
 	return nil
 }
 
-// checkConn checks that exactly one of dsn and db is set and that dsn parses.
-func checkConn(dsn string, db *sql.DB) []error {
+// checkConn checks that exactly one of dsn and db is set, that dsn parses,
+// and that a TLS configuration comes with a DSN that wants TLS.
+func checkConn(dsn string, tlsConfig *tls.Config, db *sql.DB) []error {
 	switch {
 	case dsn == "" && db == nil:
 		return []error{errors.New("set dsn or DB")}
 	case dsn != "" && db != nil:
 		return []error{errors.New("set dsn or DB, not both")}
+	case tlsConfig != nil && db != nil:
+		return []error{errors.New("TLS applies to connections made from dsn: configure DB's own connector instead")}
 	case dsn != "":
-		if _, err := parseDSN(dsn); err != nil {
+		cfg, err := parseDSN(dsn)
+		if err != nil {
 			return []error{err}
+		}
+		if tlsConfig != nil && cfg.TLSConfig == "false" {
+			return []error{errors.New("TLS is set but the dsn asks for no TLS (tls=false): say which")}
 		}
 	}
 	return nil

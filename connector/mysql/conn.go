@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
@@ -20,6 +21,26 @@ import (
 const sessionSetup = "SET NAMES utf8mb4, time_zone = '+00:00', sql_mode = CONCAT_WS(',', " +
 	"NULLIF(TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ',')), ''), " +
 	"'STRICT_ALL_TABLES')"
+
+// withSession returns the statements that set up a connection:
+// sessionSetup, then the caller's Session statements, then sessionSetup
+// again when there are any. A Session statement can so rely on the settings
+// it makes (a time_zone for a SET @since = CURDATE() that follows it), but
+// none of the settings exactness depends on outlives the Session
+// statements: a TIMESTAMP is read and written in UTC whatever time_zone
+// they set. Reading the session's zone and converting instead could not be
+// exact: in a zone with summer time the hour repeated in autumn names two
+// instants, and MariaDB and MySQL before 8.0.19 have no TIMESTAMP literal
+// with an offset.
+func withSession(session []string) []string {
+	if len(session) == 0 {
+		return []string{sessionSetup}
+	}
+	stmts := make([]string, 0, len(session)+2)
+	stmts = append(stmts, sessionSetup)
+	stmts = append(stmts, session...)
+	return append(stmts, sessionSetup)
+}
 
 // savedSession reads what sessionSetup changes, to put it back on a
 // connection of the caller's pool.
@@ -68,8 +89,9 @@ type pool struct {
 	info   serverInfo
 }
 
-// newPool returns a pool for dsn or db. It does no I/O.
-func newPool(dsn string, db *sql.DB, session []string) (*pool, error) {
+// newPool returns a pool for dsn (with tlsConfig, when not nil, in place
+// of the one its tls parameter names) or db. It does no I/O.
+func newPool(dsn string, tlsConfig *tls.Config, db *sql.DB, session []string) (*pool, error) {
 	if db != nil {
 		return &pool{db: db, session: session, where: "the given *sql.DB"}, nil
 	}
@@ -77,12 +99,14 @@ func newPool(dsn string, db *sql.DB, session []string) (*pool, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tlsConfig != nil {
+		cfg.TLS = tlsConfig.Clone() // the driver sets its ServerName
+	}
 	base, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dsn: %w", err)
 	}
-	stmts := append([]string{sessionSetup}, session...)
-	own := sql.OpenDB(&sessionConnector{base: base, stmts: stmts})
+	own := sql.OpenDB(&sessionConnector{base: base, stmts: withSession(session)})
 	// Readers and writers pin one connection each; keep them for reuse
 	// between splits.
 	own.SetMaxIdleConns(64)
@@ -154,15 +178,15 @@ func (p *pool) acquire(ctx context.Context, netWriteTimeout int) (*conn, error) 
 		pc.restore = fmt.Sprintf("SET character_set_client = %s, character_set_connection = %s, character_set_results = %s, "+
 			"collation_connection = %s, time_zone = %s, sql_mode = %s, net_write_timeout = %d",
 			nullableLiteral(cs), nullableLiteral(cc), nullableLiteral(cr), quoteString(coll), quoteString(tz), quoteString(mode), nwt)
-		if _, err := c.ExecContext(ctx, sessionSetup); err != nil {
-			return fail(fmt.Errorf("set up the session: %w", err))
-		}
-		if len(p.session) > 0 {
-			pc.discard = true // arbitrary statements cannot be undone
-			for _, s := range p.session {
-				if _, err := c.ExecContext(ctx, s); err != nil {
-					return fail(fmt.Errorf("session statement %q: %w", shorten(s), err))
+		// Arbitrary Session statements cannot be undone.
+		pc.discard = len(p.session) > 0
+		stmts := withSession(p.session)
+		for i, s := range stmts {
+			if _, err := c.ExecContext(ctx, s); err != nil {
+				if i == 0 || i == len(stmts)-1 {
+					return fail(fmt.Errorf("set up the session: %w", err))
 				}
+				return fail(fmt.Errorf("session statement %q: %w", shorten(s), err))
 			}
 		}
 	}

@@ -97,6 +97,9 @@ func mysqlType(c datasync.Column) (string, error) {
 	case datasync.KindInt:
 		return "bigint", nil
 	case datasync.KindFloat:
+		if single := strings.ToLower(native); single == "real" || single == "float4" {
+			return "float", nil // PostgreSQL's single precision
+		}
 		return "double", nil
 	case datasync.KindDecimal:
 		p, s := c.Precision, c.Scale

@@ -148,7 +148,7 @@ func (d *rowDecoder) decode(c *srcColumn, src any) (datasync.Value, error) {
 	case float64:
 		return d.floatValue(c, v), nil
 	case float32:
-		return datasync.Float(shortestFloat32(float64(v), &d.num)), nil
+		return datasync.Float32(v), nil
 	case []byte:
 		return d.decodeText(c, v)
 	case string:
@@ -173,7 +173,9 @@ func (d *rowDecoder) intValue(c *srcColumn, v int64) (datasync.Value, error) {
 			return datasync.Value{}, errTinyBool
 		}
 		return datasync.Bool(v == 1), nil
-	case decFloat32, decFloat64:
+	case decFloat32:
+		return datasync.Float32(float32(v)), nil
+	case decFloat64:
 		return datasync.Float(float64(v)), nil
 	}
 	return datasync.Int(v), nil
@@ -186,27 +188,15 @@ func (d *rowDecoder) uintValue(v uint64) (datasync.Value, error) {
 	return d.b.CopyDecimal(strconv.AppendUint(d.num[:0], v, 10))
 }
 
+// floatValue returns a FLOAT, which the reader selects as a DOUBLE (see
+// widenFloat), as the float32 it is: its text is then the float32's
+// shortest (3.1415927 rather than 3.1415927410125732 or the server's
+// 3.14159), and a single-precision column takes it with the same bits.
 func (d *rowDecoder) floatValue(c *srcColumn, f float64) datasync.Value {
 	if c.dec == decFloat32 {
-		return datasync.Float(shortestFloat32(f, &d.num))
+		return datasync.Float32(float32(f))
 	}
 	return datasync.Float(f)
-}
-
-// shortestFloat32 returns the float64 of the shortest text that reads back
-// as the float32 f holds: what MySQL shows for a FLOAT, with every bit kept
-// (3.1415927 rather than 3.1415927410125732 or the server's 3.14159).
-func shortestFloat32(f float64, scratch *[40]byte) float64 {
-	f32 := float32(f)
-	if math.IsInf(float64(f32), 0) || math.IsNaN(float64(f32)) {
-		return float64(f32)
-	}
-	text := strconv.AppendFloat(scratch[:0], float64(f32), 'g', -1, 32)
-	out, err := strconv.ParseFloat(unsafe.String(unsafe.SliceData(text), len(text)), 64)
-	if err != nil {
-		return float64(f32)
-	}
-	return out
 }
 
 func (d *rowDecoder) decodeText(c *srcColumn, p []byte) (datasync.Value, error) {

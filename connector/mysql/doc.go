@@ -23,11 +23,22 @@
 // server's or the host's zone, while DATETIME stays a wall-clock time; uses
 // utf8mb4; and is in strict mode (STRICT_ALL_TABLES added to the
 // sql_mode, NO_BACKSLASH_ESCAPES removed). On a pool built from a DSN this
-// is done once per connection, with the Session statements after it. On a
-// caller's *sql.DB it is done on each connection taken, and undone before
-// the connection goes back; a connection on which Session statements ran is
-// closed instead. Parameters of the DSN that would change values
-// (parseTime, loc, charset) have no effect on what is read or written.
+// is done once per connection, on a caller's *sql.DB on each connection
+// taken, and undone before the connection goes back; a connection on which
+// Session statements ran is closed instead. Parameters of the DSN that would
+// change values (parseTime, loc, charset) have no effect on what is read or
+// written.
+//
+// Session statements run after these settings, which are then made again.
+// So a time_zone set in Session (as DataX jobs often do) does not shift
+// TIMESTAMP values: instants are kept whatever the zone. It applies to the
+// Session statements that follow it, and to nothing after them: NOW(),
+// CURDATE() and CURRENT_TIMESTAMP in a Where, a QuerySQL, a PreSQL or a
+// column's default are evaluated in UTC. For a local time there, compute it
+// in Session (SET time_zone = '+09:00', then SET @today = CURDATE(), and
+// Where "created >= @today"), or convert it (CONVERT_TZ(NOW(), '+00:00',
+// '+09:00')). Likewise a character set or a NO_BACKSLASH_ESCAPES set in
+// Session does not outlive it; other sql_mode flags do.
 //
 // # Reading
 //
@@ -107,9 +118,9 @@
 // foreign key, a check constraint, a trigger's SIGNAL): every other row is
 // written exactly once.
 //
-// Two MySQL behaviours remain, by design of the types: CHAR drops trailing
+// Some MySQL behaviours remain, by design of the types: CHAR drops trailing
 // spaces when read, and BINARY(n) pads with zero bytes; a SET is stored in
-// its definition's order.
+// its definition's order; MariaDB stores a FLOAT or DOUBLE -0 as 0.
 //
 // # Types
 //
@@ -121,7 +132,7 @@
 //	BIT(1)                                  Bool
 //	BIT(n), n > 1                           Bytes, big-endian, (n+7)/8 bytes
 //	DECIMAL(p,s)                            Decimal, exact, scale kept (up to DECIMAL(65,30))
-//	FLOAT                                   Float: the shortest text of the float32 (3.1415927), every bit kept
+//	FLOAT                                   Float, a datasync.Float32: every bit kept, text the float32's shortest (3.1415927)
 //	DOUBLE                                  Float
 //	CHAR, VARCHAR, TINYTEXT .. LONGTEXT     String (utf8mb4; text that is not UTF-8 is dirty)
 //	ENUM, SET                               String
@@ -149,7 +160,11 @@
 //	BIGINT UNSIGNED as above, and Decimal up to 18446744073709551615
 //	BIT(n)          Bool, Int, Bytes, when the value has at most n bits
 //	DECIMAL(p,s)    Decimal, Int, Float (its shortest text), String; no more than p-s and s digits
-//	FLOAT, DOUBLE   Float, Int, Decimal, String when float64 holds them exactly; no NaN or infinity
+//	FLOAT           Float32 with its bits; Float, Int, Decimal, String when float32 holds them exactly
+//	                (datasync.Value.AsFloat32: 0.5 and "0.1", not a float64 0.1, which FLOAT would round);
+//	                no NaN or infinity
+//	DOUBLE          Float (a Float32 widened exactly, as CAST does: 0.1 is 0.10000000149011612), Int,
+//	                Decimal, String when float64 holds them exactly; no NaN or infinity
 //	YEAR            Int 1901..2155 or 0
 //	text types      every kind, as its text form (see datasync.Value.AppendTo)
 //	binary types    Bytes and String as they are; other kinds as their text form
@@ -165,7 +180,7 @@
 // Check and Prepare before any row moves.
 //
 // CreateTable makes a missing table from the schema: Bool tinyint(1), Int
-// bigint, Float double, Decimal decimal(p,s) (decimal(65,30) when unknown),
+// bigint, Float double (float for a PostgreSQL real), Decimal decimal(p,s) (decimal(65,30) when unknown),
 // String varchar(n) (longtext when unbounded or over 16,383), Bytes
 // varbinary(n) (longblob), Date date, Time time(p), Timestamp datetime(p),
 // JSON json; a MySQL source's own type is kept where the kind alone cannot

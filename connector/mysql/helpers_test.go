@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -16,12 +17,22 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/internal/testdb"
+	"github.com/datasync-go/datasync/internal/testtls"
 	"github.com/datasync-go/datasync/sink"
 )
 
-// TestMain fails the package if any test leaves a goroutine behind.
+// TestMain stops the private TLS servers (see tls_test.go), and fails the
+// package if any test leaves a goroutine behind.
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	testtls.Stop()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 // env is a fresh test database: its DSN, and a one-connection pool in UTC

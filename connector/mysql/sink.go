@@ -58,7 +58,7 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	cfg.Session = append([]string(nil), cfg.Session...)
 	cfg.PreSQL = append([]string(nil), cfg.PreSQL...)
 	cfg.PostSQL = append([]string(nil), cfg.PostSQL...)
-	p, err := newPool(cfg.DSN, cfg.DB, cfg.Session)
+	p, err := newPool(cfg.DSN, cfg.TLS, cfg.DB, cfg.Session)
 	if err != nil {
 		return nil, fmt.Errorf("mysql sink: %w", err)
 	}

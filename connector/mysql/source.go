@@ -46,7 +46,7 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	}
 	cfg.Column = append([]string(nil), cfg.Column...)
 	cfg.Session = append([]string(nil), cfg.Session...)
-	p, err := newPool(cfg.DSN, cfg.DB, cfg.Session)
+	p, err := newPool(cfg.DSN, cfg.TLS, cfg.DB, cfg.Session)
 	if err != nil {
 		return nil, fmt.Errorf("mysql source: %w", err)
 	}

@@ -232,7 +232,7 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, err
 	case tFloat, tDouble:
-		f, err := floatOf(v)
+		f, err := t.floatFor(v)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -242,11 +242,9 @@ func (e *encoder) normalize(t *target, v datasync.Value) (outKind, []byte, error
 		if t.col.unsigned && f < 0 {
 			return 0, nil, fmt.Errorf("%v is negative, for %s", f, t.col.columnType)
 		}
-		if t.class == tFloat {
-			if f32 := float32(f); math.IsInf(float64(f32), 0) || (f32 == 0 && f != 0) {
-				return 0, nil, fmt.Errorf("%v is out of the range of a FLOAT", f)
-			}
-		}
+		// The float64 digits, for a FLOAT too: a float32's shortest text
+		// can be beyond FLOAT's range as a double (3.4028235e+38), which
+		// the server reads it as before rounding it to a FLOAT.
 		buf = strconv.AppendFloat(buf, f, 'g', -1, 64)
 		e.scratch = buf[:0] // keep what it grew to
 		return outPlain, buf, nil
@@ -446,6 +444,26 @@ func intOf(v datasync.Value) (int64, error) {
 		return n, nil
 	}
 	return v.AsInt()
+}
+
+// floatFor returns v as the number to write into a FLOAT or DOUBLE column.
+// A FLOAT takes only what a float32 holds exactly (see
+// datasync.Value.AsFloat32): a Float32 as it is, never a float64 it would
+// round.
+func (t *target) floatFor(v datasync.Value) (float64, error) {
+	if t.class == tDouble {
+		return floatOf(v)
+	}
+	f32, err := v.AsFloat32()
+	if err == nil {
+		return float64(f32), nil
+	}
+	if f, ferr := v.AsFloat(); ferr == nil && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		if f32 := float32(f); math.IsInf(float64(f32), 0) || (f32 == 0 && f != 0) {
+			return 0, fmt.Errorf("%v is out of the range of a FLOAT", f)
+		}
+	}
+	return 0, err
 }
 
 func floatOf(v datasync.Value) (float64, error) {

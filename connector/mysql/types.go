@@ -17,7 +17,7 @@ const (
 	decBit1                     // BIT(1): Bool
 	decBits                     // BIT(n): Bytes, big-endian
 	decDecimal                  // DECIMAL: Decimal
-	decFloat32                  // FLOAT, selected as DOUBLE: Float of the shortest float32 text
+	decFloat32                  // FLOAT, selected as DOUBLE: Float32
 	decFloat64                  // DOUBLE: Float
 	decString                   // text, ENUM, SET: String, checked UTF-8
 	decBytes                    // binary and BLOB types: Bytes
@@ -80,9 +80,7 @@ func tableColumn(c column, cfg *SourceConfig, ownPool bool) srcColumn {
 		sc.pageable = true
 	case "float":
 		col.Kind, sc.dec = datasync.KindFloat, decFloat32
-		// The server prints FLOAT with six digits; as a DOUBLE every bit
-		// shows.
-		sc.expr = "(" + sc.expr + " + 0e0)"
+		sc.expr = widenFloat(sc.expr)
 	case "double", "real", "double precision":
 		col.Kind, sc.dec = datasync.KindFloat, decFloat64
 	case "char", "varchar":
@@ -135,6 +133,11 @@ func tableColumn(c column, cfg *SourceConfig, ownPool bool) srcColumn {
 	return sc
 }
 
+// widenFloat selects a FLOAT as a DOUBLE: the server prints a FLOAT with
+// six digits, a DOUBLE with every bit. Times 1, unlike plus 0, keeps the
+// sign of a -0 (on the servers that store one).
+func widenFloat(expr string) string { return "(" + expr + " * 1e0)" }
+
 func temporal(d decoder) bool {
 	return d == decDate || d == decDatetime || d == decTimestamp || d == decTime
 }
@@ -167,7 +170,7 @@ func queryColumn(ct *sql.ColumnType, ownPool bool) srcColumn {
 		}
 	case "FLOAT":
 		col.Kind, sc.dec = datasync.KindFloat, decFloat32
-		sc.expr = "(" + sc.expr + " + 0e0)"
+		sc.expr = widenFloat(sc.expr)
 	case "DOUBLE":
 		col.Kind, sc.dec = datasync.KindFloat, decFloat64
 	case "VARCHAR", "CHAR", "TEXT", "TINYTEXT", "MEDIUMTEXT", "LONGTEXT", "ENUM", "SET", "NULL":

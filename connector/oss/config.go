@@ -1,6 +1,7 @@
 package oss
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	alioss "github.com/aliyun/aliyun-oss-go-sdk/oss"
 
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/internal/masking"
 )
 
 // The text settings, shared with package file. Their fields are promoted
@@ -63,8 +65,9 @@ type SourceConfig struct {
 	// AccessID and AccessKey are the AccessKey pair; when empty they are
 	// read from OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET (or
 	// ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET). They
-	// never appear in errors, logs or String output.
-	AccessID  string `json:"accessId,omitempty"`
+	// never appear in errors, logs, String output or JSON (see
+	// MarshalJSON).
+	AccessID  string `json:"accessId,omitempty" datasync:"secret"`
 	AccessKey string `json:"accessKey,omitempty" datasync:"secret"`
 	// SecurityToken is an STS token (OSS_SESSION_TOKEN when empty).
 	SecurityToken string `json:"securityToken,omitempty" datasync:"secret"`
@@ -93,6 +96,17 @@ func (c SourceConfig) GoString() string { return c.String() }
 
 // LogValue logs the configuration without its credentials.
 func (c SourceConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// shownSourceConfig is SourceConfig without its methods, for MarshalJSON.
+type shownSourceConfig SourceConfig
+
+// MarshalJSON encodes the configuration with its credentials masked: the
+// result is for showing, and cannot connect.
+func (c SourceConfig) MarshalJSON() ([]byte, error) {
+	s := shownSourceConfig(c)
+	maskCredentials(&s.AccessID, &s.AccessKey, &s.SecurityToken)
+	return json.Marshal(s)
+}
 
 func (c SourceConfig) bucketName() string {
 	if c.Client != nil {
@@ -128,7 +142,7 @@ type SinkConfig struct {
 	// as in SourceConfig.
 	Endpoint      string         `json:"endpoint"`
 	Bucket        string         `json:"bucket"`
-	AccessID      string         `json:"accessId,omitempty"`
+	AccessID      string         `json:"accessId,omitempty" datasync:"secret"`
 	AccessKey     string         `json:"accessKey,omitempty" datasync:"secret"`
 	SecurityToken string         `json:"securityToken,omitempty" datasync:"secret"`
 	Region        string         `json:"region,omitempty"`
@@ -167,6 +181,26 @@ func (c SinkConfig) GoString() string { return c.String() }
 
 // LogValue logs the configuration without its credentials.
 func (c SinkConfig) LogValue() slog.Value { return slog.StringValue(c.String()) }
+
+// shownSinkConfig is SinkConfig without its methods, for MarshalJSON.
+type shownSinkConfig SinkConfig
+
+// MarshalJSON encodes the configuration with its credentials masked: the
+// result is for showing, and cannot connect.
+func (c SinkConfig) MarshalJSON() ([]byte, error) {
+	s := shownSinkConfig(c)
+	maskCredentials(&s.AccessID, &s.AccessKey, &s.SecurityToken)
+	return json.Marshal(s)
+}
+
+// maskCredentials replaces the credentials that are set by masking.Mask.
+func maskCredentials(creds ...*string) {
+	for _, c := range creds {
+		if *c != "" {
+			*c = masking.Mask
+		}
+	}
+}
 
 func (c SinkConfig) bucketName() string {
 	if c.Client != nil {

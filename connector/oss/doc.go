@@ -38,7 +38,9 @@
 // retryable error, which the pipeline retries from the last checkpoint (the
 // byte offset after the last row returned). The CRC-64 OSS reports for a
 // whole object is checked against the bytes read, across reconnections and
-// checkpoints (byte ranges are not checked).
+// checkpoints (byte ranges are not checked). A compressed object that is
+// truncated or damaged fails its split at once, without retries, with an
+// error naming it and how far the decompressor got.
 //
 // # Writing
 //
@@ -52,7 +54,12 @@
 // completes the uploads and checks the CRC-64 of each object; a writer
 // closed without Commit (a failed, retried or cancelled split) aborts its
 // uploads, so no part is left behind, and a retried split writes its objects
-// over from the start. WriteMode (json "writeMode") is
+// over from the start. That holds whatever the moment of the cancellation:
+// an InitiateMultipartUpload in flight is given a few seconds to return the
+// ID of the upload OSS may be creating, and one that fails without a clear
+// answer (a cut connection, a timeout, a 5xx) is followed by a listing of the
+// key's uploads, aborting those OSS started since it was sent (which needs
+// the oss:ListMultipartUploads permission). WriteMode (json "writeMode") is
 //
 //	nonConflict  the default: fail before writing if an object whose key
 //	             starts with Object exists (and never overwrite one)

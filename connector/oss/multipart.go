@@ -61,11 +61,9 @@ func (o *objectOut) sendPart() error {
 	}
 	w := o.w
 	if o.uploadID == "" {
-		id, err := w.s.st.initiate(w.ctx, o.key, w.noOverwrite())
-		if err != nil {
+		if err := o.start(); err != nil {
 			return err
 		}
-		o.uploadID = id
 	}
 	n := len(o.parts) + 1
 	if n > maxParts {

@@ -161,7 +161,8 @@ func (s *sdkStore) abort(ctx context.Context, key, uploadID string) error {
 }
 
 func (s *sdkStore) listUploads(ctx context.Context, prefix, keyMarker, idMarker string) (uploadPage, error) {
-	opts := []alioss.Option{alioss.Prefix(prefix), alioss.MaxUploads(1000), alioss.WithContext(ctx)}
+	var hdr http.Header
+	opts := []alioss.Option{alioss.Prefix(prefix), alioss.MaxUploads(1000), alioss.WithContext(ctx), alioss.GetResponseHeader(&hdr)}
 	if keyMarker != "" {
 		opts = append(opts, alioss.KeyMarker(keyMarker), alioss.UploadIDMarker(idMarker))
 	}
@@ -170,8 +171,11 @@ func (s *sdkStore) listUploads(ctx context.Context, prefix, keyMarker, idMarker 
 		return uploadPage{}, s.wrap(err, "list the multipart uploads under %q", prefix)
 	}
 	page := uploadPage{NextKeyMarker: res.NextKeyMarker, NextIDMarker: res.NextUploadIDMarker, Truncated: res.IsTruncated}
+	if t, err := http.ParseTime(hdr.Get("Date")); err == nil {
+		page.ServerTime = t
+	}
 	for _, u := range res.Uploads {
-		page.Uploads = append(page.Uploads, uploadInfo{Key: u.Key, UploadID: u.UploadID})
+		page.Uploads = append(page.Uploads, uploadInfo{Key: u.Key, UploadID: u.UploadID, Initiated: u.Initiated})
 	}
 	return page, nil
 }

@@ -66,10 +66,12 @@ type uploadedPart struct {
 
 type uploadInfo struct {
 	Key, UploadID string
+	Initiated     time.Time
 }
 
 type uploadPage struct {
 	Uploads                     []uploadInfo
 	NextKeyMarker, NextIDMarker string
 	Truncated                   bool
+	ServerTime                  time.Time // OSS's clock when it listed them (its Date), if it said
 }

@@ -16,7 +16,9 @@ type SourceConfig struct {
 	// DSN is a PostgreSQL connection string, as a URL
 	// (postgres://user:password@host:5432/db?sslmode=disable) or as
 	// key=value pairs. The Source opens its own pool from it, closed by
-	// Source.Close. Errors never show it: it may hold a password.
+	// Source.Close. Errors never show it: it may hold a password. Its
+	// secrets (password, sslpassword) are masked wherever the config is
+	// shown (String, %#v, slog, JSON).
 	DSN string `json:"dsn,omitempty" datasync:"secret"`
 	// Pool is a pool the caller owns, used instead of DSN. The Source never
 	// closes it and never changes its connections' settings. Its readers

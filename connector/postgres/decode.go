@@ -77,7 +77,7 @@ func (t *pgType) decodeFixed(src []byte) (datasync.Value, error) {
 		}
 	case classFloat4:
 		if len(src) == 4 {
-			return datasync.Float(float64(math.Float32frombits(binary.BigEndian.Uint32(src)))), nil
+			return datasync.Float32(math.Float32frombits(binary.BigEndian.Uint32(src))), nil
 		}
 	case classFloat8:
 		if len(src) == 8 {

@@ -129,7 +129,9 @@
 //
 //	PostgreSQL                             Kind       Notes
 //	smallint, integer, bigint, oid         Int
-//	real, double precision                 Float      real widens exactly; NaN, ±Infinity
+//	real                                   Float      a datasync.Float32: every bit (-0, NaN,
+//	                                                  ±Infinity), text "0.1" not 0.10000000149011612
+//	double precision                       Float      NaN, ±Infinity
 //	numeric                                Decimal    exact text, scale kept; NaN; ±Infinity (14+)
 //	money                                  Decimal    in lc_monetary's decimal places
 //	boolean                                Bool
@@ -164,10 +166,16 @@
 //	Kind       Column types                  Notes
 //	Int        integer types, numeric,       range checked; float only when it holds the value
 //	           real, double, money, bool
-//	Float      double, real, numeric,        real only when float32 holds it exactly;
-//	           integer types                 integers only when integral
+//	Float      real, double, numeric,        real: a Float32 with its bits; a float64 only
+//	           integer types                 when float32 holds it exactly (0.5, not 0.1);
+//	                                         double: a Float32 widened exactly (0.1 becomes
+//	                                         0.10000000149011612, as a cast from real does);
+//	                                         numeric and text: a Float32's shortest text (0.1);
+//	                                         integers only when integral
 //	Decimal    numeric, money, integer       never rounded: digits beyond numeric(p,s)'s or
-//	           types, floats                 money's scale are an error
+//	           types, floats                 money's scale are an error; into real, the
+//	                                         shortest text of a float32 (0.1), or what
+//	                                         float32 holds exactly (datasync.Value.AsFloat32)
 //	Bool       boolean, integer types
 //	String     text types as it is; any      parsed by datasync for the common forms (numbers,
 //	           other type                    ISO dates and times, uuid, inet, cidr), otherwise
@@ -187,8 +195,8 @@
 // CreateTable picks a column type by kind, refined by the source's native
 // type where it names a PostgreSQL type that holds the values (so a
 // PostgreSQL source's uuid, inet, interval, timetz, bit, array columns keep
-// their types): Bool boolean; Int smallint, integer or bigint; Float real or
-// double precision; Decimal numeric(p,s) or numeric; String varchar(n),
+// their types): Bool boolean; Int smallint, integer or bigint; Float real
+// (for a real, or a MySQL FLOAT) or double precision; Decimal numeric(p,s) or numeric; String varchar(n),
 // character(n) or text; Bytes bytea; Date date; Time time(p); Timestamp
 // timestamptz for instants (PostgreSQL timestamptz, MySQL TIMESTAMP),
 // timestamp(p) otherwise; JSON json, jsonb or an array type. NOT NULL and

@@ -102,22 +102,27 @@ func (t *pgType) appendBinaryValue(dst []byte, v datasync.Value) ([]byte, error)
 			return binary.BigEndian.AppendUint32(dst, uint32(i)), nil
 		}
 		return binary.BigEndian.AppendUint64(dst, uint64(i)), nil
-	case classFloat4, classFloat8:
-		if textual && t.class == classFloat4 {
+	case classFloat4:
+		if textual {
 			return dst, errNeedsText // the server reads text into real as it always does
 		}
+		// A real takes only what a float32 holds exactly: a Float32 with
+		// its bits, never a float64 it would round.
+		x, err := v.AsFloat32()
+		if err != nil {
+			if _, ferr := v.AsFloat(); ferr == nil {
+				return dst, convErr(v, t, "real cannot hold it exactly")
+			}
+			return dst, err
+		}
+		return binary.BigEndian.AppendUint32(dst, math.Float32bits(x)), nil
+	case classFloat8:
 		f, err := local(v, datasync.KindFloat, textual)
 		if err != nil {
 			return dst, err
 		}
-		x, _ := f.AsFloat()
-		if t.class == classFloat8 {
-			return binary.BigEndian.AppendUint64(dst, math.Float64bits(x)), nil
-		}
-		if x32 := float32(x); float64(x32) != x && !math.IsNaN(x) {
-			return dst, convErr(v, t, "real cannot hold it exactly")
-		}
-		return binary.BigEndian.AppendUint32(dst, math.Float32bits(float32(x))), nil
+		x, _ := f.AsFloat() // a Float32 widens exactly
+		return binary.BigEndian.AppendUint64(dst, math.Float64bits(x)), nil
 	case classNumeric:
 		return t.appendNumeric(dst, v, textual)
 	case classMoney:

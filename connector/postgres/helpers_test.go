@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/internal/testdb"
+	"github.com/datasync-go/datasync/internal/testtls"
 )
 
 // testDB is a fresh database for one test, with a connection to set it up.
@@ -103,5 +105,16 @@ func run(t testing.TB, src datasync.Source, dst datasync.Sink, opts ...datasync.
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 // TestMain fails the package when a test leaves a goroutine behind: a pool,
-// a connection or a COPY not closed.
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// a connection or a COPY not closed. It stops the private TLS servers of
+// tls_test.go first.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	testtls.Stop()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: %v\n", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}

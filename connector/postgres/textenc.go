@@ -89,6 +89,14 @@ func (t *pgType) appendInputText(dst []byte, v datasync.Value) ([]byte, error) {
 	case datasync.KindTimestamp:
 		ts, _ := v.AsTimestamp()
 		return appendTimestampText(dst, ts, t.class == classTimestamptz || ts.IsInstant()), nil
+	case datasync.KindFloat:
+		if t.class == classFloat4 || t.class == classFloat8 {
+			// The float64 digits, exact for both: a Float32's own text
+			// would read into a double precision as another number (0.1
+			// rather than 0.10000000149011612, which the binary COPY sends).
+			f, _ := v.AsFloat()
+			return datasync.Float(f).AppendTo(dst), nil
+		}
 	}
 	return v.AppendTo(dst), nil // numbers
 }

@@ -3,8 +3,8 @@
 // records as delimited text (or drops them). They are for trying a job, for
 // load tests, and for pipelines a test feeds by configuration.
 //
-// Importing the package registers it with package connector under the names
-// "streamreader" and "streamwriter" (DataX's) and "memory" (both roles).
+// Job files name it "streamreader" and "streamwriter" (DataX's) and
+// "memory" (both roles); see package job/builtin.
 //
 // A source column is a constant ("value"), a random value ("random":
 // "min,max": a number in that range, or for strings and bytes a length), or

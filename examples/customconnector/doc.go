@@ -11,8 +11,12 @@
 //     parallel) and Open;
 //   - the Reader: Read fills a batch and reports lines it cannot decode as
 //     dirty rows; Checkpoint says where a retried split resumes;
-//   - the registration, in init, so that importing the package makes
-//     "httpjson" usable in job files.
+//   - the registration, Register, which adds "httpjson" to a job.Registry
+//     (a program's own, or job.DefaultRegistry) so that job files read with
+//     that registry can name it.
+//
+// Its cmd/datasync-httpjson is the datasync command with "httpjson" added,
+// built from package cli in a few lines.
 //
 // Its test serves an API with net/http/httptest and runs the connector both
 // from Go and from a job file.

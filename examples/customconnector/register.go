@@ -2,12 +2,12 @@ package customconnector
 
 import (
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector"
+	"github.com/datasync-go/datasync/job"
 )
 
-// Importing the package makes "httpjson" usable as a reader in job files.
-func init() {
-	connector.Register("httpjson", connector.Connector{
-		Source: connector.SourceFunc(func(c *Config) (datasync.Source, error) { return NewSource(*c) }),
+// Register makes "httpjson" usable as a reader in job files read with r.
+func Register(r *job.Registry) {
+	r.Register("httpjson", job.Connector{
+		Source: job.SourceFunc(func(c *Config) (datasync.Source, error) { return NewSource(*c) }),
 	})
 }

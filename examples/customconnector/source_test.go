@@ -15,6 +15,7 @@ import (
 	_ "github.com/datasync-go/datasync/connector/stream"
 	"github.com/datasync-go/datasync/examples/customconnector"
 	"github.com/datasync-go/datasync/job"
+	"github.com/datasync-go/datasync/job/builtin"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -63,12 +64,16 @@ func TestFromGo(t *testing.T) {
 func TestFromAJobFile(t *testing.T) {
 	api := ordersAPI(t)
 	defer api.Close()
+	registry := job.NewRegistry()
+	builtin.Register(registry)
+	customconnector.Register(registry)
+	opts := job.Options{Registry: registry}
 	j, err := job.Parse([]byte(`{"job": {
 		"setting": {"errorLimit": {"record": 1}, "dirty": {"path": "`+t.TempDir()+`/dirty.jsonl"}},
 		"content": [{
 			"reader": {"name": "httpjson", "parameter": {"url": "`+api.URL+`", "pages": 3, "token": "s3cret-token"}},
 			"writer": {"name": "streamwriter", "parameter": {"print": false}}
-		}]}}`), nil)
+		}]}}`), opts)
 	require.NoError(t, err)
 	defer j.Close()
 	assert.Equal(t, "token ******", j.Redact("token s3cret-token"), "the secret tag keeps the token out of output")
@@ -80,7 +85,7 @@ func TestFromAJobFile(t *testing.T) {
 
 	_, err = job.Parse([]byte(`{"job": {"content": [{
 		"reader": {"name": "httpjson", "parameter": {"url": "x", "page": 3}},
-		"writer": {"name": "streamwriter"}}]}}`), nil)
+		"writer": {"name": "streamwriter"}}]}}`), opts)
 	assert.ErrorContains(t, err, `job.content[0].reader.parameter.page: unknown setting "page"; did you mean "pages"?`)
 	assert.True(t, strings.Contains(err.Error(), "pages: missing required setting"))
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,6 +22,7 @@ import (
 
 	"github.com/datasync-go/datasync/connector/oss/osstest"
 	"github.com/datasync-go/datasync/internal/testdb"
+	"github.com/datasync-go/datasync/job/datasource"
 )
 
 var binary string
@@ -45,6 +47,63 @@ type databases struct {
 	my   *sql.DB
 	pg   *pgx.Conn
 	vars []string
+
+	myDSN, pgDSN string
+}
+
+// form is one shape of an example: the DataX job (name.json), whose
+// connections are -p variables, or the DataWorks script
+// (name.dataworks.json), whose connections are data sources.
+type form struct {
+	name   string
+	suffix string
+}
+
+var forms = []form{{"datax", ".json"}, {"dataworks", ".dataworks.json"}}
+
+// args returns the command-line arguments that reach the databases (and
+// the OSS server, if any) in form f. For the DataWorks form they are a
+// catalog file, found through DATASYNC_DATASOURCES, naming shop_mysql,
+// warehouse_pg and lake, with passwords in environment variables (MySQL's
+// checked: a user made for the test).
+func (d *databases) args(t *testing.T, f form, srv *osstest.Server) []string {
+	if f.name == "datax" {
+		args := slices.Clone(d.vars)
+		if srv != nil {
+			args = append(args, "-p", "oss_endpoint="+srv.Endpoint, "-p", "oss_access_id="+srv.AccessKeyID,
+				"-p", "oss_access_key="+srv.AccessKeySecret, "-p", "oss_bucket=lake")
+		}
+		return args
+	}
+	mc, err := gomysql.ParseDSN(d.myDSN)
+	require.NoError(t, err)
+	user, password := "ex_"+strings.ReplaceAll(mc.DBName, "dstest_", ""), "pw-"+mc.DBName
+	_, err = d.my.Exec(fmt.Sprintf("CREATE USER '%s'@'%%' IDENTIFIED BY '%s'", user, password))
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = d.my.Exec(fmt.Sprintf("DROP USER '%s'@'%%'", user)) })
+	_, err = d.my.Exec(fmt.Sprintf("GRANT ALL ON `%s`.* TO '%s'@'%%'", mc.DBName, user))
+	require.NoError(t, err)
+	pu, err := url.Parse(d.pgDSN)
+	require.NoError(t, err)
+	t.Setenv("EXAMPLE_SHOP_MYSQL_PASSWORD", password)
+	t.Setenv("EXAMPLE_WAREHOUSE_PG_PASSWORD", "trusted-anyway")
+	sources := []string{
+		fmt.Sprintf(`{"name": "shop_mysql", "type": "mysql", "jdbcUrl": "jdbc:mysql://%s/%s?useSSL=false",
+			"username": %q, "password": {"env": "EXAMPLE_SHOP_MYSQL_PASSWORD"}}`, mc.Addr, mc.DBName, user),
+		fmt.Sprintf(`{"name": "warehouse_pg", "type": "postgresql", "host": %q, "port": %s, "database": %q,
+			"properties": {"sslmode": "disable"}, "username": %q, "password": {"env": "EXAMPLE_WAREHOUSE_PG_PASSWORD"}}`,
+			pu.Hostname(), pu.Port(), strings.TrimPrefix(pu.Path, "/"), pu.User.Username()),
+	}
+	if srv != nil {
+		t.Setenv("EXAMPLE_OSS_ID", srv.AccessKeyID)
+		t.Setenv("EXAMPLE_OSS_KEY", srv.AccessKeySecret)
+		sources = append(sources, fmt.Sprintf(`{"name": "lake", "type": "oss", "endpoint": %q, "bucket": "lake",
+			"accessId": {"env": "EXAMPLE_OSS_ID"}, "accessKey": {"env": "EXAMPLE_OSS_KEY"}}`, srv.Endpoint))
+	}
+	catalog := filepath.Join(t.TempDir(), "datasources.json")
+	require.NoError(t, os.WriteFile(catalog, []byte(`{"datasources": [`+strings.Join(sources, ",")+`]}`), 0o600))
+	t.Setenv("DATASYNC_DATASOURCES", catalog)
+	return nil
 }
 
 func newDatabases(t *testing.T) *databases {
@@ -67,7 +126,7 @@ func newDatabases(t *testing.T) *databases {
 	pu, err := url.Parse(pgDSN)
 	require.NoError(t, err)
 	pgPassword, _ := pu.User.Password()
-	return &databases{my: my, pg: pg, vars: []string{
+	return &databases{my: my, pg: pg, myDSN: myDSN, pgDSN: pgDSN, vars: []string{
 		"-p", fmt.Sprintf("mysql_jdbc=jdbc:mysql://%s/%s?useSSL=false", mc.Addr, mc.DBName),
 		"-p", "mysql_user=" + mc.User, "-p", "mysql_password=" + mc.Passwd,
 		"-p", fmt.Sprintf("pg_jdbc=jdbc:postgresql://%s%s?sslmode=disable", pu.Host, pu.Path),
@@ -103,6 +162,12 @@ func (d *databases) myRows(t *testing.T) []string {
 }
 
 func TestMySQLToPostgres(t *testing.T) {
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) { testMySQLToPostgres(t, f) })
+	}
+}
+
+func testMySQLToPostgres(t *testing.T, f form) {
 	d := newDatabases(t)
 	_, err := d.my.Exec(`INSERT INTO orders VALUES
 		(1, 'ada', 12.50, '2026-11-24 10:00:00.123456', NULL),
@@ -110,8 +175,15 @@ func TestMySQLToPostgres(t *testing.T) {
 		(3, NULL, 7.25, NULL, ''),
 		(4, 'edsger', -1.00, '2026-11-24 12:00:00', 'refund: filtered out by where')`)
 	require.NoError(t, err)
-	report := run(t, "mysql-to-postgres.json", d.vars...)
+	args := d.args(t, f, nil)
+	report := run(t, "mysql-to-postgres"+f.suffix, args...)
 	assert.Regexp(t, `Records written\s+:\s+3\n`, report)
+	if password := os.Getenv("EXAMPLE_SHOP_MYSQL_PASSWORD"); f.name == "dataworks" {
+		plan, err := exec.Command(binary, append([]string{"plan", "mysql-to-postgres" + f.suffix}, args...)...).CombinedOutput()
+		require.NoError(t, err, string(plan))
+		assert.Contains(t, string(plan), `"id"`, "a plan of splits")
+		assert.NotContains(t, string(plan)+report, password, "the catalog's password is never printed")
+	}
 
 	rows, err := d.pg.Query(context.Background(), `SELECT concat_ws('|', id, coalesce(customer, 'NULL'), amount,
 		coalesce(placed_at::text, 'NULL'), coalesce(note, 'NULL')) FROM orders ORDER BY id`)
@@ -126,15 +198,20 @@ func TestMySQLToPostgres(t *testing.T) {
 }
 
 func TestPostgresToOSS(t *testing.T) {
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) { testPostgresToOSS(t, f) })
+	}
+}
+
+func testPostgresToOSS(t *testing.T, f form) {
 	d := newDatabases(t)
 	_, err := d.pg.Exec(context.Background(), `INSERT INTO orders SELECT i, 'c' || i, i * 1.25, '2026-01-01'::timestamp + i * interval '1 minute',
 		CASE WHEN i % 10 = 0 THEN NULL ELSE 'note, with "quotes"' END FROM generate_series(1, 1000) i`)
 	require.NoError(t, err)
 	srv := osstest.NewServer(osstest.WithBuckets("lake"))
 	defer srv.Close()
-	args := append(d.vars, "-p", "oss_endpoint="+srv.Endpoint, "-p", "oss_access_id="+srv.AccessKeyID,
-		"-p", "oss_access_key="+srv.AccessKeySecret, "-p", "oss_bucket=lake", "-p", "bizdate=20261124")
-	report := run(t, "postgres-to-oss.json", args...)
+	args := append(d.args(t, f, srv), "-p", "bizdate=20261124")
+	report := run(t, "postgres-to-oss"+f.suffix, args...)
 	assert.Regexp(t, `Records written\s+:\s+1,000\n`, report)
 	assert.NotContains(t, report, srv.AccessKeySecret, "the access key is never printed")
 
@@ -156,6 +233,12 @@ func TestPostgresToOSS(t *testing.T) {
 }
 
 func TestCSVToMySQL(t *testing.T) {
+	for _, f := range forms {
+		t.Run(f.name, func(t *testing.T) { testCSVToMySQL(t, f) })
+	}
+}
+
+func testCSVToMySQL(t *testing.T, f form) {
 	d := newDatabases(t)
 	dir := t.TempDir()
 	csv := "id,customer,amount,placed_at,note\n" +
@@ -165,8 +248,8 @@ func TestCSVToMySQL(t *testing.T) {
 		"4,,1.00,,\"\"\n"
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "orders.csv"), []byte(csv), 0o644))
 	dirty := filepath.Join(dir, "dirty.jsonl")
-	args := append(d.vars, "-p", "csv_path="+filepath.Join(dir, "*.csv"), "-p", "dirty_path="+dirty)
-	report := run(t, "csv-to-mysql.json", args...)
+	args := append(d.args(t, f, nil), "-p", "csv_path="+filepath.Join(dir, "*.csv"), "-p", "dirty_path="+dirty)
+	report := run(t, "csv-to-mysql"+f.suffix, args...)
 	assert.Regexp(t, `Dirty records\s+:\s+1\n`, report)
 	assert.Equal(t, []string{
 		"1|ada|12.50|2026-11-24 10:00:00.000000|NULL",
@@ -178,6 +261,14 @@ func TestCSVToMySQL(t *testing.T) {
 	assert.Contains(t, string(lines), `"value":"not-a-number"`)
 	assert.Contains(t, string(lines), "orders.csv:3")
 
-	run(t, "csv-to-mysql.json", args...) // replace mode: a second run changes nothing
+	run(t, "csv-to-mysql"+f.suffix, args...) // replace mode: a second run changes nothing
 	assert.Len(t, d.myRows(t), 3)
+}
+
+// The example catalog is a valid one.
+func TestExampleCatalog(t *testing.T) {
+	c, err := datasource.Load("datasources.example.json")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"lake", "shop_mysql", "warehouse_pg"}, c.Names())
+	assert.Empty(t, c.Warnings(), "no secret written inline")
 }

@@ -82,7 +82,8 @@ func run(ctx context.Context, dir string) error {
 		return err
 	}
 	dirtyPath := filepath.Join(dir, "dirty.jsonl")
-	dirtyFile, err := os.Create(dirtyPath)
+	// Dirty records are row values: keep them private to their owner.
+	dirtyFile, err := os.OpenFile(dirtyPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}

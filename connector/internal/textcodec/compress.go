@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/bzip2"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -73,50 +74,127 @@ func Extension(compress string) string {
 	return ""
 }
 
-// decompressor wraps r for reading the compression c.
+// decompressor is the decompressed stream of a file. It tells damaged
+// data from a failed read: when the decompressor fails while the file's
+// stream did not, the data is corrupt or truncated and the error is a
+// *CorruptError; when the stream failed (a dropped connection), its error is
+// returned as it is, so that it keeps its retry classification.
 type decompressor struct {
-	io.Reader
-	close func()
+	io.Reader        // the decompressing reader (the buffered file when CompressNone)
+	close     func() // releases the decompressor
+	name      string
+	comp      string
+	in        *byteCounter // the compressed bytes the decompressor took
+	raw       *failWatch   // the file's stream
+	out       int64        // the bytes it produced
 }
 
-func newDecompressor(r io.Reader, c string) (*decompressor, error) {
-	switch c {
-	case CompressGzip:
-		z, err := gzip.NewReader(r) // multistream: concatenated members read as one
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		return &decompressor{Reader: z, close: func() { z.Close() }}, nil
-	case CompressZstd:
-		z, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
-		if err != nil {
-			return nil, fmt.Errorf("zstd: %w", err)
-		}
-		return &decompressor{Reader: z, close: z.Close}, nil
-	case CompressBzip2:
-		return &decompressor{Reader: bzip2.NewReader(r), close: func() {}}, nil
+// Read reads decompressed bytes.
+func (d *decompressor) Read(p []byte) (int, error) {
+	n, err := d.Reader.Read(p)
+	d.out += int64(n)
+	if err != nil && err != io.EOF && d.comp != CompressNone {
+		err = d.classify(err)
 	}
-	return &decompressor{Reader: r, close: func() {}}, nil
+	return n, err
 }
 
-// openStream detects the compression at the start of raw (unless want says
-// it) and returns the decompressed stream. want is "" (detect) or a
-// compression that the magic number must confirm.
-func openStream(raw io.Reader, want string) (*decompressor, string, error) {
-	br := bufio.NewReaderSize(raw, 64<<10)
+// classify returns the error of a failed read or decompression.
+func (d *decompressor) classify(err error) error {
+	var ce *CorruptError
+	if d.raw.err != nil || errors.As(err, &ce) {
+		return err
+	}
+	if err == io.EOF {
+		err = io.ErrUnexpectedEOF // the data ended inside its header
+	}
+	return &CorruptError{Name: d.name, Compression: d.comp, CompressedOffset: d.in.n, DecompressedOffset: d.out, Err: err}
+}
+
+// failWatch keeps the first error other than io.EOF of the stream it
+// reads.
+type failWatch struct {
+	r   io.Reader
+	err error
+}
+
+func (f *failWatch) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	if err != nil && err != io.EOF && f.err == nil {
+		f.err = err
+	}
+	return n, err
+}
+
+// byteCounter counts the bytes read through it. It is an io.ByteReader, so
+// that the gzip and bzip2 decompressors read from it byte by byte instead of
+// adding a buffer of their own, which would make the count run ahead.
+type byteCounter struct {
+	br *bufio.Reader
+	n  int64
+}
+
+func (c *byteCounter) Read(p []byte) (int, error) {
+	n, err := c.br.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *byteCounter) ReadByte() (byte, error) {
+	b, err := c.br.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
+}
+
+func newDecompressor(d *decompressor) error {
+	switch d.comp {
+	case CompressGzip:
+		z, err := gzip.NewReader(d.in) // multistream: concatenated members read as one
+		if err != nil {
+			return d.classify(err)
+		}
+		d.Reader, d.close = z, func() { z.Close() }
+	case CompressZstd:
+		z, err := zstd.NewReader(d.in, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return fmt.Errorf("zstd: %w", err)
+		}
+		d.Reader, d.close = z, z.Close
+	case CompressBzip2:
+		d.Reader = bzip2.NewReader(d.in)
+	}
+	return nil
+}
+
+// openStream returns the decompressed stream of raw, the bytes of the file
+// name, and its compression: the one its magic number says when want is ""
+// (detect), else want, which the magic number must confirm. Its errors are
+// a *FileError or a *CorruptError naming the file, or raw's own error.
+func openStream(raw io.Reader, want, name string) (*decompressor, string, error) {
+	watch := &failWatch{r: raw}
+	br := bufio.NewReaderSize(watch, 64<<10)
+	d := &decompressor{Reader: br, close: func() {}, name: name, comp: CompressNone, in: &byteCounter{br: br}, raw: watch}
 	if want == CompressNone {
-		return &decompressor{Reader: br, close: func() {}}, CompressNone, nil
+		return d, CompressNone, nil
 	}
 	head, _ := br.Peek(4)
 	got, err := DetectCompression(head)
 	if err != nil {
-		return nil, "", err
+		return nil, "", &FileError{Name: name, Err: err}
 	}
 	if want != "" && got != want {
-		return nil, "", fmt.Errorf("compress is %s but the data is not %s-compressed (it starts like %s)", want, want, describeCompression(got))
+		if watch.err != nil {
+			return nil, "", watch.err
+		}
+		return nil, "", &FileError{Name: name, Err: fmt.Errorf("compress is %s but the data is not %s-compressed (it starts like %s)", want, want, describeCompression(got))}
 	}
-	d, err := newDecompressor(br, got)
-	return d, got, err
+	d.comp = got
+	if err := newDecompressor(d); err != nil {
+		return nil, "", err
+	}
+	return d, got, nil
 }
 
 func describeCompression(c string) string {

@@ -49,3 +49,30 @@ var (
 	errAfterQuote   = errors.New("unexpected text after a closing quote")
 	errLineBreak    = errors.New("line break in an unquoted field")
 )
+
+// CorruptError is compressed input that cannot be decompressed: cut short,
+// or damaged. It fails the split and is not worth retrying, unlike a
+// connection that failed while the file was read (the stream's own error is
+// then returned, with its own retry classification).
+type CorruptError struct {
+	Name        string // the file or object
+	Compression string // gzip, zstd or bzip2
+	// CompressedOffset is how many bytes of the file the decompressor had
+	// read when it failed (a decompressor reads ahead, so the damage is at
+	// or before it); DecompressedOffset is how many bytes it had produced.
+	CompressedOffset   int64
+	DecompressedOffset int64
+	Err                error
+}
+
+// Error names the file, the compression and both offsets.
+func (e *CorruptError) Error() string {
+	return fmt.Sprintf("%s: %s data is corrupt or truncated (after %d compressed bytes read, %d decompressed): %v",
+		e.Name, e.Compression, e.CompressedOffset, e.DecompressedOffset, e.Err)
+}
+
+// Unwrap returns the decompressor's error.
+func (e *CorruptError) Unwrap() error { return e.Err }
+
+// Retryable reports false: reading the same bytes again fails the same way.
+func (e *CorruptError) Retryable() bool { return false }

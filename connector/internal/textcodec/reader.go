@@ -62,10 +62,10 @@ func (s *ReadSpec) OpenReader(ctx context.Context, op Opener, sp SplitSpec, from
 			r.tee = &crcReader{r: raw}
 			src = r.tee
 		}
-		stream, comp, err := openStream(src, s.compress)
+		stream, comp, err := openStream(src, s.compress, sp.Name)
 		if err != nil {
 			raw.Close()
-			return nil, &FileError{Name: sp.Name, Err: err}
+			return nil, err
 		}
 		if pos.Compression != "" && pos.Compression != comp {
 			raw.Close()

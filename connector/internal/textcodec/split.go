@@ -54,9 +54,9 @@ func (s *ReadSpec) PlanFile(name string, size int64, probe func() (*Probe, error
 // header (with SkipHeader), and the field count (or, for jsonl, the keys) of
 // its first record.
 func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
-	stream, comp, err := openStream(raw, s.compress)
+	stream, comp, err := openStream(raw, s.compress, name)
 	if err != nil {
-		return nil, &FileError{Name: name, Err: err}
+		return nil, err
 	}
 	defer stream.close()
 	d := &Decoder{spec: s, name: name, src: stream, buf: make([]byte, 64<<10), dec: s.cs.newDecoder(), maxIndex: -1}

@@ -56,6 +56,21 @@
 //	srv.Inject(osstest.Fault{Op: osstest.OpGetObject, DropAfter: 1 << 20})      // cut a download after 1 MiB
 //	srv.Inject(osstest.Fault{Op: osstest.OpUploadPart, Skip: 2, Status: 500})    // fail the third part
 //
+// With AfterOp the operation is done before the fault strikes: the server
+// has changed (an upload created, an object stored) but the client gets an
+// error or a cut connection instead of the answer, and cannot tell.
+//
+// # Hooks
+//
+// AddHook runs a function inside the server while it handles matching
+// requests, before the operation (BeforeOp) or after it, before the answer
+// is sent (AfterOp), to test what a client does at a precise moment: the
+// function may block, cancel the client's context, or wait for the client to
+// hang up. AddUpload starts a multipart upload directly, dated as asked.
+//
+//	srv.AddHook(osstest.Hook{Op: osstest.OpInitiateMultipartUpload, Stage: osstest.AfterOp,
+//		Func: func(ctx context.Context, r osstest.Request) { cancelTheJob() }})
+//
 // # Inspecting
 //
 // Object, Keys and Uploads show the server's state without a request

@@ -31,7 +31,8 @@ const Forever = -1
 // signed ones only). A fault with a Status answers with that HTTP status
 // and an OSS error, instead of doing the operation; one without cuts the
 // connection: a GetObject after sending DropAfter bytes of the body, any
-// other operation before answering (and without doing it).
+// other operation before answering (and without doing it). With AfterOp the
+// operation is done first, and only its answer is replaced or cut.
 type Fault struct {
 	// Op is the operation to fail (an Op constant); "" fails any.
 	Op string
@@ -52,6 +53,10 @@ type Fault struct {
 	// DropAfter is how many bytes of a GetObject body are sent before the
 	// connection is cut.
 	DropAfter int64
+	// AfterOp does the operation before failing: the server has changed
+	// (an upload was created, an object stored) but the client gets the
+	// error, or a cut connection, instead of the answer, and cannot tell.
+	AfterOp bool
 }
 
 type faultState struct {

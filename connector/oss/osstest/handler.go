@@ -3,6 +3,7 @@ package osstest
 import (
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 )
 
@@ -164,7 +165,9 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if f := s.fault(op, bucketName, key); f != nil {
+	ctx := r.Context()
+	f := s.fault(op, bucketName, key)
+	if f != nil && !f.AfterOp {
 		if f.Status != 0 {
 			writeError(w, r, reqID, errStatus(f.Status, f.Code))
 			return
@@ -178,7 +181,37 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	var err *ossError
+	runHooks(ctx, s.hooksAt(BeforeOp, op, bucketName, key), entry)
+	after := s.hooksAt(AfterOp, op, bucketName, key)
+	if f == nil && len(after) == 0 {
+		if err := s.do(w, r, reqID, op, bucketName, key); err != nil {
+			writeError(w, r, reqID, err)
+		}
+		return
+	}
+	// The answer is held back until the fault or the hooks had their turn.
+	rec := httptest.NewRecorder()
+	if err := s.do(rec, r, reqID, op, bucketName, key); err != nil {
+		writeError(rec, r, reqID, err)
+	}
+	if f != nil {
+		if f.Status == 0 {
+			dropConnection()
+		}
+		writeError(w, r, reqID, errStatus(f.Status, f.Code))
+		return
+	}
+	runHooks(ctx, after, entry)
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	w.Write(rec.Body.Bytes())
+}
+
+// do does operation op and writes its answer to w; an error is for the
+// caller to write.
+func (s *Server) do(w http.ResponseWriter, r *http.Request, reqID, op, bucketName, key string) *ossError {
 	switch op {
 	case OpListBuckets:
 		s.listBuckets(w)
@@ -186,35 +219,33 @@ func (s *Server) serveHTTP(rw http.ResponseWriter, r *http.Request) {
 		s.CreateBucket(bucketName)
 		w.WriteHeader(http.StatusOK)
 	case OpListObjects:
-		err = s.listObjects(w, r, bucketName, false)
+		return s.listObjects(w, r, bucketName, false)
 	case OpListObjectsV2:
-		err = s.listObjects(w, r, bucketName, true)
+		return s.listObjects(w, r, bucketName, true)
 	case OpPutObject:
-		err = s.putObject(w, r, bucketName, key)
+		return s.putObject(w, r, bucketName, key)
 	case OpGetObject:
-		err = s.getObject(w, r, reqID, bucketName, key, -1)
+		return s.getObject(w, r, reqID, bucketName, key, -1)
 	case OpHeadObject:
-		err = s.headObject(w, r, bucketName, key)
+		return s.headObject(w, r, bucketName, key)
 	case OpDeleteObject:
 		s.deleteObject(w, bucketName, key)
 	case OpDeleteMultipleObjects:
-		err = s.deleteObjects(w, r, bucketName)
+		return s.deleteObjects(w, r, bucketName)
 	case OpInitiateMultipartUpload:
-		err = s.initiateUpload(w, r, bucketName, key)
+		return s.initiateUpload(w, r, bucketName, key)
 	case OpUploadPart:
-		err = s.uploadPart(w, r, bucketName, key)
+		return s.uploadPart(w, r, bucketName, key)
 	case OpCompleteMultipartUpload:
-		err = s.completeUpload(w, r, bucketName, key)
+		return s.completeUpload(w, r, bucketName, key)
 	case OpAbortMultipartUpload:
-		err = s.abortUpload(w, r, bucketName, key)
+		return s.abortUpload(w, r, bucketName, key)
 	case OpListMultipartUploads:
-		err = s.listUploads(w, r, bucketName)
+		return s.listUploads(w, r, bucketName)
 	case OpListParts:
-		err = s.listParts(w, r, bucketName, key)
+		return s.listParts(w, r, bucketName, key)
 	}
-	if err != nil {
-		writeError(w, r, reqID, err)
-	}
+	return nil
 }
 
 func drainBody(r *http.Request) {

@@ -43,6 +43,7 @@ type Server struct {
 	buckets  map[string]*bucket
 	uploads  map[string]*upload // by upload ID
 	faults   []*faultState
+	hooks    []Hook
 	requests []Request
 }
 
@@ -203,6 +204,20 @@ func (s *Server) Uploads(bucketName string) []Upload {
 	}
 	slices.SortFunc(ups, func(a, b Upload) int { return strings.Compare(a.Key+a.UploadID, b.Key+b.UploadID) })
 	return ups
+}
+
+// AddUpload starts a multipart upload directly, without a request, as if
+// it had been initiated at the given time (to test clients that tell
+// uploads apart by age), and returns its ID. The bucket is created if
+// needed.
+func (s *Server) AddUpload(bucketName, key string, initiated time.Time) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.createBucket(bucketName)
+	u := &upload{id: strings.ToUpper(randomHex(16)), bucket: bucketName, key: key, contentType: "application/octet-stream",
+		initiated: initiated.UTC(), parts: map[int]*part{}}
+	s.uploads[u.id] = u
+	return u.id
 }
 
 // Request is one request the server received.

@@ -2,6 +2,7 @@ package osstest_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"hash/crc64"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 	"github.com/stretchr/testify/assert"
@@ -275,4 +277,58 @@ func TestFaults(t *testing.T) {
 	require.NoError(t, b.PutObject("p4", strings.NewReader("4")))
 	assert.Equal(t, []string{"obj", "p1", "p4"}, srv.Keys("bkt", ""))
 	assert.Equal(t, 4, srv.Count(osstest.OpPutObject))
+}
+
+func TestFaultsAfterTheOperation(t *testing.T) {
+	srv := osstest.NewServer(osstest.WithBuckets("bkt"))
+	defer srv.Close()
+	b, err := srv.Bucket("bkt")
+	require.NoError(t, err)
+
+	// The object is stored, but the answer is an error or a cut connection.
+	srv.Inject(osstest.Fault{Op: osstest.OpPutObject, AfterOp: true, Status: 503})
+	var se oss.ServiceError
+	require.ErrorAs(t, b.PutObject("p1", strings.NewReader("1")), &se)
+	assert.Equal(t, 503, se.StatusCode)
+	srv.Inject(osstest.Fault{Op: osstest.OpInitiateMultipartUpload, AfterOp: true})
+	_, err = b.InitiateMultipartUpload("big")
+	require.Error(t, err)
+	assert.Equal(t, []string{"p1"}, srv.Keys("bkt", ""))
+	ups := srv.Uploads("bkt")
+	require.Len(t, ups, 1, "the upload was created")
+	assert.Equal(t, "big", ups[0].Key)
+}
+
+func TestHooks(t *testing.T) {
+	srv := osstest.NewServer(osstest.WithBuckets("bkt"))
+	defer srv.Close()
+	b, err := srv.Bucket("bkt")
+	require.NoError(t, err)
+	var seen []string
+	for _, stage := range []osstest.Stage{osstest.BeforeOp, osstest.AfterOp} {
+		srv.AddHook(osstest.Hook{Op: osstest.OpInitiateMultipartUpload, KeyPrefix: "big", Stage: stage, Func: func(_ context.Context, r osstest.Request) {
+			seen = append(seen, fmt.Sprintf("%d %s %d uploads", stage, r.Key, len(srv.Uploads("bkt"))))
+		}})
+	}
+	_, err = b.InitiateMultipartUpload("small") // no hook
+	require.NoError(t, err)
+	imur, err := b.InitiateMultipartUpload("big")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"0 big 1 uploads", "1 big 2 uploads"}, seen, "before, then after the upload is created")
+	assert.NotEmpty(t, imur.UploadID, "the answer is sent after the hooks")
+
+	// AddUpload starts an upload directly, dated as asked.
+	at := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	id := srv.AddUpload("bkt", "old", at)
+	res, err := b.ListMultipartUploads(oss.Prefix("old"))
+	require.NoError(t, err)
+	require.Len(t, res.Uploads, 1)
+	assert.Equal(t, id, res.Uploads[0].UploadID)
+	assert.True(t, at.Equal(res.Uploads[0].Initiated), "%v", res.Uploads[0].Initiated)
+
+	srv.ClearHooks()
+	seen = nil
+	_, err = b.InitiateMultipartUpload("big")
+	require.NoError(t, err)
+	assert.Empty(t, seen)
 }

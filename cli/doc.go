@@ -1,0 +1,50 @@
+// Package cli is the datasync command as a library: run, check and plan a
+// job file, manage named data sources, with a progress bar, a final report in DataX's layout, exit
+// codes and clean interrupt handling. The datasync program is this package
+// with the built-in connectors; a program with connectors of its own gets
+// the same command from a few lines of main:
+//
+//	func main() {
+//		r := job.NewRegistry()
+//		builtin.Register(r)   // mysql, postgres, oss, ... and DataX's plugin names
+//		myconnector.Register(r)
+//		(&cli.Command{Name: "mysync", Registry: r}).Main()
+//	}
+//
+// The commands:
+//
+//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v]
+//	check job.json [-p name=value ...]
+//	plan job.json [-p name=value ...]
+//	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
+//	version
+//
+// run, check and plan also take --datasources FILE (the catalog of the data
+// sources the job names; when not given, the default catalog is read if
+// the job names one, and a missing default catalog is an empty one) and
+// --run-date YYYY-MM-DD[ hh:mm:ss] (the scheduled time DataWorks'
+// scheduling parameters, such as ${bizdate} and $[yyyymmdd-1], are
+// computed from; default now).
+//
+// Named data sources live in a catalog file (package job/datasource): the
+// file given with --datasources, else $DATASYNC_DATASOURCES, else
+// datasync/datasources.json in the user's configuration directory.
+// "datasource test" is DataWorks' "test connectivity": it runs the
+// connector's Probe (mysql.Probe, postgres.Probe, oss.Probe) and prints its
+// report. "datasource add" stores credentials as references to environment
+// variables or files, and refuses a secret written on the command line.
+//
+// Output: data and results (plan's JSON, check's summary) go to standard
+// output; progress, logs, the report and errors to standard error. The
+// job's secrets are blotted out of both. Progress is drawn as a bar when
+// standard error is a terminal and logged every few seconds otherwise.
+//
+// Exit codes: ExitOK (0), ExitFailed (1: the job or a check failed, or it
+// was interrupted), ExitInvalid (2: invalid job file or command line),
+// ExitDirty (3: the dirty-data limit was passed).
+//
+// Interrupts: the first SIGINT or SIGTERM, or cancelling the context given
+// to Run, stops the job cleanly (every split closed, uncommitted work
+// rolled back, multipart uploads aborted) and the report says what was
+// written; a second signal kills the process the usual way.
+package cli

@@ -1,0 +1,32 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/internal/numfmt"
+)
+
+// printReport prints the final report in the layout of DataX's, with
+// English labels.
+func printReport(w io.Writer, res datasync.Result, dirtyPath string) {
+	line := func(label, value string) { fmt.Fprintf(w, "%-27s: %20s\n", label, value) }
+	fmt.Fprintln(w)
+	line("Job start time", res.Start.Format("2006-01-02 15:04:05"))
+	line("Job end time", res.End.Format("2006-01-02 15:04:05"))
+	line("Total elapsed", res.Elapsed.Round(time.Millisecond).String())
+	line("Average throughput", datasync.FormatBytes(int64(res.BytesPerSec()))+"/s")
+	line("Record write speed", numfmt.Group(int64(res.RecordsPerSec()))+" rec/s")
+	line("Records read", numfmt.Group(res.RecordsRead))
+	line("Records written", numfmt.Group(res.RecordsWritten))
+	line("Dirty records", numfmt.Group(res.RecordsDirty))
+	line("Waited on reader / writer", fmt.Sprintf("%s / %s", res.ReadWait.Round(time.Millisecond), res.WriteWait.Round(time.Millisecond)))
+	if res.Retries > 0 {
+		line("Split retries", numfmt.Group(int64(res.Retries)))
+	}
+	if res.RecordsDirty > 0 && dirtyPath != "" {
+		fmt.Fprintf(w, "Dirty records were written to %s\n", dirtyPath)
+	}
+}
