@@ -191,6 +191,9 @@ func (l *layout) parse(s []byte) (parsed, error) {
 			}
 			n, off, ok := parseZoneBytes(s[i:])
 			if !ok {
+				if c := s[i]; c != 'Z' && c != 'z' && c != '+' && c != '-' {
+					continue // no zone here either: the writer writes none for wall-clock times
+				}
 				return p, errLayout
 			}
 			p.zone, p.hasZone = off, true
