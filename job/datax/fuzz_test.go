@@ -184,7 +184,7 @@ func TestParseJDBCRefusesUserBeforeHost(t *testing.T) {
 // does not parse, and a port that is not a number became part of the
 // MySQL host. They are refused; IPv6 and failover hosts still parse.
 func TestParseJDBCRefusesInvalidHosts(t *testing.T) {
-	for _, s := range []string{"jdbc:postgresql:// /db", "jdbc:mysql://h:notaport/db", "jdbc:mysql://a b:3306/db", "jdbc:postgresql://h:5432:1/db"} {
+	for _, s := range []string{"jdbc:mysql://:", "jdbc:postgresql://:5432/db", "jdbc:postgresql:// /db", "jdbc:mysql://h:notaport/db", "jdbc:mysql://a b:3306/db", "jdbc:postgresql://h:5432:1/db"} {
 		scheme := strings.TrimPrefix(strings.Split(s, "://")[0], "jdbc:")
 		if u, err := datax.ParseJDBC(s, scheme); err == nil {
 			t.Errorf("%q: parsed as %+v", s, u)

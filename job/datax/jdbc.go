@@ -295,6 +295,9 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	case strings.Contains(hostPart, ":"):
 		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
 	}
+	if host == "" {
+		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))
+	}
 	params, err := url.ParseQuery(strings.ReplaceAll(query, ";", "&"))
 	if err != nil {
 		return JDBC{}, fmt.Errorf("%q has malformed parameters: %v", redactURL(s), err)
