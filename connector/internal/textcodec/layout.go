@@ -138,6 +138,20 @@ func compileLayout(pattern string) (*layout, error) {
 	return l, nil
 }
 
+// literals returns the layout's literal texts (none for a nil layout).
+func (l *layout) literals() []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, it := range l.items {
+		if it.kind == itemLiteral {
+			out = append(out, it.literal)
+		}
+	}
+	return out
+}
+
 // writes reports whether the layout has an item of one of the kinds.
 func (l *layout) writes(kinds ...itemKind) bool {
 	for _, it := range l.items {

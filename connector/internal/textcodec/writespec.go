@@ -59,6 +59,11 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 	if s.tsL != nil && !s.tsL.writes(append(dateItems, clockItems...)...) {
 		errs = append(errs, fmt.Errorf("timestampFormat %q writes no part of a timestamp", o.TimestampFormat))
 	}
+	if f.format == FormatCSV && strings.Contains(string(f.nullText), `"`) {
+		// Written unquoted, a null text with a quote reads back as (part
+		// of) a quoted field, not as NULL.
+		errs = append(errs, fmt.Errorf("nullFormat %q contains the csv quote", f.nullText))
+	}
 	if f.format == FormatText && f.escape >= 0 && len(f.delim) > 0 {
 		// The writer escapes the escape character and the delimiter's first
 		// character by writing them after the escape; the letters that
@@ -86,6 +91,15 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 		}
 		c := s.delim[0]
 		s.fixedSafe = !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("+-.: /'_", c) >= 0 || c >= 0x80)
+		// A pattern's literal text may hold the delimiter or a quote
+		// ("yyyy-MM-dd, HH:mm" in a csv file): such values must be quoted.
+		for _, l := range []*layout{s.dateL, s.timeL, s.tsL} {
+			for _, it := range l.literals() {
+				if indexAny([]byte(it), &s.quoteSet) >= 0 {
+					s.fixedSafe = false
+				}
+			}
+		}
 	}
 	return s, nil
 }
