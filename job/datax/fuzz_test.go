@@ -189,7 +189,7 @@ func TestParseJDBCRefusesUserBeforeHost(t *testing.T) {
 // does not parse, and a port that is not a number became part of the
 // MySQL host. They are refused; IPv6 and failover hosts still parse.
 func TestParseJDBCRefusesInvalidHosts(t *testing.T) {
-	for _, s := range []string{"jdbc:mysql://:", "jdbc:postgresql://:5432/db", "jdbc:postgresql:// /db", "jdbc:mysql://h:notaport/db", "jdbc:mysql://a b:3306/db", "jdbc:postgresql://h:5432:1/db"} {
+	for _, s := range []string{"jdbc:postgresql://?password=hunter22", "jdbc:mysql://:", "jdbc:postgresql://:5432/db", "jdbc:postgresql:// /db", "jdbc:mysql://h:notaport/db", "jdbc:mysql://a b:3306/db", "jdbc:postgresql://h:5432:1/db"} {
 		scheme := strings.TrimPrefix(strings.Split(s, "://")[0], "jdbc:")
 		if u, err := datax.ParseJDBC(s, scheme); err == nil {
 			t.Errorf("%q: parsed as %+v", s, u)
@@ -207,5 +207,19 @@ func TestParseJDBCRefusesInvalidHosts(t *testing.T) {
 		if err != nil || u.Host != host {
 			t.Errorf("%q: host %q (%v), want %q", s, u.Host, err, host)
 		}
+	}
+}
+
+// TestParseJDBCParametersRightAfterTheHost parses URLs whose parameters
+// follow the host without a database: they were taken as part of the host
+// (and shown, password included, in the error).
+func TestParseJDBCParametersRightAfterTheHost(t *testing.T) {
+	u, err := datax.ParseJDBC("jdbc:mysql://db:3306?useSSL=false&password=hunter22", "mysql")
+	if err != nil || u.Host != "db" || u.Port != "3306" || u.Database != "" || u.Params.Get("password") != "hunter22" {
+		t.Errorf("got %+v, %v", u, err)
+	}
+	_, err = datax.ParseJDBC("jdbc:postgresql://?password=hunter22", "postgresql")
+	if err == nil || strings.Contains(err.Error(), "hunter22") {
+		t.Errorf("error %v", err)
 	}
 }

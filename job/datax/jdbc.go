@@ -270,8 +270,8 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 		return JDBC{}, fmt.Errorf("%q is not a %sURL", redactURL(s), prefix)
 	}
 	rest := strings.TrimPrefix(s, prefix)
+	rest, query, _ := strings.Cut(rest, "?") // the parameters may follow the host directly
 	hostPart, dbPart, _ := strings.Cut(rest, "/")
-	dbPart, query, _ := strings.Cut(dbPart, "?")
 	hostPart, _, _ = strings.Cut(hostPart, ",") // failover hosts: the first
 	if hostPart == "" {
 		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))
@@ -284,7 +284,7 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	if u, err := url.Parse("//" + hostPart); err != nil || u.Host != hostPart {
 		// Spaces, a port that is not a number: the drivers' own URLs and
 		// DSNs could not hold it.
-		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port", redactURL(s))
 	}
 	host, port := hostPart, ""
 	switch h, p, err := net.SplitHostPort(hostPart); {
@@ -293,7 +293,7 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 	case strings.HasPrefix(hostPart, "[") && strings.HasSuffix(hostPart, "]"):
 		host = hostPart[1 : len(hostPart)-1] // an IPv6 address without a port
 	case strings.Contains(hostPart, ":"):
-		return JDBC{}, fmt.Errorf("%q has an invalid host and port %q", redactURL(s), hostPart)
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port", redactURL(s))
 	}
 	if host == "" {
 		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))

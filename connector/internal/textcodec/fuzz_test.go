@@ -639,7 +639,7 @@ func FuzzRoundTrip(f *testing.F) {
 				if !utf8.ValidString(string(ws.delim)) || !utf8.ValidString(string(ws.nullText)) {
 					continue // bytes that are no characters cannot be converted to another encoding (see the report)
 				}
-				if !errors.Is(err, errHasDelimiter) && !errors.Is(err, errIsNullText) && !errors.Is(err, errNotUTF8) &&
+				if !errors.Is(err, errHasDelimiter) && !errors.Is(err, errIsNullText) && !strings.Contains(err.Error(), errNotUTF8.Error()) &&
 					!strings.Contains(err.Error(), "cannot encode") && !(fm.BytesFormat == "raw" && kinds[col] == datasync.KindBytes) {
 					t.Fatalf("row %s: column %d refused: %v", r, col, err)
 				}
@@ -810,6 +810,17 @@ func abutsVariableWidth(l *layout) bool {
 	return false
 }
 
+// zoneBeforeSign reports whether a zone item is followed by literal text
+// that could start a zone ("X+y"): absent, the zone cannot be told from it.
+func zoneBeforeSign(l *layout) bool {
+	for k := 0; k+1 < len(l.items); k++ {
+		if l.items[k].kind == itemZone && l.items[k+1].kind == itemLiteral && strings.ContainsAny(l.items[k+1].literal[:1], "+-Zz") {
+			return true
+		}
+	}
+	return false
+}
+
 func startsWithYear(l *layout) bool { return len(l.items) > 0 && l.items[0].kind == itemYear }
 
 // FuzzFieldParser checks the parser's fast paths against the datasync
@@ -970,7 +981,7 @@ func FuzzWriteOptions(f *testing.F) {
 			return // a header that does not fit the columns: see the report
 		}
 		for _, l := range []*layout{ws.dateL, ws.timeL, ws.tsL} {
-			if l != nil && abutsVariableWidth(l) {
+			if l != nil && (abutsVariableWidth(l) || zoneBeforeSign(l)) {
 				return // "y0" writes 20240: ambiguous by design (see the report)
 			}
 		}
