@@ -626,8 +626,8 @@ func FuzzRoundTrip(f *testing.F) {
 		var buf []byte
 		if ws.HasHeaderLine() {
 			if buf, err = e.AppendHeader(buf, schema.Names()); err != nil {
-				if !utf8.ValidString(string(ws.delim)) {
-					return // a delimiter that is no character cannot be converted (see the report)
+				if !utf8.ValidString(string(ws.delim)) || strings.Contains(err.Error(), "cannot encode") {
+					return // a delimiter that is no character of the file's encoding cannot be written (see the report)
 				}
 				t.Fatalf("header: %v", err)
 			}
@@ -798,8 +798,14 @@ func roundsFraction(l *layout) bool {
 // letter, or a year) is directly followed by another number: "yMd" writes
 // 2024229, which no reader can split (see the report).
 func abutsVariableWidth(l *layout) bool {
-	for k := 0; k+1 < len(l.items); k++ {
-		it, next := l.items[k], l.items[k+1]
+	var items []layoutItem // without zones, which may be absent
+	for _, it := range l.items {
+		if it.kind != itemZone {
+			items = append(items, it)
+		}
+	}
+	for k := 0; k+1 < len(items); k++ {
+		it, next := items[k], items[k+1]
 		number := func(i layoutItem) bool {
 			return i.kind != itemLiteral && i.kind != itemZone || i.kind == itemLiteral && isDigit(i.literal[0])
 		}
