@@ -294,7 +294,11 @@ func (v Value) toTimestamp() (Value, error) {
 		if inf := infiniteSign(v.num); inf != 0 {
 			return TimestampValue(Timestamp{micros: v.num}), nil
 		}
-		return TimestampValue(Timestamp{micros: v.num * microsPerDay}), nil
+		micros, ok := timestampMicros(v.num, 0, 0)
+		if !ok {
+			return Value{}, errTimestampRange
+		}
+		return TimestampValue(Timestamp{micros: micros}), nil
 	case KindString:
 		ts, err := ParseTimestamp(v.str)
 		if err != nil {

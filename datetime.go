@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -267,25 +268,55 @@ func parseTimestamp(s string) (Timestamp, error) {
 	if err != nil {
 		return Timestamp{}, err
 	}
-	if rest == "" {
-		return Timestamp{micros: d.days * microsPerDay}, nil
+	var clock, offset int64
+	zoned := false
+	if rest != "" {
+		if rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ' {
+			return Timestamp{}, fmt.Errorf("unexpected %q after the date", rest)
+		}
+		if clock, rest, err = parseClock(rest[1:], false); err != nil {
+			return Timestamp{}, err
+		}
+		if rest != "" {
+			if offset, err = parseZone(rest); err != nil {
+				return Timestamp{}, err
+			}
+			zoned = true
+		}
 	}
-	if rest[0] != 'T' && rest[0] != 't' && rest[0] != ' ' {
-		return Timestamp{}, fmt.Errorf("unexpected %q after the date", rest)
+	micros, ok := timestampMicros(d.days, clock, offset)
+	if !ok {
+		return Timestamp{}, errTimestampRange
 	}
-	clock, rest, err := parseClock(rest[1:], false)
-	if err != nil {
-		return Timestamp{}, err
+	return Timestamp{micros: micros, instant: zoned}, nil
+}
+
+var errTimestampRange = errors.New("out of the range of a timestamp (some 290,000 years either side of 1970)")
+
+// timestampMicros returns days*microsPerDay + clock - offset seconds, or
+// false when it does not fit in an int64 or lands on a value that stands
+// for an infinity: years far enough from 1970 would otherwise wrap around
+// silently.
+func timestampMicros(days, clock, offset int64) (int64, bool) {
+	delta := clock - offset*1e6 // within a few days: clock and offset are bounded
+	const edge = math.MaxInt64/microsPerDay - 4
+	var micros int64
+	if days > -edge && days < edge {
+		micros = days*microsPerDay + delta
+	} else {
+		// Near the ends of the range the midnight of the date may not fit
+		// while the time does: compute exactly.
+		b := new(big.Int).Mul(big.NewInt(days), big.NewInt(microsPerDay))
+		b.Add(b, big.NewInt(delta))
+		if !b.IsInt64() {
+			return 0, false
+		}
+		micros = b.Int64()
 	}
-	ts := Timestamp{micros: d.days*microsPerDay + clock}
-	if rest == "" {
-		return ts, nil
+	if infiniteSign(micros) != 0 {
+		return 0, false
 	}
-	offset, err := parseZone(rest)
-	if err != nil {
-		return Timestamp{}, err
-	}
-	return Timestamp{micros: ts.micros - offset*1e6, instant: true}, nil
+	return micros, true
 }
 
 const microsPerDay = 86_400_000_000
@@ -381,16 +412,17 @@ func parseClock(s string, longHours bool) (int64, string, error) {
 	return micros, s[i:], nil
 }
 
-// parseZone reads Z, ±HH, ±HHMM, ±HH:MM or ±HH:MM:SS and returns the offset in
+// parseZone reads Z, ±HH, ±HHMM, ±HH:MM, ±HHMMSS or ±HH:MM:SS (after an
+// optional space, which may also precede UTC) and returns the offset in
 // seconds east of UTC.
 func parseZone(s string) (int64, error) {
 	if s == "Z" || s == "z" {
 		return 0, nil
 	}
-	if s[0] == ' ' {
+	if s[0] == ' ' && len(s) > 1 {
 		s = s[1:]
 	}
-	if s == "UTC" || s == "" {
+	if s == "UTC" {
 		return 0, nil
 	}
 	sign := int64(1)
@@ -401,7 +433,15 @@ func parseZone(s string) (int64, error) {
 	default:
 		return 0, fmt.Errorf("unexpected %q after the time", s)
 	}
-	digits := strings.ReplaceAll(s[1:], ":", "")
+	// Colons separate every pair of digits or none: +08:00 and +0800, not
+	// +0:800 or +08:0000.
+	digits := s[1:]
+	if strings.Contains(digits, ":") {
+		if (len(digits) != 5 && len(digits) != 8) || digits[2] != ':' || (len(digits) == 8 && digits[5] != ':') {
+			return 0, fmt.Errorf("invalid zone offset %q", s)
+		}
+		digits = strings.ReplaceAll(digits, ":", "")
+	}
 	if len(digits) != 2 && len(digits) != 4 && len(digits) != 6 {
 		return 0, fmt.Errorf("invalid zone offset %q", s)
 	}

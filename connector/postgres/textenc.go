@@ -139,6 +139,11 @@ func looksLikeJSONArray(s []byte) bool {
 // json[]), become quoted elements; numbers and booleans are written as
 // they are.
 func appendArrayLiteral(dst, src []byte) ([]byte, error) {
+	if first(src) != '[' {
+		// JSON null unmarshals into a nil slice without an error: it would
+		// become an empty array.
+		return dst, fmt.Errorf("not a JSON array: %.20s", src)
+	}
 	var elems []json.RawMessage
 	if err := json.Unmarshal(src, &elems); err != nil {
 		return dst, fmt.Errorf("not a JSON array: %w", err)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -137,19 +138,59 @@ func constant(kind datasync.Kind, raw json.RawMessage) (datasync.Value, error) {
 	return datasync.String(text).Convert(kind)
 }
 
+// finite reports whether both numbers are finite: NaN or an infinity bound
+// no values.
+func finite(x, y float64) bool {
+	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0)
+}
+
+// maxRandomLength bounds the length of random strings and bytes: a
+// larger one would exhaust memory rather than test anything.
+const maxRandomLength = 64 << 20
+
+// int64Of returns x as an int64 when it is within the range. 2^63 is
+// taken for the largest long, which parses to it.
+func int64Of(x float64) (int64, bool) {
+	if x == 1<<63 {
+		return math.MaxInt64, true
+	}
+	if x < -(1<<63) || x > 1<<63 {
+		return 0, false
+	}
+	return int64(x), true
+}
+
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 func randomColumn(kind datasync.Kind, r Range) (generator, error) {
 	lo, hi := r.Min, r.Max
+	spec := fmt.Sprintf("[%v, %v]", lo, hi)
+	if !finite(lo, hi) {
+		return nil, fmt.Errorf("random %s: want finite numbers", spec)
+	}
 	if hi < lo {
 		return nil, fmt.Errorf("random [%v, %v]: the maximum is below the minimum", lo, hi)
 	}
 	switch kind {
 	case datasync.KindInt:
+		// Whole numbers within [lo, hi]; the width of the range is counted
+		// in uint64, which holds every int64 range.
+		lowest, ok1 := int64Of(math.Ceil(lo))
+		highest, ok2 := int64Of(math.Floor(hi))
+		if !ok1 || !ok2 || highest < lowest {
+			return nil, fmt.Errorf("random %s: want whole numbers from %d to %d, the minimum first", spec, int64(math.MinInt64), int64(math.MaxInt64))
+		}
+		width := uint64(highest) - uint64(lowest) // highest >= lowest: no wrap
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
-			return datasync.Int(int64(lo) + rng.Int64N(int64(hi-lo)+1))
+			if width == math.MaxUint64 {
+				return datasync.Int(int64(rng.Uint64()))
+			}
+			return datasync.Int(lowest + int64(rng.Uint64N(width+1)))
 		}, nil
 	case datasync.KindFloat:
+		if math.IsInf(hi-lo, 0) {
+			return nil, fmt.Errorf("random %s: the range is wider than a double holds", spec)
+		}
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Float(lo + rng.Float64()*(hi-lo))
 		}, nil
@@ -158,6 +199,9 @@ func randomColumn(kind datasync.Kind, r Range) (generator, error) {
 			return datasync.Bool(rng.IntN(2) == 1)
 		}, nil
 	case datasync.KindString, datasync.KindBytes:
+		if hi > maxRandomLength {
+			return nil, fmt.Errorf("random %s: lengths beyond %d are not supported", spec, maxRandomLength)
+		}
 		return func(_ int64, rng *rand.Rand, b *datasync.Batch, scratch *[]byte) datasync.Value {
 			n := int(lo) + rng.IntN(int(hi-lo)+1)
 			buf := (*scratch)[:0]
@@ -179,10 +223,19 @@ func randomColumn(kind datasync.Kind, r Range) (generator, error) {
 
 func incrColumn(kind datasync.Kind, seq Sequence) (generator, error) {
 	start, step := seq.Start, seq.Step
+	spec := fmt.Sprintf("start %v, step %v", start, step)
+	if !finite(start, step) {
+		return nil, fmt.Errorf("incr %s: want finite numbers", spec)
+	}
 	switch kind {
 	case datasync.KindInt:
+		first, ok1 := int64Of(start)
+		by, ok2 := int64Of(step)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("incr %s: want whole numbers within the range of a long", spec)
+		}
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
-			return datasync.Int(int64(start) + i*int64(step))
+			return datasync.Int(first + i*by)
 		}, nil
 	case datasync.KindFloat:
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {

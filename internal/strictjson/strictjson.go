@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"reflect"
 	"slices"
 	"strconv"
@@ -177,20 +178,23 @@ func (c *checker) check(val any, t reflect.Type, path string) (any, bool) {
 		c.fail(path, "want true or false, got %s", describe(val))
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		text := numberText(val)
-		if text != "" {
-			if _, err := strconv.ParseInt(text, 10, 64); err == nil {
-				return json.Number(text), true
+		// The number is written back in JSON's own syntax: strconv takes
+		// "+4", "007" and "0x1p4", which encoding/json does not.
+		if n, ok := wholeNumber(numberText(val)); ok {
+			zero := reflect.New(t).Elem()
+			signed := t.Kind() <= reflect.Int64
+			if signed && !zero.OverflowInt(n) || !signed && n >= 0 && !zero.OverflowUint(uint64(n)) {
+				return json.Number(strconv.FormatInt(n, 10)), true
 			}
-			if f, err := strconv.ParseFloat(text, 64); err == nil && f == float64(int64(f)) {
-				return json.Number(strconv.FormatInt(int64(f), 10)), true
-			}
+			c.fail(path, "%d is out of the range of this setting (%v)", n, t)
+			return nil, false
 		}
 		c.fail(path, "want a whole number, got %s", describe(val))
 	case reflect.Float32, reflect.Float64:
 		if text := numberText(val); text != "" {
-			if _, err := strconv.ParseFloat(text, 64); err == nil {
-				return json.Number(text), true
+			f, err := strconv.ParseFloat(text, 64)
+			if err == nil && !math.IsNaN(f) && !math.IsInf(f, 0) && !reflect.New(t).Elem().OverflowFloat(f) {
+				return json.Number(strconv.FormatFloat(f, 'g', -1, 64)), true
 			}
 		}
 		c.fail(path, "want a number, got %s", describe(val))
@@ -320,6 +324,22 @@ func hasOpt(opts, want string) bool {
 func isEmptyList(v any) bool {
 	list, ok := v.([]any)
 	return ok && len(list) == 0
+}
+
+// wholeNumber reads text as an int64: digits, or a number with no
+// fraction within the range ("1e3", "12.0").
+func wholeNumber(text string) (int64, bool) {
+	if text == "" {
+		return 0, false
+	}
+	if n, err := strconv.ParseInt(text, 10, 64); err == nil {
+		return n, true
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil || f != math.Trunc(f) || f < -(1<<63) || f >= 1<<63 {
+		return 0, false
+	}
+	return int64(f), true
 }
 
 func numberText(val any) string {

@@ -270,15 +270,33 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 		return JDBC{}, fmt.Errorf("%q is not a %sURL", redactURL(s), prefix)
 	}
 	rest := strings.TrimPrefix(s, prefix)
+	rest, query, _ := strings.Cut(rest, "?") // the parameters may follow the host directly
 	hostPart, dbPart, _ := strings.Cut(rest, "/")
-	dbPart, query, _ := strings.Cut(dbPart, "?")
 	hostPart, _, _ = strings.Cut(hostPart, ",") // failover hosts: the first
 	if hostPart == "" {
 		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))
 	}
+	if strings.Contains(hostPart, "@") {
+		// DataX's drivers take no user before the host: it would become
+		// part of the host name.
+		return JDBC{}, fmt.Errorf("%q has a user before the host: give username and password as settings (or user= and password= parameters)", redactURL(s))
+	}
+	if u, err := url.Parse("//" + hostPart); err != nil || u.Host != hostPart {
+		// Spaces, a port that is not a number: the drivers' own URLs and
+		// DSNs could not hold it.
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port", redactURL(s))
+	}
 	host, port := hostPart, ""
-	if h, p, err := net.SplitHostPort(hostPart); err == nil {
+	switch h, p, err := net.SplitHostPort(hostPart); {
+	case err == nil:
 		host, port = h, p
+	case strings.HasPrefix(hostPart, "[") && strings.HasSuffix(hostPart, "]"):
+		host = hostPart[1 : len(hostPart)-1] // an IPv6 address without a port
+	case strings.Contains(hostPart, ":"):
+		return JDBC{}, fmt.Errorf("%q has an invalid host and port", redactURL(s))
+	}
+	if host == "" {
+		return JDBC{}, fmt.Errorf("%q has no host", redactURL(s))
 	}
 	params, err := url.ParseQuery(strings.ReplaceAll(query, ";", "&"))
 	if err != nil {
@@ -304,11 +322,22 @@ func ParseJDBC(s, scheme string) (JDBC, error) {
 }
 
 // redactURL removes the passwords given as URL parameters (password,
-// sslpassword, key store passwords...).
+// sslpassword, key store passwords...) or before the host
+// (user:password@host).
 func redactURL(s string) string {
 	base, query, ok := strings.Cut(s, "?")
+	if scheme, rest, found := strings.Cut(base, "://"); found {
+		authority, path, slash := strings.Cut(rest, "/")
+		if at := strings.LastIndex(authority, "@"); at >= 0 {
+			authority = masking.Mask + authority[at:]
+		}
+		base = scheme + "://" + authority
+		if slash {
+			base += "/" + path
+		}
+	}
 	if !ok {
-		return s
+		return base
 	}
 	params, err := url.ParseQuery(strings.ReplaceAll(query, ";", "&"))
 	if err != nil {

@@ -283,7 +283,7 @@ func (d *Decoder) bindColumns() error {
 			d.fieldIdx[i] = -1
 			switch {
 			case c.isConst:
-			case c.key != "":
+			case c.index < 0: // by key, which may be "" (columns "*")
 				d.keyIdx[c.key] = append(d.keyIdx[c.key], i)
 			default:
 				for len(d.byIndex) <= c.index {

@@ -3,6 +3,8 @@ package textcodec
 import (
 	"errors"
 	"fmt"
+	"math"
+	"math/big"
 	"strings"
 	"time"
 
@@ -128,7 +130,38 @@ func compileLayout(pattern string) (*layout, error) {
 		i = j
 	}
 	flush()
+	if len(l.items) == 1 && l.items[0].kind == itemLiteral {
+		// Every value would be written as the same text, and that text
+		// read as 1970-01-01.
+		return nil, fmt.Errorf("format %q has no date or time letters (y M d H m s S X)", pattern)
+	}
 	return l, nil
+}
+
+// literals returns the layout's literal texts (none for a nil layout).
+func (l *layout) literals() []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, it := range l.items {
+		if it.kind == itemLiteral {
+			out = append(out, it.literal)
+		}
+	}
+	return out
+}
+
+// writes reports whether the layout has an item of one of the kinds.
+func (l *layout) writes(kinds ...itemKind) bool {
+	for _, it := range l.items {
+		for _, k := range kinds {
+			if it.kind == k {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // parsed holds the fields a layout read.
@@ -141,6 +174,18 @@ type parsed struct {
 }
 
 var errLayout = errors.New("does not match the format")
+
+// parseField reads a field with the layout: trimmed of the spaces around
+// it, or as it is when the layout itself starts or ends with spaces.
+func (l *layout) parseField(raw, trimmed []byte) (parsed, error) {
+	p, err := l.parse(trimmed)
+	if err != nil && len(raw) != len(trimmed) {
+		if q, err2 := l.parse(raw); err2 == nil {
+			return q, nil
+		}
+	}
+	return p, err
+}
 
 // parse reads s, which must match the layout entirely.
 func (l *layout) parse(s []byte) (parsed, error) {
@@ -160,6 +205,9 @@ func (l *layout) parse(s []byte) (parsed, error) {
 			}
 			n, off, ok := parseZoneBytes(s[i:])
 			if !ok {
+				if c := s[i]; c != 'Z' && c != 'z' && c != '+' && c != '-' {
+					continue // no zone here either: the writer writes none for wall-clock times
+				}
 				return p, errLayout
 			}
 			p.zone, p.hasZone = off, true
@@ -265,12 +313,32 @@ func (p parsed) clock() datasync.TimeOfDay {
 	return datasync.TimeOfDayOf(int(p.hour), int(p.minute), int(p.second), int(p.micros))
 }
 
-func (p parsed) timestamp() datasync.Timestamp {
-	ts := datasync.TimestampOf(p.date(), p.clock())
-	if p.hasZone {
-		return datasync.TimestampFromMicros(ts.UnixMicro()-p.zone*1e6, true)
+var errTimestampRange = errors.New("is out of the range of a timestamp (some 290,000 years either side of 1970)")
+
+// timestamp returns the timestamp read, an instant when it had a zone, or
+// fails when it is beyond the range of a timestamp (years of up to nine
+// digits are read), rather than wrap around.
+func (p parsed) timestamp() (datasync.Timestamp, error) {
+	const microsPerDay = 86_400_000_000
+	days := p.date().Days()
+	delta := p.clock().Micros() - p.zone*1e6 // a few days at most
+	const edge = math.MaxInt64/microsPerDay - 4
+	var micros int64
+	if days > -edge && days < edge {
+		micros = days*microsPerDay + delta
+	} else {
+		b := new(big.Int).Mul(big.NewInt(days), big.NewInt(microsPerDay))
+		b.Add(b, big.NewInt(delta))
+		if !b.IsInt64() {
+			return datasync.Timestamp{}, errTimestampRange
+		}
+		micros = b.Int64()
 	}
-	return ts
+	ts := datasync.TimestampFromMicros(micros, p.hasZone)
+	if ts.Infinite() != 0 {
+		return datasync.Timestamp{}, errTimestampRange
+	}
+	return ts, nil
 }
 
 // fields of a value being formatted.
@@ -376,6 +444,9 @@ func parseZoneBytes(s []byte) (int, int64, bool) {
 	n := 0
 	for i < len(s) && n < 4 {
 		if s[i] == ':' && n == 2 {
+			if i+2 >= len(s) || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+				break // a colon is not an offset without the minutes after it
+			}
 			i++
 			continue
 		}

@@ -36,6 +36,7 @@ var (
 // is not in UTF-8 (the decoder converted it); otherwise parse checks it for
 // the text kinds.
 func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.Value, error) {
+	raw := f
 	switch col.kind {
 	case datasync.KindString, datasync.KindBytes, datasync.KindJSON:
 	default:
@@ -99,7 +100,7 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return b.CopyBytes(p.scratch), nil
 	case datasync.KindDate:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
@@ -115,7 +116,7 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return datasync.DateValue(d), nil
 	case datasync.KindTime:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
@@ -128,11 +129,15 @@ func (p *fieldParser) parse(b *datasync.Batch, f []byte, col *column) (datasync.
 		return datasync.TimeValue(t), nil
 	case datasync.KindTimestamp:
 		if col.layout != nil {
-			t, err := col.layout.parse(f)
+			t, err := col.layout.parseField(raw, f)
 			if err != nil {
 				return datasync.Value{}, convError(f, col.kind, layoutError(col.layout, err))
 			}
-			return datasync.TimestampValue(t.timestamp()), nil
+			ts, err := t.timestamp()
+			if err != nil {
+				return datasync.Value{}, convError(f, col.kind, err)
+			}
+			return datasync.TimestampValue(ts), nil
 		}
 		if ts, ok := parseTimestampFast(f); ok {
 			return datasync.TimestampValue(ts), nil

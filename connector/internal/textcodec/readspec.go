@@ -235,8 +235,12 @@ func (s *ReadSpec) Resolve(p *Probe) (datasync.Schema, error) {
 			if len(p.Keys) == 0 {
 				return nil, errors.New(`columns "*" of jsonl need a first line that is a JSON object with keys`)
 			}
-			for _, k := range p.Keys {
-				cols = append(cols, column{name: k, key: k, index: -1, kind: datasync.KindString})
+			for i, k := range p.Keys {
+				name := k
+				if name == "" {
+					name = "col" + strconv.Itoa(i) // as an empty header name is
+				}
+				cols = append(cols, column{name: name, key: k, index: -1, kind: datasync.KindString})
 			}
 		default:
 			n := p.Fields

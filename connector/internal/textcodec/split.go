@@ -69,7 +69,7 @@ func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
 		return p, nil
 	}
 	for {
-		rec, _, lines, err := d.nextRecord()
+		rec, n, lines, err := d.nextRecord()
 		if err == io.EOF {
 			return p, nil
 		}
@@ -77,6 +77,7 @@ func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
 			return nil, err
 		}
 		if len(rec) == 0 {
+			d.consume(n, lines) // a blank line: look at the next
 			continue
 		}
 		utf, err := d.toUTF8(rec)

@@ -48,6 +48,35 @@ func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
 			errs = append(errs, fmt.Errorf("%s: %w", l.name, err))
 		}
 	}
+	// A pattern without the value's fields writes the same text for every
+	// value (or invented ones, a month of a time of day): the data is lost.
+	dateItems := []itemKind{itemYear, itemMonth, itemDay}
+	clockItems := []itemKind{itemHour, itemMinute, itemSecond, itemFraction}
+	if s.dateL != nil && !s.dateL.writes(dateItems...) {
+		errs = append(errs, fmt.Errorf("dateFormat %q writes no part of a date (y, M or d)", o.DateFormat))
+	}
+	if s.timeL != nil && (!s.timeL.writes(clockItems...) || s.timeL.writes(dateItems...)) {
+		errs = append(errs, fmt.Errorf("timeFormat %q: a time of day is written with H, m, s and S only", o.TimeFormat))
+	}
+	if s.tsL != nil && !s.tsL.writes(append(dateItems, clockItems...)...) {
+		errs = append(errs, fmt.Errorf("timestampFormat %q writes no part of a timestamp", o.TimestampFormat))
+	}
+	if f.format == text.FormatCSV && strings.Contains(string(f.nullText), `"`) {
+		// Written unquoted, a null text with a quote reads back as (part
+		// of) a quoted field, not as NULL.
+		errs = append(errs, fmt.Errorf("nullFormat %q contains the csv quote", f.nullText))
+	}
+	if f.format == text.FormatText && f.escape >= 0 && len(f.delim) > 0 {
+		// The writer escapes the escape character and the delimiter's first
+		// character by writing them after the escape; the letters that
+		// escapes use (\n, \t, \0...) would read back as other characters.
+		if c := byte(f.escape); unescapeByte(c) != c {
+			errs = append(errs, fmt.Errorf("escape %q: an escaped %q reads back as another character; choose another escape", string(c), string(c)))
+		}
+		if c := f.delim[0]; unescapeByte(c) != c && byte(f.escape) != c {
+			errs = append(errs, fmt.Errorf("fieldDelimiter %q: its first character, escaped, reads back as another character; choose another delimiter or no escape", f.delim))
+		}
+	}
 	for _, h := range o.Header {
 		if strings.ContainsAny(h, "\r\n") {
 			errs = append(errs, fmt.Errorf("header name %q contains a newline", h))
@@ -64,6 +93,15 @@ func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
 		}
 		c := s.delim[0]
 		s.fixedSafe = !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.IndexByte("+-.: /'_", c) >= 0 || c >= 0x80)
+		// A pattern's literal text may hold the delimiter or a quote
+		// ("yyyy-MM-dd, HH:mm" in a csv file): such values must be quoted.
+		for _, l := range []*layout{s.dateL, s.timeL, s.tsL} {
+			for _, it := range l.literals() {
+				if indexAny([]byte(it), &s.quoteSet) >= 0 {
+					s.fixedSafe = false
+				}
+			}
+		}
 	}
 	return s, nil
 }
