@@ -144,6 +144,8 @@ func where(d datasource.DataSource) string {
 		return d.Addr() + "/" + cmp.Or(d.Database, "0")
 	case d.Type == datasource.Memcache:
 		return d.Addr()
+	case d.Type == datasource.MongoDB:
+		return strings.Join(d.Address, ",") + "/" + d.Database
 	}
 	return ""
 }

@@ -88,7 +88,8 @@ func (e *env) datasourceAdd(args []string) int {
 	var typ, username, accessID string
 	var password, accessIDRef, accessKey, token secretFlags
 	props := properties{}
-	fs.StringVar(&typ, "type", "", "the data source's `type`: mysql, postgresql, oss, redis or memcache")
+	var addresses addressList
+	fs.StringVar(&typ, "type", "", "the data source's `type`: mysql, postgresql, oss, mongodb, redis or memcache (or a MySQL/PostgreSQL family type)")
 	fs.StringVar(&d.Description, "description", "", "a description")
 	fs.StringVar(&d.JdbcURL, "jdbc-url", "", "the JDBC `URL` (mysql, postgresql)")
 	fs.StringVar(&d.Host, "host", "", "the server's host (mysql, postgresql, redis, memcache)")
@@ -97,6 +98,8 @@ func (e *env) datasourceAdd(args []string) int {
 	fs.Var(props, "property", "a JDBC URL parameter, `name=value` (repeatable)")
 	fs.StringVar(&username, "username", "", "the user name (mysql, postgresql, redis)")
 	password.define(fs, "password", "password")
+	fs.Var(&addresses, "address", "a MongoDB member's `host:port` (repeatable)")
+	fs.StringVar(&d.AuthDB, "auth-db", "", "the database a MongoDB user is defined in (default: --database)")
 	fs.StringVar(&d.Endpoint, "endpoint", "", "the OSS endpoint")
 	fs.StringVar(&d.Bucket, "bucket", "", "the OSS bucket")
 	fs.StringVar(&d.Region, "region", "", "the OSS region (for V4 signatures)")
@@ -114,6 +117,7 @@ func (e *env) datasourceAdd(args []string) int {
 		return code
 	}
 	d.Name, d.Type = names[0], datasource.Type(typ)
+	d.Address = addresses
 	if len(props) > 0 {
 		d.Properties = props
 	}
@@ -164,4 +168,14 @@ func (e *env) datasourceAdd(args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "added data source %q (%s, %s) to %s\n", d.Name, d.Type, where(d), path)
 	return ExitOK
+}
+
+// addressList is a repeatable flag of host:port addresses.
+type addressList []string
+
+func (a *addressList) String() string { return strings.Join(*a, ",") }
+
+func (a *addressList) Set(v string) error {
+	*a = append(*a, v)
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync/connector/memcache"
+	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
@@ -93,6 +94,12 @@ func probe(ctx context.Context, r datasource.Resolved) (fmt.Stringer, error) {
 	case d.Type == datasource.OSS:
 		return oss.Probe(ctx, oss.ProbeConfig{Endpoint: d.Endpoint, Bucket: d.Bucket, Region: d.Region,
 			AccessID: r.AccessID, AccessKey: r.AccessKey, SecurityToken: r.SecurityToken})
+	case d.Type == datasource.MongoDB:
+		uri, err := datax.DataSourceMongoURI(r)
+		if err != nil {
+			return nil, err
+		}
+		return mongodb.Probe(ctx, uri, d.Database)
 	case d.Type == datasource.Redis:
 		db, _ := strconv.Atoi(d.Database) // checked by the catalog
 		return redis.Probe(ctx, redis.Conn{Addr: d.Addr(), Username: r.Username, Password: r.Password, DB: db})

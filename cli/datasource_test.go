@@ -213,6 +213,22 @@ func TestDatasourceTest(t *testing.T) {
 		assert.Contains(t, r.stderr, down)
 	})
 
+	t.Run("mongodb", func(t *testing.T) {
+		uri, database := testdb.MongoDB(t) // nothing is written: no database to drop
+		u, err := url.Parse(uri)
+		require.NoError(t, err)
+		add("docs", "--type", "mongodb", "--address", u.Host, "--database", database)
+		r := test("docs")
+		require.Equal(t, ExitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `data source "docs" (mongodb at `+u.Host+"/"+database+"): connected\n")
+		assert.Contains(t, r.stdout, "collections:")
+
+		add("docsdown", "--type", "mongodb", "--address", down, "--database", "d")
+		r = test("docsdown")
+		assert.Equal(t, ExitFailed, r.code)
+		assert.Contains(t, r.stderr, down)
+	})
+
 	t.Run("unreachable", func(t *testing.T) {
 		for _, name := range []string{"down", "pgdown"} {
 			r := test(name)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -365,10 +366,16 @@ func (c *Catalog) encode() ([]byte, error) {
 }
 
 // orderedSource writes m's keys in the order of DataSource's fields, so
-// that a saved file reads as a person would write it.
+// that a saved file reads as a person would write it; keys the order does
+// not list follow, sorted, so that no setting is ever dropped.
 func orderedSource(m map[string]any) json.RawMessage {
-	order := []string{"name", "type", "description", "jdbcUrl", "host", "port", "database", "properties",
+	order := []string{"name", "type", "description", "jdbcUrl", "host", "port", "address", "database", "authDb", "properties",
 		"username", "password", "endpoint", "bucket", "region", "accessId", "accessKey", "securityToken"}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		if !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
 	var b strings.Builder
 	b.WriteByte('{')
 	first := true

@@ -260,3 +260,24 @@ func TestRedisAndMemcacheDataSources(t *testing.T) {
 		assert.ErrorContains(t, c.Add(tt.d), tt.want)
 	}
 }
+
+// TestSaveKeepsEverySetting saves and reloads a data source of each type
+// with settings beyond the relational ones: a mongodb data source lost its
+// address and authDb on Save, which then refused to load.
+func TestSaveKeepsEverySetting(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "datasources.json")
+	c, err := datasource.New(
+		datasource.DataSource{Name: "docs", Type: datasource.MongoDB, Address: []string{"a:27017", "b:27017"}, Database: "shop", AuthDB: "admin",
+			Username: datasource.Inline("app"), Password: datasource.Env("DOCS_PW")},
+		datasource.DataSource{Name: "cache", Type: datasource.Redis, Host: "h", Port: 6380, Database: "2"},
+	)
+	require.NoError(t, err)
+	require.NoError(t, c.Save(path))
+	back, err := datasource.Load(path)
+	require.NoError(t, err)
+	docs := mustGet(t, back, "docs")
+	assert.Equal(t, []string{"a:27017", "b:27017"}, docs.Address)
+	assert.Equal(t, "admin", docs.AuthDB)
+	assert.Equal(t, "shop", docs.Database)
+	assert.Equal(t, 6380, mustGet(t, back, "cache").Port)
+}

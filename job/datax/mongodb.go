@@ -274,3 +274,19 @@ func registerMongoDB(r *job.Registry) {
 	r.Register("mongodbreader", job.Connector{Source: job.SourceFunc(newMongoDBSource)})
 	r.Register("mongodbwriter", job.Connector{Sink: job.SinkFunc(newMongoDBSink)})
 }
+
+// DataSourceMongoURI returns the connection string of a resolved mongodb
+// data source, as the jobs naming it connect. It holds the password: never
+// show it.
+func DataSourceMongoURI(r datasource.Resolved) (string, error) {
+	d := r.DataSource
+	if d.Type != datasource.MongoDB {
+		return "", fmt.Errorf("data source %s is %s, not mongodb", d.Name, d.Type)
+	}
+	c := mongoConnection{Address: d.Address, UserName: r.Username, UserPassword: r.Password, AuthDb: d.AuthDB, DbName: d.Database}
+	uri, err := c.uri()
+	if err != nil {
+		return "", fmt.Errorf("data source %s: %w", d.Name, err)
+	}
+	return uri, nil
+}
