@@ -1,6 +1,7 @@
 package textcodec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -73,6 +74,11 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 		}
 		if c := f.delim[0]; unescapeByte(c) != c && byte(f.escape) != c {
 			errs = append(errs, fmt.Errorf("fieldDelimiter %q: its first character, escaped, reads back as another character; choose another delimiter or no escape", f.delim))
+		}
+		// NULL is written as the null text itself: an escape at its end
+		// would escape the delimiter or the line end after it.
+		if n := len(f.nullText) - len(bytes.TrimRight(f.nullText, string(rune(f.escape)))); n%2 == 1 {
+			errs = append(errs, fmt.Errorf("nullFormat %q ends with the escape %q, which would escape what follows it", f.nullText, string(rune(f.escape))))
 		}
 	}
 	for _, h := range o.Header {
