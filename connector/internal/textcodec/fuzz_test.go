@@ -809,7 +809,8 @@ func abutsVariableWidth(l *layout) bool {
 		number := func(i layoutItem) bool {
 			return i.kind != itemLiteral && i.kind != itemZone || i.kind == itemLiteral && isDigit(i.literal[0])
 		}
-		if number(it) && it.kind != itemLiteral && number(next) && (it.width < 2 || it.kind == itemYear && it.width < 4 || it.kind == itemFraction) {
+		variable := it.width < 2 || it.kind == itemYear && (it.width < 4 || next.kind == itemLiteral) || it.kind == itemFraction
+		if number(it) && it.kind != itemLiteral && number(next) && variable {
 			return true
 		}
 	}
