@@ -26,7 +26,7 @@ type Batch struct {
 	// Encoded rows (see encoded.go).
 	offered    string
 	encoded    bool
-	decode     Decoder
+	decode     decoder
 	encStarts  []int
 	encEnds    []int
 	encDecoded []bool
@@ -62,7 +62,7 @@ func (b *Batch) MaxRows() int { return b.maxRows }
 func (b *Batch) MaxBytes() int { return b.maxBytes }
 
 // Row returns record i (0 <= i < Len()). It aliases the batch's storage. For
-// a batch of encoded rows it decodes the row first (see AppendEncoded).
+// a batch of encoded rows it decodes the row first (see encoded.go).
 func (b *Batch) Row(i int) Record {
 	if b.encoded {
 		b.decodeRow(i)

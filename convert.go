@@ -3,6 +3,7 @@ package datasync
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -430,3 +431,22 @@ func (v Value) ownedString() string {
 	}
 	return v.str
 }
+
+// ErrNull is returned by the As accessors of a NULL Value.
+var ErrNull = errors.New("datasync: value is NULL")
+
+// ConversionError reports a value that cannot be converted to another kind
+// without loss, or that is not valid for it.
+type ConversionError struct {
+	From Kind   // the value's kind
+	To   Kind   // the kind asked for
+	Text string // the value's text form, shortened to 100 bytes
+	Err  error  // why
+}
+
+func (e *ConversionError) Error() string {
+	return fmt.Sprintf("cannot convert %s %s to %s: %v", e.From, quoteShort(e.Text), e.To, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *ConversionError) Unwrap() error { return e.Err }

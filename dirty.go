@@ -213,3 +213,38 @@ func (a *dirtyAccount) total() int64 {
 	defer a.mu.Unlock()
 	return a.count
 }
+
+// ErrDirtyLimit is matched by the error a job stops with when its dirty
+// records pass the DirtyPolicy (the error itself is a *DirtyLimitError).
+var ErrDirtyLimit = errors.New("datasync: dirty-data limit exceeded")
+
+// DirtyLimitError is the error a job stops with when its dirty records pass
+// the DirtyPolicy. It matches ErrDirtyLimit.
+type DirtyLimitError struct {
+	Dirty  int64        // dirty records counted when the job stopped
+	Read   int64        // records read by then
+	Policy DirtyPolicy  // the policy that was passed
+	ByRate bool         // whether the ratio rather than the count was passed
+	Last   *DirtyRecord // the last dirty record counted
+}
+
+func (e *DirtyLimitError) Error() string {
+	var msg string
+	if e.ByRate {
+		msg = fmt.Sprintf("datasync: dirty-data limit exceeded: %d dirty of %d records read (%.4g%%) is over the limit of %.4g%%",
+			e.Dirty, e.Read, 100*float64(e.Dirty)/float64(max(e.Read, 1)), 100*e.Policy.MaxRatio)
+	} else {
+		msg = fmt.Sprintf("datasync: dirty-data limit exceeded: %d dirty records, more than the %d allowed", e.Dirty, max(e.Policy.MaxRecords, 0))
+	}
+	if e.Last != nil {
+		msg += fmt.Sprintf("; last: split %q row %d", e.Last.Split, e.Last.Row)
+		if e.Last.Column != "" {
+			msg += fmt.Sprintf(" column %q", e.Last.Column)
+		}
+		msg += ": " + e.Last.Reason()
+	}
+	return msg
+}
+
+// Is matches ErrDirtyLimit.
+func (e *DirtyLimitError) Is(target error) bool { return target == ErrDirtyLimit }

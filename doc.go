@@ -36,12 +36,17 @@
 // way to unit-test a pipeline); the connector packages hold the databases and
 // file systems.
 //
+// Connectors whose reader and writer share a wire encoding may pass rows as
+// that encoding's bytes instead of values; package encoded holds that
+// machinery, which users of the pipeline never need.
+//
 // # Pipelines
 //
 // [NewPipeline] joins a source to a sink, with options for parallelism
 // ([WithParallelism]), a job-wide rate limit shared by all workers
 // ([WithRateLimit]), a dirty-data policy ([WithDirtyPolicy]), batch sizes,
-// retries, flush intervals, progress reports and logging. [Pipeline.Run] runs
+// retries, flush intervals, a stall watchdog ([WithStallTimeout]), progress
+// reports and logging. [Pipeline.Run] runs
 // the whole job and returns a [Result]; [Pipeline.Plan] and
 // [Pipeline.RunSplit] let a distributed engine run one split per machine.
 //
@@ -62,7 +67,7 @@
 // # Errors
 //
 // Errors follow the standard library's conventions: sentinels for errors.Is
-// ([ErrDirtyLimit], [ErrNull], [ErrInvalidOption]), types for errors.As
-// ([*RowError], [*RowErrors], [*SplitError], [*DirtyLimitError],
-// [*ConversionError]) and the predicate [IsRetryable].
+// ([ErrDirtyLimit], [ErrStalled], [ErrNull], [ErrInvalidOption]), types for
+// errors.As ([*RowError], [*RowErrors], [*SplitError], [*DirtyLimitError],
+// [*StallError], [*ConversionError]) and the predicate [IsRetryable].
 package datasync

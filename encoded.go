@@ -1,57 +1,44 @@
 package datasync
 
-// Encoded rows let a reader and a writer that share a wire encoding (a
-// PostgreSQL source and a PostgreSQL sink over identical column types, say)
-// pass rows as that encoding's bytes, skipping a decode and an encode of
-// every value. The negotiation is per batch, so a source never needs to know
-// its sink:
-//
-//  1. The split's Writer implements EncodingWriter and names the one
-//     encoding it accepts, including whatever makes it exact (such as the
-//     column types), or "" for none.
-//  2. The pipeline offers that encoding on every batch it hands the reader
-//     (Batch.OfferedEncoding).
-//  3. A reader that produces exactly that encoding may fill the batch with
-//     AppendEncoded; any other reader ignores the offer and appends values.
-//  4. The writer checks Batch.Encoding: the offered encoding for encoded
-//     rows (read them with EncodedRow), "" for values.
-//
-// A batch holds either values or encoded rows, never both. Its rows still
-// decode to values when someone asks for them (Row, for a rejected row going
-// to the dirty-data collector), through the decoder the reader gave.
+import "github.com/datasync-go/datasync/internal/batchhook"
 
-// EncodingWriter is implemented by a Writer that accepts rows in an encoding
-// of its own as well as values.
-type EncodingWriter interface {
-	Writer
-	// AcceptedEncoding names the encoding the writer accepts, "" for none.
+// Encoded rows: a batch may carry rows in its writer's own wire encoding
+// instead of values. The API for connectors is package encoded, which reaches
+// the functions below through internal/batchhook, so that Batch's everyday
+// method set stays free of them.
+
+func init() {
+	batchhook.Set(batchhook.Hooks[Batch, Record]{
+		Offered:  func(b *Batch) string { return b.offered },
+		Encoding: (*Batch).encoding,
+		Append:   (*Batch).appendEncoded,
+		Row:      (*Batch).encodedRow,
+	})
+}
+
+// encodingWriter is encoded.Writer, checked structurally: the root cannot
+// import package encoded.
+type encodingWriter interface {
 	AcceptedEncoding() string
 }
 
-// Decoder turns one encoded row back into values, storing variable-width
-// payloads in b (see Batch.Copy).
-type Decoder func(row []byte, dst Record, b *Batch) error
+// decoder is encoded.Decoder.
+type decoder = func(row []byte, dst Record, b *Batch) error
 
-// OfferedEncoding returns the encoding the batch's writer accepts, "" when it
-// accepts none.
-func (b *Batch) OfferedEncoding() string { return b.offered }
-
-// Encoding returns the encoding of the batch's rows when they are encoded,
+// encoding returns the encoding of the batch's rows when they are encoded,
 // "" when they are values.
-func (b *Batch) Encoding() string {
+func (b *Batch) encoding() string {
 	if b.encoded {
 		return b.offered
 	}
 	return ""
 }
 
-// AppendEncoded appends one row in the offered encoding, copying it. size is
-// what the row's values would count for in Value.Size terms; decode turns the
-// row back into values when they are needed. It panics when the batch holds
-// values or no encoding was offered: that is a bug in the reader.
-func (b *Batch) AppendEncoded(row []byte, size int, decode Decoder) {
+// appendEncoded appends one row in the offered encoding, copying it (see
+// encoded.Append).
+func (b *Batch) appendEncoded(row []byte, size int, decode decoder) {
 	if b.offered == "" || (b.rows > 0 && !b.encoded) {
-		panic("datasync: AppendEncoded on a batch that was offered no encoding or already holds values")
+		panic("datasync: encoded.Append on a batch that was offered no encoding or already holds values")
 	}
 	b.encoded = true
 	b.decode = decode
@@ -65,8 +52,8 @@ func (b *Batch) AppendEncoded(row []byte, size int, decode Decoder) {
 	b.bytes += size
 }
 
-// EncodedRow returns the bytes of encoded row i, aliasing the batch.
-func (b *Batch) EncodedRow(i int) []byte { return b.arena[b.encStarts[i]:b.encEnds[i]] }
+// encodedRow returns the bytes of encoded row i, aliasing the batch.
+func (b *Batch) encodedRow(i int) []byte { return b.arena[b.encStarts[i]:b.encEnds[i]] }
 
 // decodeRow fills the values of encoded row i, once. A row that fails to
 // decode stays NULL: its bytes came from the same connector, which encoded
@@ -82,7 +69,7 @@ func (b *Batch) decodeRow(i int) {
 	}
 	row := b.values[end-b.width : end : end]
 	clear(row)
-	if err := b.decode(b.EncodedRow(i), row, b); err != nil {
+	if err := b.decode(b.encodedRow(i), row, b); err != nil {
 		clear(row)
 	}
 }

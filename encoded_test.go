@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	ds "github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -41,11 +42,11 @@ func decodeToy(row []byte, dst ds.Record, b *ds.Batch) error {
 }
 
 func (r *toyReader) Read(_ context.Context, b *ds.Batch) error {
-	encoded := b.OfferedEncoding() == "toy"
+	asEncoded := encoded.Offered(b) == "toy"
 	for r.next < r.n && !b.Full() {
 		row := []byte(strconv.Itoa(r.next) + "|name")
-		if encoded {
-			b.AppendEncoded(row, 12, decodeToy)
+		if asEncoded {
+			encoded.Append(b, row, 12, decodeToy)
 		} else {
 			_ = decodeToy(row, b.Append(), b)
 		}
@@ -81,9 +82,9 @@ func (w *toyWriter) Write(_ context.Context, b *ds.Batch) error {
 	var rejected []*ds.RowError
 	for i := range b.Len() {
 		var is13 bool
-		if b.Encoding() == "toy" {
+		if encoded.Of(b) == "toy" {
 			w.s.raw++
-			is13 = bytes.HasPrefix(b.EncodedRow(i), []byte("13|"))
+			is13 = bytes.HasPrefix(encoded.Row(b, i), []byte("13|"))
 		} else {
 			w.s.values++
 			id, _ := b.Row(i)[0].AsInt()
@@ -136,5 +137,5 @@ func TestEncodedBatchesCountTheirBytes(t *testing.T) {
 	assert.Equal(t, int64(10*12), dst.Bytes(), "value batches: 8 for the id, 4 for the name")
 
 	b := ds.NewBatch(idName, 10, 1<<20)
-	assert.Panics(t, func() { b.AppendEncoded([]byte("1|x"), 9, decodeToy) }, "no encoding was offered")
+	assert.Panics(t, func() { encoded.Append(b, []byte("1|x"), 9, decodeToy) }, "no encoding was offered")
 }

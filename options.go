@@ -26,6 +26,7 @@ const (
 	DefaultRetryBackoff = time.Second
 	DefaultFlushBytes   = 32 << 20
 	DefaultFlushEvery   = 5 * time.Second
+	DefaultStallTimeout = 2 * time.Minute
 
 	// batchesPerWorker is how many batches a worker has in flight: one being
 	// read, one waiting, one being written.
@@ -47,6 +48,7 @@ type config struct {
 	logger        *slog.Logger
 	flushBytes    int64
 	flushEvery    time.Duration
+	stallTimeout  time.Duration
 }
 
 func defaultConfig() config {
@@ -59,6 +61,7 @@ func defaultConfig() config {
 		logger:       slog.New(slog.DiscardHandler),
 		flushBytes:   DefaultFlushBytes,
 		flushEvery:   DefaultFlushEvery,
+		stallTimeout: DefaultStallTimeout,
 	}
 }
 
@@ -175,6 +178,30 @@ func WithFlushEvery(bytes int64, interval time.Duration) Option {
 	})
 }
 
+// WithStallTimeout sets how long a split may move nothing before it fails
+// with a *StallError (errors.Is(err, ErrStalled)), which is retryable: the
+// split is reopened from its last checkpoint, as WithRetry says, on fresh
+// connections. Moving means a call on the split's reader or writer (Open,
+// Read, Write, Flush, Commit) returning; waiting for the rate limit counts
+// as moving too. The default is 2 minutes: a connection that hangs with the
+// server up (a dead route, a stuck proxy) then fails the split instead of
+// holding the job for ever. Raise it for a source whose first rows take
+// longer to come (a heavy QuerySQL) or a sink whose Flush or Commit does
+// long work. Zero disables the watchdog; negative values are invalid.
+//
+// The watchdog cancels the context of the calls in flight, so it frees a
+// split only from readers and writers that honour their context, as the
+// connectors of this module do.
+func WithStallTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) error {
+		if d < 0 {
+			return invalid("WithStallTimeout", "timeout %v must not be negative (0 disables the watchdog)", d)
+		}
+		c.stallTimeout = d
+		return nil
+	})
+}
+
 // newConfig applies opts to the defaults and reports every invalid option.
 func newConfig(opts []Option) (config, error) {
 	c := defaultConfig()
@@ -190,3 +217,7 @@ func newConfig(opts []Option) (config, error) {
 	}
 	return c, errors.Join(errs...)
 }
+
+// ErrInvalidOption is matched by the errors NewPipeline returns for
+// options it cannot accept.
+var ErrInvalidOption = errors.New("datasync: invalid option")

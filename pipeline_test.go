@@ -481,6 +481,7 @@ func TestInvalidOptions(t *testing.T) {
 		"zero interval":    ds.WithProgress(func(ds.Progress) {}, 0),
 		"NaN records/sec":  ds.WithRateLimit(ds.Rate{BytesPerSec: math.NaN()}),
 		"negative backoff": ds.WithRetry(1, -time.Second),
+		"WithStallTimeout": ds.WithStallTimeout(-time.Second),
 	}
 	for name, opt := range cases {
 		p, err := ds.NewPipeline(numbered(1), sink.Discard(), opt)

@@ -2,6 +2,7 @@ package datasync
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -40,25 +41,34 @@ func (k Kind) String() string {
 }
 
 // ParseKind returns the Kind named s (case-insensitive), as printed by
-// [Kind.String]; "long", "double", "boolean" and "date" as in DataX's column
-// types are accepted too.
+// [Kind.String]. Other systems' type names (DataX's "long" or "double") are
+// for the job-file layer to translate.
 func ParseKind(s string) (Kind, bool) {
 	for k, name := range kindNames {
 		if strings.EqualFold(s, name) {
 			return Kind(k), true
 		}
 	}
-	switch strings.ToLower(s) {
-	case "long", "integer":
-		return KindInt, true
-	case "double":
-		return KindFloat, true
-	case "boolean":
-		return KindBool, true
-	case "datetime":
-		return KindTimestamp, true
-	}
 	return KindNull, false
+}
+
+// MarshalText returns the kind's name, as String does, so that kinds read
+// as their names in JSON settings.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k >= numKinds {
+		return nil, fmt.Errorf("datasync: %v is not a kind", k)
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText sets k to the kind named by text, as ParseKind reads it.
+func (k *Kind) UnmarshalText(text []byte) error {
+	parsed, ok := ParseKind(string(text))
+	if !ok {
+		return fmt.Errorf("%q is not a kind (%s)", text, strings.Join(kindNames[1:], ", "))
+	}
+	*k = parsed
+	return nil
 }
 
 // Kinds returns every Kind, KindNull first.

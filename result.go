@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/datasync-go/datasync/internal/numfmt"
 )
 
 // Result describes a finished job (or what a failed one did).
@@ -62,7 +64,7 @@ func (r Result) BytesPerSec() float64 { return perSec(r.BytesWritten, r.Elapsed)
 //	1000000 records (212.4 MB) in 1.52s: 657894 records/s, 139.7 MB/s; 1000000 read, 999995 written, 5 dirty; 16 splits, 0 retries; waited 120ms on the reader, 3.1s on the writer
 func (r Result) String() string {
 	return fmt.Sprintf("%d records (%s) in %s: %.0f records/s, %s/s; %d read, %d written, %d dirty; %d splits, %d retries; waited %s on the reader, %s on the writer",
-		r.RecordsRead, FormatBytes(r.BytesRead), roundDuration(r.Elapsed), r.RecordsPerSec(), FormatBytes(int64(r.BytesPerSec())),
+		r.RecordsRead, numfmt.Bytes(r.BytesRead), roundDuration(r.Elapsed), r.RecordsPerSec(), numfmt.Bytes(int64(r.BytesPerSec())),
 		r.RecordsRead, r.RecordsWritten, r.RecordsDirty, len(r.Splits), r.Retries,
 		roundDuration(r.ReadWait), roundDuration(r.WriteWait))
 }
@@ -127,25 +129,8 @@ func (p Progress) String() string {
 		fmt.Fprintf(&b, "/%d", p.EstimatedRecords)
 	}
 	fmt.Fprintf(&b, " records, %s, %.0f records/s, %d dirty, %d/%d splits",
-		FormatBytes(p.BytesRead), p.RecordsPerSec, p.RecordsDirty, p.SplitsDone, p.SplitsTotal)
+		numfmt.Bytes(p.BytesRead), p.RecordsPerSec, p.RecordsDirty, p.SplitsDone, p.SplitsTotal)
 	return b.String()
-}
-
-// FormatBytes formats n bytes with a decimal unit: "999 B", "1.5 kB",
-// "212.4 MB", "3.0 GB".
-func FormatBytes(n int64) string {
-	const unit = 1000
-	if n < unit && n > -unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	f := float64(n)
-	for _, suffix := range []string{"kB", "MB", "GB", "TB"} {
-		f /= unit
-		if f < unit && f > -unit {
-			return fmt.Sprintf("%.1f %s", f, suffix)
-		}
-	}
-	return fmt.Sprintf("%.1f PB", f/unit)
 }
 
 func perSec(n int64, d time.Duration) float64 {

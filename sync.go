@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // Source is where records come from: a table, a query, a set of files. Its
@@ -156,4 +158,82 @@ type PlanHint struct {
 	// Parallelism is the number of splits that will run at once; sources aim
 	// at a few times as many splits, so that uneven splits even out.
 	Parallelism int
+}
+
+// RowError is one row that could not be read or written. Readers and writers
+// return them, grouped in a *RowErrors, for rows that are dirty data rather
+// than a failure of the whole split.
+type RowError struct {
+	// Split is the ID of the split the row belongs to; the pipeline fills it
+	// in when a connector leaves it empty.
+	Split string
+	// Row locates the row. For errors returned by Writer.Write it is the
+	// row's index in the batch that was passed to Write; for a row the writer
+	// reports late (Record set), its position, from 0, among all the rows
+	// given to that Writer. For errors returned by Reader.Read it is the
+	// source's own row number within the split, such as a file's line number,
+	// or -1 when the source has none.
+	Row int64
+	// Column is the name of the column at fault, "" when the row as a whole is.
+	Column string
+	// Value is the offending value or raw line as text, "" when unknown.
+	Value string
+	// Err is the reason, such as a *ConversionError or the database's error.
+	Err error
+	// Record is set by a writer that reports a row late: after the Write
+	// that carried it returned, when the batch is gone (see Writer). It is
+	// the rejected record, a copy the writer no longer uses.
+	Record Record
+}
+
+func (e *RowError) Error() string {
+	var b strings.Builder
+	if e.Split != "" {
+		fmt.Fprintf(&b, "split %q ", e.Split)
+	}
+	b.WriteString("row ")
+	b.WriteString(strconv.FormatInt(e.Row, 10))
+	if e.Column != "" {
+		fmt.Fprintf(&b, " column %q", e.Column)
+	}
+	if e.Value != "" {
+		b.WriteString(" value ")
+		b.WriteString(quoteShort(e.Value))
+	}
+	b.WriteString(": ")
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString("rejected")
+	}
+	return b.String()
+}
+
+// Unwrap returns the reason.
+func (e *RowError) Unwrap() error { return e.Err }
+
+// RowErrors is the error a Reader or Writer returns when some rows are
+// dirty. It promises that every other row was read (or written) exactly once;
+// the rows listed were not.
+type RowErrors struct {
+	Errors []*RowError
+}
+
+func (e *RowErrors) Error() string {
+	switch len(e.Errors) {
+	case 0:
+		return "no rows rejected"
+	case 1:
+		return "1 row rejected: " + e.Errors[0].Error()
+	}
+	return fmt.Sprintf("%d rows rejected; first: %v", len(e.Errors), e.Errors[0])
+}
+
+// Unwrap returns the row errors, for errors.Is and errors.As.
+func (e *RowErrors) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, re := range e.Errors {
+		errs[i] = re
+	}
+	return errs
 }

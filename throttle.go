@@ -71,17 +71,23 @@ func (t *throttle) wait(ctx context.Context, records, bytes int) error {
 }
 
 // waitN takes n tokens, in pieces no larger than the burst (a batch may hold
-// one row larger than the byte bound).
+// one row larger than the byte bound). It waits for them against ctx itself,
+// rather than with rate.Limiter.WaitN, which gives up at once, with its own
+// error, when the wait would pass ctx's deadline: a job with a deadline runs
+// until it and returns ctx's error. A wait cut short by ctx gives its
+// reservation back.
 func waitN(ctx context.Context, l *rate.Limiter, n int) error {
 	if l == nil {
 		return nil
 	}
 	for n > 0 {
 		take := min(n, l.Burst())
-		if err := l.WaitN(ctx, take); err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
+		r := l.ReserveN(time.Now(), take)
+		if !r.OK() { // cannot happen: take is at most the burst
+			return fmt.Errorf("rate limit: cannot take %d tokens of a bucket of %d", take, l.Burst())
+		}
+		if err := sleep(ctx, r.Delay()); err != nil {
+			r.Cancel()
 			return err
 		}
 		n -= take

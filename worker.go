@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -147,15 +148,35 @@ type splitAttempt struct {
 	since      tally  // counted since the last durable point
 	received   tally  // the reader's counts for the batches the writer received
 	delivered  int64  // records handed to Write by this attempt, to number dirty rows
+	dog        *watchdog
 }
 
 // run makes the attempt. On failure it returns, with the error, what was
 // counted after the last durable point (the caller decides whether to take
-// it back).
-func (a *splitAttempt) run(ctx context.Context) (pending tally, err error) {
+// it back). A watchdog (WithStallTimeout) cancels the attempt's calls when
+// it moves nothing for too long, and the attempt then fails with its
+// *StallError.
+func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 	j := a.w.j
 	logger := j.p.cfg.logger
+	ctx, stop := context.WithCancelCause(parent)
+	var watching sync.WaitGroup
+	defer watching.Wait()
+	defer stop(nil)
+	if a.dog = newWatchdog(a.split.ID, j.p.cfg.stallTimeout); a.dog != nil {
+		watching.Go(func() { a.dog.watch(ctx, stop) })
+	}
+	defer func() {
+		// The calls the watchdog cancelled fail with ctx's error: name the stall instead.
+		var stall *StallError
+		if err != nil && parent.Err() == nil && errors.As(context.Cause(ctx), &stall) {
+			err = stall
+		}
+	}()
+
+	a.dog.enter(sideReader, callOpenSource)
 	a.reader, err = j.p.src.Open(ctx, a.split, *a.cp)
+	a.dog.leave(sideReader)
 	if err != nil {
 		return tally{}, fmt.Errorf("open the source: %w", err)
 	}
@@ -164,7 +185,9 @@ func (a *splitAttempt) run(ctx context.Context) (pending tally, err error) {
 			logger.LogAttrs(ctx, slog.LevelWarn, "closing a reader failed", slog.String("split", a.split.ID), slog.String("error", cerr.Error()))
 		}
 	}()
+	a.dog.enter(sideWriter, callOpenSink)
 	a.writer, err = j.p.dst.Open(ctx, a.split)
+	a.dog.leave(sideWriter)
 	if err != nil {
 		return tally{}, fmt.Errorf("open the sink: %w", err)
 	}
@@ -174,7 +197,7 @@ func (a *splitAttempt) run(ctx context.Context) (pending tally, err error) {
 		}
 	}()
 	_, a.commitOnly = a.writer.(Committer)
-	if ew, ok := a.writer.(EncodingWriter); ok {
+	if ew, ok := a.writer.(encodingWriter); ok {
 		a.encoding = ew.AcceptedEncoding()
 	}
 
@@ -214,7 +237,10 @@ func (a *splitAttempt) finish(ctx context.Context) error {
 		return err
 	}
 	if c, ok := a.writer.(Committer); ok {
-		if err := c.Commit(ctx); err != nil {
+		a.dog.enter(sideWriter, callCommit)
+		err := c.Commit(ctx)
+		a.dog.leave(sideWriter)
+		if err != nil {
 			return fmt.Errorf("commit the sink: %w", err)
 		}
 	}
@@ -256,7 +282,9 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 
 		b.Reset()
 		b.offered = a.encoding
+		a.dog.enter(sideReader, callRead)
 		err := a.reader.Read(ctx, b)
+		a.dog.leave(sideReader)
 		eof := errors.Is(err, io.EOF)
 		f := filled{batch: b}
 		var rejected *RowErrors
@@ -284,7 +312,10 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 				return rd
 			}
 		}
-		if err := j.throttle.wait(ctx, b.Len(), b.Bytes()); err != nil {
+		a.dog.enter(sideReader, callThrottle)
+		err = j.throttle.wait(ctx, b.Len(), b.Bytes())
+		a.dog.leave(sideReader)
+		if err != nil {
 			rd.err = err
 			return rd
 		}
@@ -354,7 +385,9 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 	size := int64(b.Bytes())
 	first := a.delivered
 	a.delivered += int64(n)
+	a.dog.enter(sideWriter, callWrite)
 	err := a.writer.Write(ctx, b)
+	a.dog.leave(sideWriter)
 	var rejected *RowErrors
 	if err != nil && !errors.As(err, &rejected) {
 		return 0, fmt.Errorf("write: %w", err)
@@ -373,7 +406,9 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 // flush flushes the writer, which may report rows of earlier batches that it
 // rejected (see RowError.Record).
 func (a *splitAttempt) flush(ctx context.Context) error {
+	a.dog.enter(sideWriter, callFlush)
 	err := a.writer.Flush(ctx)
+	a.dog.leave(sideWriter)
 	var rejected *RowErrors
 	if err != nil && !errors.As(err, &rejected) {
 		return fmt.Errorf("flush the sink: %w", err)
@@ -446,3 +481,20 @@ func (a *splitAttempt) rejectedRecords(b *Batch, first int64, rejected *RowError
 	}
 	return recs, size, nil
 }
+
+// SplitError is a failure of one split, after its retries.
+type SplitError struct {
+	Split    string // the split's ID
+	Attempts int    // how many times it was run
+	Err      error
+}
+
+func (e *SplitError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("split %q failed after %d attempts: %v", e.Split, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("split %q: %v", e.Split, e.Err)
+}
+
+// Unwrap returns the cause.
+func (e *SplitError) Unwrap() error { return e.Err }

@@ -25,6 +25,8 @@ type Config struct {
 	MySQL    string // go-sql-driver DSN of the MySQL server (its database is replaced)
 	Database string // source database name on both servers; targets add "_target"
 	Dir      string // where the CSV files go
+	Redis    string // "host:port" of the Redis server (csv->redis)
+	RedisDB  int    // its database the scenario writes (emptied by the harness)
 	Timeout  time.Duration
 }
 
@@ -53,6 +55,8 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.Postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "PostgreSQL server DSN")
 	fs.StringVar(&c.MySQL, "mysql", "root@tcp(127.0.0.1:3306)/", "MySQL/MariaDB server DSN (go-sql-driver form)")
 	fs.StringVar(&c.Database, "db", "datasync_bench", "source database on both servers; the target is <db>_target")
+	fs.StringVar(&c.Redis, "redis", "127.0.0.1:6379", "Redis server address (host:port) of csv->redis")
+	fs.IntVar(&c.RedisDB, "redis-db", 15, "Redis database csv->redis writes; the harness empties it (FLUSHDB) before every run")
 	fs.StringVar(&c.Dir, "dir", "bench/out", "directory for the CSV dataset and CSV targets")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Minute, "limit of one run of one scenario")
 	if err := fs.Parse(args); err != nil {

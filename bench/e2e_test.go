@@ -7,10 +7,12 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/datasync-go/datasync/bench/internal/report"
 	"github.com/datasync-go/datasync/internal/testdb"
+	"github.com/datasync-go/datasync/internal/testsvc"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,9 +28,15 @@ func TestEndToEnd(t *testing.T) {
 	db := "dstest_bench_" + hex.EncodeToString(b)
 	t.Cleanup(func() { dropDatabases(t, pgServer, mysqlServer, db, db+"_target") })
 
+	args := []string{"-rows", "300", "-runs", "1", "-json", "-db", db, "-dir", t.TempDir(),
+		"-postgres", pgServer, "-mysql", mysqlServer}
+	if addr := os.Getenv(testsvc.RedisEnv); addr != "" {
+		args = append(args, "-redis", addr)
+	} else if !testdb.Required() {
+		args = append(args, "-only", "memory,*->pg,*->mysql,*->csv") // no Redis here
+	}
 	var stdout, stderr bytes.Buffer
-	code := run([]string{"-rows", "300", "-runs", "1", "-json", "-db", db, "-dir", t.TempDir(),
-		"-postgres", pgServer, "-mysql", mysqlServer}, &stdout, &stderr)
+	code := run(args, &stdout, &stderr)
 	require.Equal(t, exitOK, code, "stderr:\n%s", stderr.String())
 
 	var rep report.Report

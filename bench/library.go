@@ -9,6 +9,7 @@ import (
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -99,14 +100,14 @@ func mysqlSink(p Params) (datasync.Sink, error) {
 // unquoted field.
 func csvSource(p Params) (datasync.Source, error) {
 	null := ""
-	var columns []file.ColumnSpec
+	var columns []text.ColumnSpec
 	for _, c := range dataset.Schema() {
-		columns = append(columns, file.ColumnNamed(c.Name, c.Kind.String()))
+		columns = append(columns, text.ColumnNamed(c.Name, c.Kind))
 	}
 	return file.NewSource(file.SourceConfig{
 		Path: []string{p.CSVSource},
-		ReadOptions: file.ReadOptions{
-			Format:     file.Format{NullFormat: &null},
+		ReadOptions: text.ReadOptions{
+			Format:     text.Format{NullText: &null},
 			SkipHeader: true,
 			Column:     columns,
 		},
@@ -118,8 +119,8 @@ func csvSink(p Params) (datasync.Sink, error) {
 	return file.NewSink(file.SinkConfig{
 		Path:         p.CSVTargetDir,
 		FileName:     p.CSVTargetName,
-		WriteMode:    file.WriteTruncate,
-		WriteOptions: file.WriteOptions{WriteHeader: true},
+		WriteMode:    text.WriteTruncate,
+		WriteOptions: text.WriteOptions{WriteHeader: true},
 	})
 }
 
@@ -140,6 +141,9 @@ type Params struct {
 	CSVSource     string `json:"csv_source"`      // path of the dataset as a CSV file (see bench/README.md for its dialect)
 	CSVTargetDir  string `json:"csv_target_dir"`  // empty directory a CSV target writes into; every file in it is verified
 	CSVTargetName string `json:"csv_target_name"` // a file name (or prefix) to write there: "bench"
+
+	RedisAddr string `json:"redis_addr"` // "host:port" of the Redis server
+	RedisDB   int    `json:"redis_db"`   // the (emptied) database to write
 }
 
 // runPipeline runs src -> dst at p's parallelism with the library's defaults

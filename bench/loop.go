@@ -201,6 +201,7 @@ func (h *harness) params(r *runner) Params {
 		PostgresSource: e.pgSource, PostgresTarget: e.pgTarget,
 		MySQLSource: e.mysqlSource, MySQLTarget: e.mysqlTarget,
 		CSVSource: e.csvSource, CSVTargetDir: e.csvTargetDir, CSVTargetName: "bench",
+		RedisAddr: e.cfg.Redis, RedisDB: e.cfg.RedisDB,
 	}
 }
 

@@ -64,6 +64,14 @@ func (h *harness) prepare(ctx context.Context, selected []scenario) error {
 			return fmt.Errorf("CSV: %w", err)
 		}
 	}
+	for _, s := range selected {
+		if s.To == redisEnd {
+			if err := h.prepareRedis(ctx); err != nil {
+				return fmt.Errorf("Redis: %w", err)
+			}
+			break
+		}
+	}
 	return nil
 }
 

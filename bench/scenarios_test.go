@@ -16,7 +16,7 @@ func selectedNames(t *testing.T, only ...string) []string {
 
 func TestSelectScenarios(t *testing.T) {
 	all := names(scenarios)
-	assert.Equal(t, []string{"memory->discard", "pg->pg", "mysql->pg", "pg->mysql", "mysql->mysql", "pg->csv", "csv->pg", "mysql->csv", "csv->mysql"}, all)
+	assert.Equal(t, []string{"memory->discard", "pg->pg", "mysql->pg", "pg->mysql", "mysql->mysql", "pg->csv", "csv->pg", "mysql->csv", "csv->mysql", "csv->redis"}, all)
 	assert.Equal(t, all, selectedNames(t))
 	assert.Equal(t, []string{"pg->pg"}, selectedNames(t, "pg->pg"))
 	assert.Equal(t, []string{"pg->pg"}, selectedNames(t, "PG-PG"), "- for ->, any case")

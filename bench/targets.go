@@ -26,6 +26,10 @@ func (h *harness) emptyTarget(ctx context.Context, s scenario) error {
 		if _, err := h.mysqlTarget.ExecContext(ctx, "TRUNCATE TABLE "+dataset.Table); err != nil {
 			return fmt.Errorf("empty the MySQL target: %w", err)
 		}
+	case redisEnd:
+		if err := h.emptyRedis(ctx); err != nil {
+			return err
+		}
 	case csvEnd:
 		if err := os.RemoveAll(h.e.csvTargetDir); err != nil {
 			return fmt.Errorf("empty the CSV target: %w", err)
@@ -59,6 +63,8 @@ func (h *harness) verifyTarget(ctx context.Context, s scenario, dialect checksum
 			}
 			got, err = checksum.Files(paths, dataset.Schema(), dialect)
 		}
+	case redisEnd:
+		return h.verifyRedis(ctx)
 	default:
 		return "", fmt.Errorf("no verification for a %s target", s.To)
 	}

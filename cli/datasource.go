@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -124,13 +125,14 @@ func (e *env) datasourceList(args []string) int {
 func where(d datasource.DataSource) string {
 	switch {
 	case d.Type.Relational():
-		u, err := datax.ParseJDBC(d.URL(), string(d.Type))
+		jdbc, _, _ := datasource.StripOceanBasePrefix(d.URL())
+		u, err := datax.ParseJDBC(jdbc, string(d.Engine()))
 		if err != nil {
 			return "(" + err.Error() + ")"
 		}
 		port := u.Port
 		if port == "" {
-			port = map[datasource.Type]string{datasource.MySQL: "3306", datasource.PostgreSQL: "5432"}[d.Type]
+			port = map[datasource.Type]string{datasource.MySQL: "3306", datasource.PostgreSQL: "5432"}[d.Engine()]
 		}
 		return net.JoinHostPort(u.Host, port) + "/" + u.Database
 	case d.Type == datasource.OSS:
@@ -138,6 +140,10 @@ func where(d datasource.DataSource) string {
 			return d.Endpoint
 		}
 		return strings.TrimSuffix(d.Endpoint, "/") + "/" + d.Bucket
+	case d.Type == datasource.Redis:
+		return d.Addr() + "/" + cmp.Or(d.Database, "0")
+	case d.Type == datasource.Memcache:
+		return d.Addr()
 	}
 	return ""
 }

@@ -88,14 +88,14 @@ func (e *env) datasourceAdd(args []string) int {
 	var typ, username, accessID string
 	var password, accessIDRef, accessKey, token secretFlags
 	props := properties{}
-	fs.StringVar(&typ, "type", "", "the data source's `type`: mysql, postgresql or oss")
+	fs.StringVar(&typ, "type", "", "the data source's `type`: mysql, postgresql, oss, redis or memcache")
 	fs.StringVar(&d.Description, "description", "", "a description")
 	fs.StringVar(&d.JdbcURL, "jdbc-url", "", "the JDBC `URL` (mysql, postgresql)")
-	fs.StringVar(&d.Host, "host", "", "the server's host (mysql, postgresql)")
-	fs.IntVar(&d.Port, "port", 0, "the server's port (default 3306 or 5432)")
-	fs.StringVar(&d.Database, "database", "", "the database (mysql, postgresql)")
+	fs.StringVar(&d.Host, "host", "", "the server's host (mysql, postgresql, redis, memcache)")
+	fs.IntVar(&d.Port, "port", 0, "the server's port (default 3306, 5432, 6379 or 11211)")
+	fs.StringVar(&d.Database, "database", "", "the database (mysql, postgresql; redis: its number)")
 	fs.Var(props, "property", "a JDBC URL parameter, `name=value` (repeatable)")
-	fs.StringVar(&username, "username", "", "the user name (mysql, postgresql)")
+	fs.StringVar(&username, "username", "", "the user name (mysql, postgresql, redis)")
 	password.define(fs, "password", "password")
 	fs.StringVar(&d.Endpoint, "endpoint", "", "the OSS endpoint")
 	fs.StringVar(&d.Bucket, "bucket", "", "the OSS bucket")

@@ -5,10 +5,13 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 
+	"github.com/datasync-go/datasync/connector/memcache"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/redis"
 	"github.com/datasync-go/datasync/job"
 	"github.com/datasync-go/datasync/job/datasource"
 	"github.com/datasync-go/datasync/job/datax"
@@ -77,19 +80,24 @@ func (e *env) datasourceTest(ctx context.Context, args []string) int {
 // its report.
 func probe(ctx context.Context, r datasource.Resolved) (fmt.Stringer, error) {
 	d := r.DataSource
-	switch d.Type {
-	case datasource.MySQL, datasource.PostgreSQL:
+	switch {
+	case d.Type.Relational():
 		dsn, tlsConfig, err := datax.DataSourceDSN(r) // as the jobs naming it connect
 		if err != nil {
 			return nil, err
 		}
-		if d.Type == datasource.MySQL {
+		if d.Engine() == datasource.MySQL {
 			return mysql.ProbeTLS(ctx, dsn, tlsConfig)
 		}
 		return postgres.Probe(ctx, dsn)
-	case datasource.OSS:
+	case d.Type == datasource.OSS:
 		return oss.Probe(ctx, oss.ProbeConfig{Endpoint: d.Endpoint, Bucket: d.Bucket, Region: d.Region,
 			AccessID: r.AccessID, AccessKey: r.AccessKey, SecurityToken: r.SecurityToken})
+	case d.Type == datasource.Redis:
+		db, _ := strconv.Atoi(d.Database) // checked by the catalog
+		return redis.Probe(ctx, redis.Conn{Addr: d.Addr(), Username: r.Username, Password: r.Password, DB: db})
+	case d.Type == datasource.Memcache:
+		return memcache.Probe([]string{d.Addr()}, 0)
 	}
 	return nil, fmt.Errorf("cannot test a data source of type %q", d.Type)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/datasync-go/datasync/connector/oss/osstest"
 	"github.com/datasync-go/datasync/internal/testdb"
+	"github.com/datasync-go/datasync/internal/testsvc"
 )
 
 // noDefaultCatalog points the default catalog location at an empty
@@ -186,6 +187,30 @@ func TestDatasourceTest(t *testing.T) {
 		require.Equal(t, ExitOK, r.code, r.stderr)
 		assert.Contains(t, r.stdout, "list:            ok")
 		assert.NotContains(t, r.stdout, srv.AccessKeySecret)
+	})
+
+	t.Run("redis and memcache", func(t *testing.T) {
+		redisAddr, _ := testsvc.Redis(t)
+		host, port, err := net.SplitHostPort(redisAddr)
+		require.NoError(t, err)
+		add("cache", "--type", "redis", "--host", host, "--port", port, "--database", "2")
+		r := test("cache")
+		require.Equal(t, ExitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, `data source "cache" (redis at `+redisAddr+"/2): connected\n")
+		assert.Contains(t, r.stdout, "role:            master")
+
+		mcAddr, _ := testsvc.Memcache(t)
+		host, port, err = net.SplitHostPort(mcAddr)
+		require.NoError(t, err)
+		add("mc", "--type", "memcache", "--host", host, "--port", port)
+		r = test("mc")
+		require.Equal(t, ExitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, "(all answer)")
+
+		add("cachedown", "--type", "redis", "--host", "127.0.0.1", "--port", strings.TrimPrefix(down, "127.0.0.1:"))
+		r = test("cachedown")
+		assert.Equal(t, ExitFailed, r.code)
+		assert.Contains(t, r.stderr, down)
 	})
 
 	t.Run("unreachable", func(t *testing.T) {

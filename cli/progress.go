@@ -26,7 +26,7 @@ func progressBar(w io.Writer) func(datasync.Progress) {
 		} else {
 			fmt.Fprintf(&b, "%s rec", numfmt.Group(p.RecordsRead))
 		}
-		fmt.Fprintf(&b, "  %s  %s rec/s  %s dirty  %d/%d splits", datasync.FormatBytes(p.BytesRead),
+		fmt.Fprintf(&b, "  %s  %s rec/s  %s dirty  %d/%d splits", numfmt.Bytes(p.BytesRead),
 			numfmt.Group(int64(p.RecordsPerSec)), numfmt.Group(p.RecordsDirty), p.SplitsDone, p.SplitsTotal)
 		if left, ok := p.Remaining(); ok && !p.Done {
 			fmt.Fprintf(&b, "  ETA %s", left.Round(time.Second))
@@ -47,7 +47,7 @@ func progressLog(logger *slog.Logger) func(datasync.Progress) {
 		}
 		attrs := []any{
 			slog.Int64("read", p.RecordsRead), slog.Int64("written", p.RecordsWritten),
-			slog.Int64("dirty", p.RecordsDirty), slog.String("bytes", datasync.FormatBytes(p.BytesRead)),
+			slog.Int64("dirty", p.RecordsDirty), slog.String("bytes", numfmt.Bytes(p.BytesRead)),
 			slog.String("rate", fmt.Sprintf("%.0f rec/s", p.RecordsPerSec)),
 			slog.String("splits", fmt.Sprintf("%d/%d", p.SplitsDone, p.SplitsTotal)),
 		}

@@ -17,7 +17,7 @@ func printReport(w io.Writer, res datasync.Result, dirtyPath string) {
 	line("Job start time", res.Start.Format("2006-01-02 15:04:05"))
 	line("Job end time", res.End.Format("2006-01-02 15:04:05"))
 	line("Total elapsed", res.Elapsed.Round(time.Millisecond).String())
-	line("Average throughput", datasync.FormatBytes(int64(res.BytesPerSec()))+"/s")
+	line("Average throughput", numfmt.Bytes(int64(res.BytesPerSec()))+"/s")
 	line("Record write speed", numfmt.Group(int64(res.RecordsPerSec()))+" rec/s")
 	line("Records read", numfmt.Group(res.RecordsRead))
 	line("Records written", numfmt.Group(res.RecordsWritten))

@@ -18,10 +18,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/memcache"
+	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/redis"
 	"github.com/datasync-go/datasync/connector/stream"
 )
 
@@ -109,9 +113,34 @@ var secretConfigs = []configCase{
 		fields:  []string{"AccessID", "AccessKey", "SecurityToken"},
 		secrets: []string{"LTAI-Probe-Id", "Oss-Probe-Key", "Oss-Probe-Token"},
 	},
+	{
+		name:    "mongodb.SourceConfig",
+		value:   mongodb.SourceConfig{URI: "mongodb://reader:Mongo-Src-Pw@db.internal:27017/shop", Database: "shop", Collection: "orders"},
+		fields:  []string{"URI"},
+		secrets: []string{"Mongo-Src-Pw"},
+	},
+	{
+		name:    "mongodb.SinkConfig",
+		value:   mongodb.SinkConfig{URI: "mongodb://writer:Mongo-Sink-Pw@db.internal:27017/shop", Database: "shop", Collection: "copy"},
+		fields:  []string{"URI"},
+		secrets: []string{"Mongo-Sink-Pw"},
+	},
+	{
+		name:    "redis.SourceConfig",
+		value:   redis.SourceConfig{Conn: redis.Conn{Addr: "cache.internal:6379", Username: "etl", Password: "Redis-Src-Pw"}},
+		fields:  []string{"Password"},
+		secrets: []string{"Redis-Src-Pw"},
+	},
+	{
+		name:    "redis.SinkConfig",
+		value:   redis.SinkConfig{Conn: redis.Conn{Addr: "cache.internal:6379", Username: "etl", Password: "Redis-Sink-Pw"}},
+		fields:  []string{"Password"},
+		secrets: []string{"Redis-Sink-Pw"},
+	},
+	{name: "memcache.SinkConfig", value: memcache.SinkConfig{Servers: []string{"127.0.0.1:11211"}}},
 	{name: "file.SourceConfig", value: file.SourceConfig{Path: []string{"/data/in"}}},
 	{name: "file.SinkConfig", value: file.SinkConfig{Path: "/data/out", FileName: "x"}},
-	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: "long"}}, SliceRecordCount: 1}},
+	{name: "stream.SourceConfig", value: stream.SourceConfig{Column: []stream.ColumnSpec{{Type: datasync.KindInt}}, RecordsPerSplit: 1}},
 	{name: "stream.SinkConfig", value: stream.SinkConfig{FieldDelimiter: ","}},
 }
 

@@ -23,6 +23,7 @@
 //	"dirty": {"writer": {"name": ..., "parameter": {...}}}   or into any writer
 //	"retry": {"attempts": 3, "backoff": "1s"}
 //	"batch": {"rows": 4096, "bytes": 4194304}
+//	"stallTimeout": "2m"   a split that moves nothing this long fails and is retried; "0" disables
 //
 // The dirty-data file holds row values, so it is created readable and
 // writable by its owner only (mode 0600), and an existing one loses its

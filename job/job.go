@@ -255,6 +255,11 @@ func (s Setting) check(prefix string) []error {
 	if s.Retry != nil && s.Retry.Attempts != nil && *s.Retry.Attempts < 0 {
 		errs = append(errs, errors.New(prefix+".retry.attempts: cannot be negative"))
 	}
+	if s.StallTimeout != "" {
+		if d, err := time.ParseDuration(s.StallTimeout); err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("job.setting.stallTimeout: %q is not a duration such as \"2m\" or \"90s\" (\"0\" disables the watchdog)", s.StallTimeout))
+		}
+	}
 	if s.Batch != nil && (s.Batch.Rows < 0 || s.Batch.Bytes < 0) {
 		errs = append(errs, errors.New(prefix+".batch: rows and bytes cannot be negative"))
 	}
@@ -294,6 +299,10 @@ func (j *Job) Options() ([]datasync.Option, error) {
 			bytes = s.Batch.Bytes
 		}
 		opts = append(opts, datasync.WithBatchSize(rows, bytes))
+	}
+	if s.StallTimeout != "" {
+		d, _ := time.ParseDuration(s.StallTimeout) // checked by Parse
+		opts = append(opts, datasync.WithStallTimeout(d))
 	}
 	policy, err := j.dirtyPolicy()
 	if err != nil {

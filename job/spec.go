@@ -31,6 +31,10 @@ type Setting struct {
 	Dirty      *Dirty     `json:"dirty"`
 	Retry      *Retry     `json:"retry"`
 	Batch      *Batch     `json:"batch"`
+	// StallTimeout is how long a split may move nothing before it fails and
+	// is retried, a Go duration such as "2m"; "0" disables the watchdog and
+	// "" keeps the default (see datasync.WithStallTimeout).
+	StallTimeout string `json:"stallTimeout"`
 }
 
 // Speed is job.setting.speed: the parallelism and the job-wide limits.

@@ -10,6 +10,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/internal/texttest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -29,7 +30,7 @@ func benchRows(b *testing.B) int64 {
 // writeTable writes the benchmark table as csv files in dir and returns
 // their total size.
 func writeTable(b *testing.B, dir string, rows int64, parallelism int) int64 {
-	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "t", WriteMode: "truncate", WriteOptions: file.WriteOptions{WriteHeader: true}})
+	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "t", WriteMode: "truncate", WriteOptions: text.WriteOptions{WriteHeader: true}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -80,14 +81,14 @@ func BenchmarkCSVParse(b *testing.B) {
 		dir = d
 	}
 	size := writeTable(b, dir, rows, 1)
-	cols := make([]file.ColumnSpec, len(texttest.TenColumns))
+	cols := make([]text.ColumnSpec, len(texttest.TenColumns))
 	for i, c := range texttest.TenColumns {
-		cols[i] = file.ColumnNamed(c.Name, c.Kind.String())
+		cols[i] = text.ColumnNamed(c.Name, c.Kind)
 	}
 	for _, par := range []int{1, 2} {
 		b.Run("parallelism="+strconv.Itoa(par), func(b *testing.B) {
 			src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "t_*")},
-				ReadOptions: file.ReadOptions{SkipHeader: true, NoQuotedNewlines: par > 1, Column: cols}})
+				ReadOptions: text.ReadOptions{SkipHeader: true, NoQuotedNewlines: par > 1, Column: cols}})
 			if err != nil {
 				b.Fatal(err)
 			}

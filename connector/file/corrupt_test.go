@@ -11,6 +11,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/internal/texttest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -23,8 +24,8 @@ func TestACorruptCompressedFileFailsAtOnce(t *testing.T) {
 			t.Run(compress+" "+c.Name, func(t *testing.T) {
 				path := filepath.Join(t.TempDir(), "orders.csv"+map[string]string{"gzip": ".gz", "zstd": ".zst", "bzip2": ".bz2"}[compress])
 				writeFile(t, path, string(c.Data))
-				src, err := file.NewSource(file.SourceConfig{Path: []string{path}, ReadOptions: file.ReadOptions{SkipHeader: true,
-					Column: []file.ColumnSpec{file.ColumnNamed("id", "int"), file.ColumnNamed("name", "string")}}})
+				src, err := file.NewSource(file.SourceConfig{Path: []string{path}, ReadOptions: text.ReadOptions{SkipHeader: true,
+					Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}})
 				require.NoError(t, err)
 				// Damaged data may decode into rows that do not parse before the
 				// decompressor notices: those are dirty, and tolerated here.

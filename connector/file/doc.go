@@ -1,15 +1,17 @@
 // Package file reads and writes local text files: csv, delimited text and
 // JSON Lines, compressed or not, in UTF-8, GBK or another ASCII-compatible
 // encoding. It is the datasync counterpart of DataX's txtfilereader and
-// txtfilewriter, and its configuration uses their JSON names.
+// txtfilewriter, whose parameters package job/datax translates into these
+// configs. The text settings (text.ReadOptions and text.WriteOptions) come
+// from package text, shared with package oss.
 //
 // # Formats
 //
-// FileFormat (json "fileFormat") is one of:
+// FileFormat is one of:
 //
 //	csv    RFC 4180 (the default): fields holding the delimiter, a quote or a
 //	       line break are quoted, "" is a quote, and quoted fields may span
-//	       lines. A field is NULL when it is unquoted and equals NullFormat
+//	       lines. A field is NULL when it is unquoted and equals NullText
 //	       (\N by default); empty strings are written "" so they stay strings.
 //	text   delimited lines without quotes, where a backslash escapes the
 //	       delimiter, line breaks (\n, \r), tabs (\t) and itself, as in
@@ -20,15 +22,15 @@
 //	       arrays, by index). NULL is null; Decimal, Date, Time and Timestamp
 //	       are strings in their text forms, Bytes base64, JSON raw.
 //
-// FieldDelimiter (json "fieldDelimiter") is one or more characters, "," by
-// default; `\t` and `\u0001` written with a backslash are understood. Encoding
-// (json "encoding") is UTF-8 by default, or GBK, GB18030, Big5, Shift_JIS and
-// other ASCII-compatible encodings: a line that is not valid in it is dirty,
-// and a value it cannot encode is a dirty row on write. Compress (json
-// "compress") is none, gzip or zstd on write; on read gzip, zstd and bzip2
-// are recognized by their first bytes whatever it says. A compressed file
-// that is truncated or damaged fails its split at once, without retries,
-// with an error naming it and how far the decompressor got. Values are written in
+// FieldDelimiter is one or more characters, "," by default; `\t` and
+// `\u0001` written with a backslash are understood. Encoding is UTF-8 by
+// default, or GBK, GB18030, Big5, Shift_JIS and other ASCII-compatible
+// encodings: a line that is not valid in it is dirty, and a value it cannot
+// encode is a dirty row on write. Compression is none, gzip or zstd on
+// write; on read gzip, zstd and bzip2 are recognized by their first bytes
+// whatever it says. A compressed file that is truncated or damaged fails
+// its split at once, without retries, with an error naming it and how far
+// the decompressor got. Values are written in
 // the text forms of datasync.Value.AppendTo, which read back exactly (floats
 // in shortest form, decimals with their scale, timestamps with microseconds
 // and a Z for instants), Bytes as base64 (BytesFormat hex or raw otherwise),
@@ -38,19 +40,18 @@
 //
 // SourceConfig.Path lists files, directories (read recursively) and glob
 // patterns; a pattern that matches nothing is an error naming it. Columns
-// (json "column") are chosen as in DataX: by index ({"index": 0, "type":
-// "long"}), by header name ({"name": "id", "type": "long"}, with SkipHeader)
-// or jsonl key, or as a constant ({"name": "src", "type": "string", "value":
-// "a"}); "*" (or no column) reads every field as a String named from the
-// header (col0, col1... without one). Types are datasync kinds (Int, Float,
-// Decimal, String, Bytes, Bool, Date, Time, Timestamp, JSON) or DataX's
-// (long, double, string, boolean, date, bytes); Format parses dates and
-// times with Java pattern letters (yyyy-MM-dd HH:mm:ss.SSS). Spaces around
+// are chosen as in DataX: by index (text.ColumnAt(0, datasync.KindInt)), by
+// header name (text.ColumnNamed("id", datasync.KindInt), with SkipHeader) or
+// jsonl key, or as a constant (text.ColumnConst("src", datasync.KindString,
+// "a")); "*" (or no column) reads every field as a String named from the
+// header (col0, col1... without one). Types are datasync kinds; Format
+// parses dates and times with Java pattern letters (yyyy-MM-dd
+// HH:mm:ss.SSS). Spaces around
 // numbers, booleans, dates and times are ignored; strings keep theirs. A
 // line that is not a row (a wrong field count, a value that does not parse for its kind,
 // bad encoding) is dirty data: the pipeline's dirty policy receives it with
 // the file, the line number, the column, the text and the reason (a
-// *LineError).
+// *text.LineError).
 //
 // Every file is a split (IDs file-00000, file-00001... in path order). A
 // file larger than SplitSize (64 MiB by default) that is uncompressed and in
@@ -67,13 +68,12 @@
 //
 // Each split writes <FileName>_<split ID><suffix> in Path (the suffix
 // follows the format and compression, such as .csv.gz), rolling to
-// <FileName>_<split ID>_<n><suffix> when MaxFileSize (MiB, as DataX) or
-// MaxFileBytes is set; or, with SingleFile, the parts of all splits are
+// <FileName>_<split ID>_<n><suffix> when MaxFileBytes is set; or, with SingleFile, the parts of all splits are
 // joined into one file named FileName when the job finishes. Files are
 // written under hidden temporary names and renamed into place when their
 // split completes (the writer is a datasync.Committer): a failed or
 // retried split leaves nothing under a final name, and a retried split
-// writes its file over from the start. WriteMode (json "writeMode") is
+// writes its file over from the start. WriteMode is
 //
 //	nonConflict  the default: fail before writing if a file whose name
 //	             starts with FileName exists
@@ -85,7 +85,7 @@
 // .<final name>.<random>.tmp); a truncate job removes those of its
 // FileName.
 //
-// Header (a list of names, DataX's header) or WriteHeader (the source's
+// Header (a list of names) or WriteHeader (the source's
 // column names) starts every file with a header line.
 //
 // Sink.Check and Source.Check validate a job without moving data: the paths

@@ -9,6 +9,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
@@ -30,7 +31,7 @@ func Example() {
 	dst, err := file.NewSink(file.SinkConfig{
 		Path:         dir,
 		FileName:     "cities",
-		WriteOptions: file.WriteOptions{Format: file.Format{Compress: "gzip"}, WriteHeader: true},
+		WriteOptions: text.WriteOptions{Format: text.Format{Compression: "gzip"}, WriteHeader: true},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -47,9 +48,9 @@ func Example() {
 
 	src, err := file.NewSource(file.SourceConfig{
 		Path: []string{filepath.Join(dir, "cities_*.csv.gz")},
-		ReadOptions: file.ReadOptions{
+		ReadOptions: text.ReadOptions{
 			SkipHeader: true,
-			Column:     []file.ColumnSpec{file.ColumnNamed("id", "long"), file.ColumnNamed("city", "string")},
+			Column:     []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("city", datasync.KindString)},
 		},
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package file_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -21,6 +20,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/internal/texttest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
@@ -28,10 +28,10 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // columnsOf reads back every column of schema by name.
-func columnsOf(schema datasync.Schema) []file.ColumnSpec {
-	cols := make([]file.ColumnSpec, len(schema))
+func columnsOf(schema datasync.Schema) []text.ColumnSpec {
+	cols := make([]text.ColumnSpec, len(schema))
 	for i, c := range schema {
-		cols[i] = file.ColumnNamed(c.Name, c.Kind.String())
+		cols[i] = text.ColumnNamed(c.Name, c.Kind)
 	}
 	return cols
 }
@@ -63,8 +63,8 @@ func TestRoundTripEveryKind(t *testing.T) {
 				t.Run(format+"/"+compress+"/"+encoding, func(t *testing.T) {
 					dir := t.TempDir()
 					rows := texttest.Rows(300, encoding != "GBK")
-					f := file.Format{FileFormat: format, Compress: compress, Encoding: encoding, FieldDelimiter: "|"}
-					dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "out", WriteOptions: file.WriteOptions{Format: f, WriteHeader: true}})
+					f := text.Format{FileFormat: text.FileFormat(format), Compression: text.Compression(compress), Encoding: encoding, FieldDelimiter: "|"}
+					dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "out", WriteOptions: text.WriteOptions{Format: f, WriteHeader: true}})
 					require.NoError(t, err)
 					res, err := run(t, source.FromRecords(texttest.AllKinds, rows, source.Splits(3)), dst, datasync.WithParallelism(2))
 					require.NoError(t, err)
@@ -75,9 +75,9 @@ func TestRoundTripEveryKind(t *testing.T) {
 						assert.True(t, strings.HasPrefix(name, "out_records-"), name)
 					}
 
-					f.Compress = "" // detected on read
+					f.Compression = "" // detected on read
 					src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "out_*")},
-						ReadOptions: file.ReadOptions{Format: f, SkipHeader: format != "jsonl", Column: columnsOf(texttest.AllKinds)}})
+						ReadOptions: text.ReadOptions{Format: f, SkipHeader: format != "jsonl", Column: columnsOf(texttest.AllKinds)}})
 					require.NoError(t, err)
 					got := sink.Collect()
 					res, err = run(t, src, got, datasync.WithParallelism(2))
@@ -102,9 +102,9 @@ func TestDirtyLinesAreCountedWithFileAndLine(t *testing.T) {
 	b := filepath.Join(dir, "b.csv")
 	writeFile(t, a, "id,amount,day\n1,1.5,2024-01-01\n2,x,2024-01-02\n3,2.5,2024-01-03\n")
 	writeFile(t, b, "id,amount,day\n4,1,2024-13-01\n5,1\n6,7,2024-01-06\n")
-	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "*.csv")}, ReadOptions: file.ReadOptions{
+	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "*.csv")}, ReadOptions: text.ReadOptions{
 		SkipHeader: true,
-		Column:     []file.ColumnSpec{file.ColumnNamed("id", "long"), file.ColumnNamed("amount", "decimal"), file.ColumnNamed("day", "date")},
+		Column:     []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("amount", datasync.KindDecimal), text.ColumnNamed("day", datasync.KindDate)},
 	}})
 	require.NoError(t, err)
 	var dirty []datasync.DirtyRecord
@@ -136,7 +136,7 @@ func TestDirtyLinesAreCountedWithFileAndLine(t *testing.T) {
 		assert.Equal(t, want.value, d.Value)
 		assert.ErrorContains(t, d.Err, want.reason)
 		assert.ErrorContains(t, d.Err, fmt.Sprintf("%s:%d:", want.path, want.line))
-		var le *file.LineError
+		var le *text.LineError
 		require.ErrorAs(t, d.Err, &le)
 		assert.Equal(t, want.path, le.Name)
 	}
@@ -160,7 +160,7 @@ func TestPathErrors(t *testing.T) {
 		{[]string{filepath.Join(dir, "empty")}, `directory "` + filepath.Join(dir, "empty") + `" holds no file`},
 		{[]string{filepath.Join(dir, "[x")}, "syntax error in pattern"},
 	} {
-		src, err := file.NewSource(file.SourceConfig{Path: tc.path, ReadOptions: file.ReadOptions{Column: []file.ColumnSpec{file.ColumnAt(0, "int")}}})
+		src, err := file.NewSource(file.SourceConfig{Path: tc.path, ReadOptions: text.ReadOptions{Column: []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}}})
 		require.NoError(t, err)
 		_, err = src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
 		assert.ErrorContains(t, err, tc.want)
@@ -180,7 +180,7 @@ func TestDirectoriesGlobsAndHiddenFiles(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "in", ".hidden.csv"), "99\n")
 	writeFile(t, filepath.Join(dir, "in", ".tmpdir", "d.csv"), "98\n")
 	for _, path := range [][]string{{filepath.Join(dir, "in")}, {filepath.Join(dir, "in", "*.csv"), filepath.Join(dir, "in", "sub", "*")}} {
-		src, err := file.NewSource(file.SourceConfig{Path: path, ReadOptions: file.ReadOptions{Column: []file.ColumnSpec{file.ColumnAt(0, "int")}}})
+		src, err := file.NewSource(file.SourceConfig{Path: path, ReadOptions: text.ReadOptions{Column: []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}}})
 		require.NoError(t, err)
 		splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
 		require.NoError(t, err)
@@ -207,9 +207,9 @@ func TestByteRangeSplitsReadEveryLineOnce(t *testing.T) {
 	}
 	path := filepath.Join(dir, "big.txt")
 	writeFile(t, path, b.String())
-	src, err := file.NewSource(file.SourceConfig{Path: []string{path}, ReadOptions: file.ReadOptions{
-		Format: file.Format{FileFormat: "text", FieldDelimiter: `\t`}, SkipHeader: true, SplitSize: 256 << 10,
-		Column: []file.ColumnSpec{file.ColumnNamed("id", "int"), file.ColumnNamed("note", "string")},
+	src, err := file.NewSource(file.SourceConfig{Path: []string{path}, ReadOptions: text.ReadOptions{
+		Format: text.Format{FileFormat: "text", FieldDelimiter: `\t`}, SkipHeader: true, SplitSize: 256 << 10,
+		Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("note", datasync.KindString)},
 	}})
 	require.NoError(t, err)
 	splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 2})
@@ -234,13 +234,13 @@ func TestResumeMidFileFromACheckpoint(t *testing.T) {
 	dir := t.TempDir()
 	for _, compress := range []string{"none", "gzip"} {
 		rows := texttest.Rows(1000, true)
-		dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: compress, WriteOptions: file.WriteOptions{Format: file.Format{Compress: compress}, WriteHeader: true}})
+		dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: compress, WriteOptions: text.WriteOptions{Format: text.Format{Compression: text.Compression(compress)}, WriteHeader: true}})
 		require.NoError(t, err)
 		_, err = run(t, source.FromRecords(texttest.AllKinds, rows, source.Splits(1)), dst)
 		require.NoError(t, err)
 
 		src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, compress+"_*")},
-			ReadOptions: file.ReadOptions{SkipHeader: true, Column: columnsOf(texttest.AllKinds)}})
+			ReadOptions: text.ReadOptions{SkipHeader: true, Column: columnsOf(texttest.AllKinds)}})
 		require.NoError(t, err)
 		schema, err := src.Schema(context.Background())
 		require.NoError(t, err)
@@ -306,7 +306,7 @@ func TestARetriedSplitStartsItsFileOver(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Retries)
 	require.Equal(t, []string{"out_generate-0.csv"}, listDir(t, dir))
-	src, err := file.NewSource(file.SourceConfig{Path: []string{dir}, ReadOptions: file.ReadOptions{Column: []file.ColumnSpec{file.ColumnAt(0, "int")}}})
+	src, err := file.NewSource(file.SourceConfig{Path: []string{dir}, ReadOptions: text.ReadOptions{Column: []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}}})
 	require.NoError(t, err)
 	got := sink.Collect()
 	_, err = run(t, src, got)
@@ -317,62 +317,13 @@ func TestARetriedSplitStartsItsFileOver(t *testing.T) {
 	}
 }
 
-// A DataX txtfilereader / txtfilewriter job's parameters decode into the
-// configurations as they are.
-func TestDataXParameters(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "in", "a.txt"), "1|true|3.14|hello|2014.12.31\n2|false|0.5|\\N|2015.01.01\n")
-	reader := `{
-		"path": ["` + filepath.Join(dir, "in") + `/*"],
-		"encoding": "UTF-8",
-		"column": [
-			{"index": 0, "type": "long"},
-			{"index": 1, "type": "boolean"},
-			{"index": 2, "type": "double"},
-			{"index": 3, "type": "string"},
-			{"index": 4, "type": "date", "format": "yyyy.MM.dd"},
-			{"type": "string", "value": "alibaba"}
-		],
-		"fieldDelimiter": "|",
-		"csvReaderConfig": {"safetySwitch": false}
-	}`
-	writer := `{
-		"path": "` + filepath.Join(dir, "out") + `",
-		"fileName": "datax_result",
-		"writeMode": "truncate",
-		"fieldDelimiter": "\\t",
-		"fileFormat": "text",
-		"header": ["id", "ok", "score", "word", "day", "const"],
-		"dateFormat": "yyyy-MM-dd",
-		"nullFormat": "NULL"
-	}`
-	var rc file.SourceConfig
-	require.NoError(t, json.Unmarshal([]byte(reader), &rc))
-	var wc file.SinkConfig
-	require.NoError(t, json.Unmarshal([]byte(writer), &wc))
-	src, err := file.NewSource(rc)
-	require.NoError(t, err)
-	dst, err := file.NewSink(wc)
-	require.NoError(t, err)
-	_, err = run(t, src, dst)
-	require.NoError(t, err)
-	data, err := os.ReadFile(filepath.Join(dir, "out", "datax_result_file-00000.txt"))
-	require.NoError(t, err)
-	assert.Equal(t, "id\tok\tscore\tword\tday\tconst\n1\ttrue\t3.14\thello\t2014-12-31\talibaba\n2\tfalse\t0.5\tNULL\t2015-01-01\talibaba\n", string(data))
-
-	var star file.SourceConfig
-	require.NoError(t, json.Unmarshal([]byte(`{"path": ["x"], "column": ["*"], "nullFormat": ""}`), &star))
-	assert.Equal(t, "*", star.Column[0].Name)
-	assert.Equal(t, "", *star.NullFormat)
-}
-
 func TestSymlinkedFilesAreRead(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "real", "a.csv"), "1\n")
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "in"), 0o755))
 	require.NoError(t, os.Symlink(filepath.Join(dir, "real", "a.csv"), filepath.Join(dir, "in", "link.csv")))
 	require.NoError(t, os.Symlink(filepath.Join(dir, "real"), filepath.Join(dir, "in", "dirlink")))
-	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "in")}, ReadOptions: file.ReadOptions{Column: []file.ColumnSpec{file.ColumnAt(0, "int")}}})
+	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "in")}, ReadOptions: text.ReadOptions{Column: []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}}})
 	require.NoError(t, err)
 	splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
 	require.NoError(t, err)

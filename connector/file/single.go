@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Finalize joins the parts of a single file (SingleFile) into FileName:
@@ -45,7 +47,7 @@ func (s *Sink) Finalize(ctx context.Context) error {
 		}
 	}()
 	headed := false
-	if s.mode == WriteAppend {
+	if s.mode == text.WriteAppend {
 		if old, err := os.Open(final); err == nil {
 			n, err := io.Copy(tmp, old)
 			old.Close()
@@ -81,7 +83,7 @@ func (s *Sink) Finalize(ctx context.Context) error {
 	}
 	name := tmp.Name()
 	tmp = nil
-	if s.mode == WriteNonConflict {
+	if s.mode == text.WriteNonConflict {
 		err = linkNew(name, final)
 		if errors.Is(err, fs.ErrExist) {
 			os.Remove(name)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/source"
 )
 
@@ -49,7 +50,7 @@ func TestAFailedSingleFileJobLeavesNoParts(t *testing.T) {
 				return nil
 			}, source.Splits(4))
 			dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "all.csv", SingleFile: true, WriteMode: "append",
-				WriteOptions: file.WriteOptions{WriteHeader: true}})
+				WriteOptions: text.WriteOptions{WriteHeader: true}})
 			require.NoError(t, err)
 			p, err := datasync.NewPipeline(src, dst, datasync.WithParallelism(1), datasync.WithRetry(3, time.Millisecond))
 			require.NoError(t, err)

@@ -12,16 +12,17 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
-// Sink writes local text files: one per split (rolling at MaxFileSize), or
+// Sink writes local text files: one per split (rolling at MaxFileBytes), or
 // a single file. Each file is written under a temporary name and renamed
 // into place when its split completes, so a failed job never leaves a half
 // file under a final name. It is safe for concurrent use.
 type Sink struct {
 	cfg    SinkConfig
 	spec   *textcodec.WriteSpec
-	mode   string
+	mode   text.WriteMode
 	suffix string
 
 	mu     sync.Mutex
@@ -38,7 +39,7 @@ var (
 
 // NewSink checks cfg and returns a Sink. It writes nothing until Prepare.
 func NewSink(cfg SinkConfig) (*Sink, error) {
-	spec, err := cfg.WriteOptions.Compile()
+	spec, err := textcodec.CompileWrite(cfg.WriteOptions)
 	mode, merr := textcodec.ParseWriteMode(cfg.WriteMode)
 	if err = errors.Join(err, merr, cfg.check()); err != nil {
 		return nil, fmt.Errorf("file: %w", err)
@@ -78,15 +79,15 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		if err := os.RemoveAll(s.stagingDir()); err != nil {
 			return fmt.Errorf("file: remove stale parts: %w", err)
 		}
-		if s.mode == WriteNonConflict {
+		if s.mode == text.WriteNonConflict {
 			return s.checkSingleAbsent()
 		}
 		return nil
 	}
 	switch s.mode {
-	case WriteNonConflict:
+	case text.WriteNonConflict:
 		return s.checkNoConflict()
-	case WriteTruncate:
+	case text.WriteTruncate:
 		existing, err := s.existing(true)
 		if err != nil {
 			return err
@@ -182,7 +183,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 		}
 		dir = parent
 	}
-	if s.mode != WriteNonConflict {
+	if s.mode != text.WriteNonConflict {
 		return nil
 	}
 	if s.cfg.SingleFile {
@@ -207,6 +208,6 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 	s.mu.Unlock()
 	w := &writer{s: s, split: sp}
 	w.files.w = w
-	w.sw = s.spec.NewStreamWriter(&w.files, textcodec.StreamConfig{MaxBytes: s.cfg.maxBytes(), Schema: schema, NoHeader: s.cfg.SingleFile})
+	w.sw = s.spec.NewStreamWriter(&w.files, textcodec.StreamConfig{MaxBytes: s.cfg.MaxFileBytes, Schema: schema, NoHeader: s.cfg.SingleFile})
 	return w, nil
 }

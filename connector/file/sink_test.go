@@ -15,6 +15,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
@@ -31,8 +32,8 @@ func idNameRows(from, n int) []datasync.Record {
 
 func readIDs(t *testing.T, paths ...string) []int64 {
 	t.Helper()
-	src, err := file.NewSource(file.SourceConfig{Path: paths, ReadOptions: file.ReadOptions{SkipHeader: true,
-		Column: []file.ColumnSpec{file.ColumnNamed("id", "int"), file.ColumnNamed("name", "string")}}})
+	src, err := file.NewSource(file.SourceConfig{Path: paths, ReadOptions: text.ReadOptions{SkipHeader: true,
+		Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}})
 	require.NoError(t, err)
 	got := sink.Collect()
 	_, err = run(t, src, got, datasync.WithParallelism(1))
@@ -56,8 +57,8 @@ func seq(from, n int) []int64 {
 func TestWriteModes(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "other.csv"), "keep me\n")
-	cfg := file.SinkConfig{Path: dir, FileName: "out", WriteOptions: file.WriteOptions{WriteHeader: true}}
-	write := func(mode string, from int) error {
+	cfg := file.SinkConfig{Path: dir, FileName: "out", WriteOptions: text.WriteOptions{WriteHeader: true}}
+	write := func(mode text.WriteMode, from int) error {
 		c := cfg
 		c.WriteMode = mode
 		dst, err := file.NewSink(c)
@@ -88,9 +89,9 @@ func TestWriteModes(t *testing.T) {
 	assert.ErrorContains(t, err, `writeMode "merge"`)
 }
 
-func TestMaxFileSizeRolls(t *testing.T) {
+func TestMaxFileBytesRolls(t *testing.T) {
 	dir := t.TempDir()
-	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "roll", MaxFileBytes: 4096, WriteOptions: file.WriteOptions{WriteHeader: true}})
+	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "roll", MaxFileBytes: 4096, WriteOptions: text.WriteOptions{WriteHeader: true}})
 	require.NoError(t, err)
 	_, err = run(t, source.FromRecords(idName, idNameRows(0, 3000), source.Splits(1)), dst)
 	require.NoError(t, err)
@@ -112,7 +113,7 @@ func TestSingleFile(t *testing.T) {
 	for _, compress := range []string{"none", "gzip"} {
 		dir := t.TempDir()
 		cfg := file.SinkConfig{Path: dir, FileName: "all.csv", SingleFile: true, WriteMode: "truncate",
-			WriteOptions: file.WriteOptions{Format: file.Format{Compress: compress}, WriteHeader: true}}
+			WriteOptions: text.WriteOptions{Format: text.Format{Compression: text.Compression(compress)}, WriteHeader: true}}
 		dst, err := file.NewSink(cfg)
 		require.NoError(t, err)
 		_, err = run(t, source.FromRecords(idName, idNameRows(0, 1000), source.Splits(12)), dst, datasync.WithParallelism(3))
@@ -136,8 +137,8 @@ func TestSingleFile(t *testing.T) {
 		_, err = run(t, source.FromRecords(idName, idNameRows(0, 1), source.Splits(1)), dst)
 		assert.ErrorContains(t, err, "all.csv\" exists")
 	}
-	_, err := file.NewSink(file.SinkConfig{Path: "x", FileName: "y", SingleFile: true, MaxFileSize: 1})
-	assert.ErrorContains(t, err, "singleFile and maxFileSize cannot be combined")
+	_, err := file.NewSink(file.SinkConfig{Path: "x", FileName: "y", SingleFile: true, MaxFileBytes: 1 << 20})
+	assert.ErrorContains(t, err, "singleFile and maxFileBytes cannot be combined")
 }
 
 func readMaybeGzip(t *testing.T, path string) string {
@@ -157,8 +158,8 @@ func TestChecks(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "in", "a.csv"), "id,name\n1,x\n")
 	ctx := context.Background()
 
-	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "in", "*.csv")}, ReadOptions: file.ReadOptions{SkipHeader: true,
-		Column: []file.ColumnSpec{file.ColumnNamed("id", "int"), file.ColumnNamed("missing", "string")}}})
+	src, err := file.NewSource(file.SourceConfig{Path: []string{filepath.Join(dir, "in", "*.csv")}, ReadOptions: text.ReadOptions{SkipHeader: true,
+		Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("missing", datasync.KindString)}}})
 	require.NoError(t, err)
 	assert.ErrorContains(t, src.Check(ctx), `the header has no column "missing" (it has "id", "name")`)
 
@@ -176,7 +177,7 @@ func TestChecks(t *testing.T) {
 	require.NoError(t, err)
 	assert.ErrorContains(t, dst.Check(ctx, idName), "is not a directory")
 
-	dst, err = file.NewSink(file.SinkConfig{Path: dir, FileName: "x", WriteOptions: file.WriteOptions{Header: []string{"just-one"}}})
+	dst, err = file.NewSink(file.SinkConfig{Path: dir, FileName: "x", WriteOptions: text.WriteOptions{Header: []string{"just-one"}}})
 	require.NoError(t, err)
 	assert.ErrorContains(t, dst.Check(ctx, idName), "header has 1 names but the source has 2 columns")
 
@@ -199,7 +200,7 @@ func TestChecks(t *testing.T) {
 		{file.SinkConfig{FileName: "x"}, "path (the directory to write to) is empty"},
 		{file.SinkConfig{Path: "d"}, "fileName is empty"},
 		{file.SinkConfig{Path: "d", FileName: "a/b"}, "must be a name, not a path"},
-		{file.SinkConfig{Path: "d", FileName: "x", WriteOptions: file.WriteOptions{DateFormat: "dd MMM"}}, "dateFormat"},
+		{file.SinkConfig{Path: "d", FileName: "x", WriteOptions: text.WriteOptions{DateFormat: "dd MMM"}}, "dateFormat"},
 	} {
 		_, err := file.NewSink(tc.cfg)
 		assert.ErrorContains(t, err, tc.want)
@@ -208,7 +209,7 @@ func TestChecks(t *testing.T) {
 
 func TestDirtyRowsOnWrite(t *testing.T) {
 	dir := t.TempDir()
-	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "gbk", WriteOptions: file.WriteOptions{Format: file.Format{Encoding: "GBK"}}})
+	dst, err := file.NewSink(file.SinkConfig{Path: dir, FileName: "gbk", WriteOptions: text.WriteOptions{Format: text.Format{Encoding: "GBK"}}})
 	require.NoError(t, err)
 	rows := []datasync.Record{
 		{datasync.Int(1), datasync.String("中文")},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Source reads local text files. It is safe for concurrent use.
@@ -24,7 +25,7 @@ type Source struct {
 // NewSource checks cfg and returns a Source. It reads nothing yet: paths
 // are resolved by Schema, Plan and Check.
 func NewSource(cfg SourceConfig) (*Source, error) {
-	spec, err := cfg.ReadOptions.Compile()
+	spec, err := textcodec.CompileRead(cfg.ReadOptions)
 	if err != nil {
 		return nil, fmt.Errorf("file: %w", err)
 	}
@@ -145,7 +146,7 @@ func (o opener) OpenAt(_ context.Context, offset int64) (io.ReadCloser, error) {
 		}
 		if info.Size() != o.Size {
 			f.Close()
-			return nil, &textcodec.FileError{Name: o.Name, Err: fmt.Errorf("its size changed from %d to %d bytes since the job was planned", o.Size, info.Size())}
+			return nil, &text.FileError{Name: o.Name, Err: fmt.Errorf("its size changed from %d to %d bytes since the job was planned", o.Size, info.Size())}
 		}
 	}
 	if offset > 0 {

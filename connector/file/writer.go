@@ -13,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 const tmpSuffix = ".tmp"
@@ -84,7 +85,7 @@ func (w *writer) finalPath(n int) string {
 		return filepath.Join(s.stagingDir(), safeID(w.split.ID)+".part")
 	}
 	name := s.cfg.FileName + "_" + safeID(w.split.ID)
-	if s.cfg.maxBytes() > 0 {
+	if s.cfg.MaxFileBytes > 0 {
 		name += "_" + strconv.Itoa(n+1)
 	}
 	return filepath.Join(s.cfg.Path, name+s.suffix)
@@ -135,15 +136,15 @@ func (w *writer) Commit(ctx context.Context) error {
 func (w *writer) publish(o *output) (string, error) {
 	mode := w.s.mode
 	if w.s.cfg.SingleFile {
-		mode = WriteTruncate // a part replaces the part of an earlier attempt
+		mode = text.WriteTruncate // a part replaces the part of an earlier attempt
 	}
 	switch mode {
-	case WriteTruncate:
+	case text.WriteTruncate:
 		if err := os.Rename(o.tmp, o.final); err != nil {
 			return "", fmt.Errorf("file: %w", err)
 		}
 		return o.final, nil
-	case WriteNonConflict:
+	case text.WriteNonConflict:
 		if err := linkNew(o.tmp, o.final); err != nil {
 			if errors.Is(err, fs.ErrExist) {
 				return "", fmt.Errorf("file: writeMode nonConflict: %q appeared while the job ran", o.final)

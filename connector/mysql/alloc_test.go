@@ -182,7 +182,7 @@ func BenchmarkEncodeInsertRow(b *testing.B) {
 }
 
 // passRows encodes rows as the pass-through does, appending the lines to
-// out as Batch.AppendEncoded would copy them.
+// out as encoded.Append would copy them.
 func passRows(d *rowDecoder, out []byte, rows [][]any) []byte {
 	d.encoded = true
 	out = out[:0]

@@ -79,9 +79,9 @@ type SourceConfig struct {
 	TinyIntAsBool bool `json:"tinyIntAsBool,omitempty"`
 	// ZeroDate says what becomes of dates MySQL stores but the calendar does
 	// not have ("0000-00-00", "2024-00-10", and "2024-02-30" under
-	// ALLOW_INVALID_DATES): "null" (the default) reads NULL, "dirty" makes
-	// the row dirty data.
-	ZeroDate string `json:"zeroDate,omitempty"`
+	// ALLOW_INVALID_DATES): ZeroDateNull (the default) reads NULL,
+	// ZeroDateDirty makes the row dirty data.
+	ZeroDate ZeroDate `json:"zeroDate,omitempty"`
 }
 
 // SinkConfig configures a Sink. The JSON names are DataX mysqlwriter's where
@@ -104,11 +104,12 @@ type SinkConfig struct {
 	// columns. Empty matches the source's column names to the table's;
 	// ["*"] means every writable column of the table in order.
 	Column []string `json:"column,omitempty"`
-	// WriteMode is "insert" (the default; a duplicate key is a dirty row),
-	// "replace" (REPLACE INTO: the new row replaces the old) or "update"
-	// (INSERT ... ON DUPLICATE KEY UPDATE of every written column). replace
-	// and update need a primary or unique key, and make retries exact.
-	WriteMode string `json:"writeMode,omitempty"`
+	// WriteMode is WriteInsert (the default; a duplicate key is a dirty
+	// row), WriteReplace (REPLACE INTO: the new row replaces the old) or
+	// WriteUpdate (INSERT ... ON DUPLICATE KEY UPDATE of every written
+	// column). WriteReplace and WriteUpdate need a primary or unique key,
+	// and make retries exact.
+	WriteMode WriteMode `json:"writeMode,omitempty"`
 	// PreSQL runs once per job before any row is written, PostSQL once after
 	// every split succeeded; "@table" in them is replaced by the table.
 	PreSQL  []string `json:"preSql,omitempty"`
@@ -122,11 +123,11 @@ type SinkConfig struct {
 	// CreateTable creates the table from the source's schema when it does
 	// not exist (see the package doc for the types chosen).
 	CreateTable bool `json:"createTable,omitempty"`
-	// LoadData chooses the bulk path: "auto" (the default) uses LOAD DATA
-	// LOCAL INFILE when the server allows it and multi-row INSERT otherwise,
-	// "off" always uses INSERT, "require" fails (in Check, and when writing)
-	// when LOAD DATA LOCAL is not available.
-	LoadData string `json:"loadData,omitempty"`
+	// LoadData chooses the bulk path: LoadDataAuto (the default) uses LOAD
+	// DATA LOCAL INFILE when the server allows it and multi-row INSERT
+	// otherwise, LoadDataOff always uses INSERT, LoadDataRequire fails (in
+	// Check, and when writing) when LOAD DATA LOCAL is not available.
+	LoadData LoadData `json:"loadData,omitempty"`
 	// Session lists SQL statements run on every connection the sink uses,
 	// after its own settings, which are made again after them (see
 	// SourceConfig.Session).
@@ -136,24 +137,36 @@ type SinkConfig struct {
 	Logger *slog.Logger `json:"-"`
 }
 
+// WriteMode is how a Sink writes rows (see SinkConfig.WriteMode). The
+// empty WriteMode is WriteInsert.
+type WriteMode string
+
 // The write modes.
 const (
-	ModeInsert  = "insert"
-	ModeReplace = "replace"
-	ModeUpdate  = "update"
+	WriteInsert  WriteMode = "insert"
+	WriteReplace WriteMode = "replace"
+	WriteUpdate  WriteMode = "update"
 )
+
+// LoadData chooses a Sink's bulk path (see SinkConfig.LoadData). The empty
+// LoadData is LoadDataAuto.
+type LoadData string
 
 // The LoadData choices.
 const (
-	LoadAuto    = "auto"
-	LoadOff     = "off"
-	LoadRequire = "require"
+	LoadDataAuto    LoadData = "auto"
+	LoadDataOff     LoadData = "off"
+	LoadDataRequire LoadData = "require"
 )
+
+// ZeroDate says what a Source makes of dates the calendar does not have
+// (see SourceConfig.ZeroDate). The empty ZeroDate is ZeroDateNull.
+type ZeroDate string
 
 // The ZeroDate choices.
 const (
-	ZeroDateNull  = "null"
-	ZeroDateDirty = "dirty"
+	ZeroDateNull  ZeroDate = "null"
+	ZeroDateDirty ZeroDate = "dirty"
 )
 
 const defaultMinSplitRows = 20_000
@@ -197,7 +210,7 @@ func (c *SourceConfig) validate() error {
 	if c.FetchSize < 0 {
 		errs = append(errs, fmt.Errorf("fetchSize %d is negative", c.FetchSize))
 	}
-	switch strings.ToLower(c.ZeroDate) {
+	switch ZeroDate(strings.ToLower(string(c.ZeroDate))) {
 	case "", ZeroDateNull, ZeroDateDirty:
 	default:
 		errs = append(errs, fmt.Errorf("zeroDate %q is not %q or %q", c.ZeroDate, ZeroDateNull, ZeroDateDirty))
@@ -221,13 +234,13 @@ func (c *SinkConfig) validate() error {
 			errs = append(errs, fmt.Errorf("column %d is empty", i+1))
 		}
 	}
-	switch strings.ToLower(c.WriteMode) {
-	case "", ModeInsert, ModeReplace, ModeUpdate:
+	switch WriteMode(strings.ToLower(string(c.WriteMode))) {
+	case "", WriteInsert, WriteReplace, WriteUpdate:
 	default:
 		errs = append(errs, fmt.Errorf("writeMode %q is not insert, replace or update", c.WriteMode))
 	}
-	switch strings.ToLower(c.LoadData) {
-	case "", LoadAuto, LoadOff, LoadRequire:
+	switch LoadData(strings.ToLower(string(c.LoadData))) {
+	case "", LoadDataAuto, LoadDataOff, LoadDataRequire:
 	default:
 		errs = append(errs, fmt.Errorf("loadData %q is not auto, off or require", c.LoadData))
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/go-sql-driver/mysql"
+
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // sessionSetup makes a connection exact for datasync: TIMESTAMP values read
@@ -81,8 +83,9 @@ func describeDSN(cfg *mysql.Config) string {
 type pool struct {
 	db      *sql.DB
 	own     bool
-	session []string // the caller's Session statements
-	where   string   // describes the server for errors
+	dialer  *netdial.Dialer // dials the connections of an own pool
+	session []string        // the caller's Session statements
+	where   string          // describes the server for errors
 
 	infoMu sync.Mutex
 	infoOK bool
@@ -102,6 +105,11 @@ func newPool(dsn string, tlsConfig *tls.Config, db *sql.DB, session []string) (*
 	if tlsConfig != nil {
 		cfg.TLS = tlsConfig.Clone() // the driver sets its ServerName
 	}
+	// Keepalives on every connection, and a pool that closes within
+	// seconds even when its connections stall (see netdial). The driver
+	// applies the DSN's dial timeout itself.
+	dialer := netdial.New(0)
+	cfg.DialFunc = dialer.DialContext
 	base, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dsn: %w", err)
@@ -110,14 +118,19 @@ func newPool(dsn string, tlsConfig *tls.Config, db *sql.DB, session []string) (*
 	// Readers and writers pin one connection each; keep them for reuse
 	// between splits.
 	own.SetMaxIdleConns(64)
-	return &pool{db: own, own: true, session: session, where: describeDSN(cfg)}, nil
+	return &pool{db: own, own: true, dialer: dialer, session: session, where: describeDSN(cfg)}, nil
 }
 
+// close closes an own pool, within seconds: the driver says goodbye
+// (COM_QUIT) on each connection, which waits for ever on one whose socket
+// buffer a stall has filled.
 func (p *pool) close() error {
-	if p.own {
-		return p.db.Close()
+	if !p.own {
+		return nil
 	}
-	return nil
+	var err error
+	p.dialer.Close(func() { err = p.db.Close() })
+	return err
 }
 
 // sessionConnector runs the session statements on every new connection of
@@ -207,9 +220,11 @@ func (c *conn) release() error {
 	sc := c.Conn
 	c.Conn = nil
 	if c.restore != "" && !c.discard {
-		if _, err := sc.ExecContext(context.Background(), c.restore); err != nil {
+		ctx, cancel := netdial.CleanupContext()
+		if _, err := sc.ExecContext(ctx, c.restore); err != nil {
 			c.discard = true
 		}
+		cancel()
 	}
 	if c.discard {
 		// Returning driver.ErrBadConn from Raw makes database/sql close the

@@ -203,4 +203,11 @@
 // retryable (datasync.IsRetryable): the pipeline reopens the split from its
 // last durable checkpoint, and the writer's transaction, rolled back by the
 // server, is replayed exactly.
+//
+// A pool opened from a DSN gives its connections TCP keepalives, and a
+// stalled network (the server up, no bytes moving) holds its Close, and the
+// ROLLBACK a writer runs while closing, for a few seconds at most. A stalled
+// read or write is ended by the pipeline's stall watchdog
+// (datasync.WithStallTimeout) and retried. A caller's *sql.DB is used as it
+// is.
 package mysql

@@ -107,7 +107,7 @@ func TestFloatColumns(t *testing.T) {
 			cfg := mysql.SinkConfig{Table: table}
 			switch way {
 			case "insert":
-				cfg.LoadData = mysql.LoadOff
+				cfg.LoadData = mysql.LoadDataOff
 			case "created":
 				cfg.CreateTable = true
 			}
@@ -128,7 +128,7 @@ func TestFloatColumns(t *testing.T) {
 
 	// Into text, the float32's shortest text; into DOUBLE, its exact
 	// widening (as CAST does); into DECIMAL, the shortest text.
-	for _, load := range []string{mysql.LoadAuto, mysql.LoadOff} {
+	for _, load := range []mysql.LoadData{mysql.LoadDataAuto, mysql.LoadDataOff} {
 		e.exec("DROP TABLE IF EXISTS other", "CREATE TABLE other (id int PRIMARY KEY, f varchar(40), d double, n decimal(10,5))")
 		e.exec("DROP TABLE IF EXISTS src3", "CREATE TABLE src3 (id int PRIMARY KEY, f float, d float, n float)",
 			"INSERT INTO src3 VALUES (1, 0.1, 0.1, 0.1), (2, 3.4028234663852886e38, -0.3, -0.3), (3, 1.401298464324817e-45, 1.5, 3.5)")
@@ -183,8 +183,8 @@ func TestFloatColumnExactness(t *testing.T) {
 	for i, c := range cases {
 		recs = append(recs, ds.Record{ds.Int(int64(i + 1)), c.v})
 	}
-	for _, load := range []string{mysql.LoadAuto, mysql.LoadOff} {
-		t.Run("loadData="+load, func(t *testing.T) {
+	for _, load := range []mysql.LoadData{mysql.LoadDataAuto, mysql.LoadDataOff} {
+		t.Run("loadData="+string(load), func(t *testing.T) {
 			e.exec("DELETE FROM dst")
 			var dirty dirtyCollector
 			run(t, source.FromRecords(schema, recs), e.sink(mysql.SinkConfig{Table: "dst", LoadData: load}), allowDirty(&dirty))

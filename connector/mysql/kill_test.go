@@ -75,8 +75,8 @@ func TestKilledConnectionRetried(t *testing.T) {
 	for _, c := range []struct {
 		side        string
 		parallelism int
-		mode        string
-	}{{"source", 2, mysql.ModeInsert}, {"sink", 1, mysql.ModeInsert}, {"sink", 2, mysql.ModeReplace}} {
+		mode        mysql.WriteMode
+	}{{"source", 2, mysql.WriteInsert}, {"sink", 1, mysql.WriteInsert}, {"sink", 2, mysql.WriteReplace}} {
 		t.Run(fmt.Sprintf("%s/%d/%s", c.side, c.parallelism, c.mode), func(t *testing.T) {
 			se, de := newEnv(t), newEnv(t)
 			se.exec("CREATE TABLE src (id int PRIMARY KEY, v varchar(100))")

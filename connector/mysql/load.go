@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // The bulk path: LOAD DATA LOCAL INFILE from a reader registered with the
@@ -50,9 +51,9 @@ func (s *loadStream) Read(p []byte) (int, error) {
 		for s.next < s.b.Len() && len(s.buf) < len(p) {
 			i := s.next
 			s.next++
-			if s.b.Encoding() != "" {
+			if encoded.Of(s.b) != "" {
 				// A line of the pass-through: the same types on both sides.
-				s.buf = append(s.buf, s.b.EncodedRow(i)...)
+				s.buf = append(s.buf, encoded.Row(s.b, i)...)
 				s.sent++
 				continue
 			}
@@ -111,8 +112,8 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 		switch {
 		case isLoadDisabled(err):
 			w.useLoad = false
-			if w.s.load == LoadRequire {
-				return nil, false, datasync.Permanent(fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadRequire, err))
+			if w.s.load == LoadDataRequire {
+				return nil, false, datasync.Permanent(fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadDataRequire, err))
 			}
 			w.notice(ctx, "LOAD DATA LOCAL INFILE is not available: falling back to multi-row INSERT", err)
 			return nil, false, nil
@@ -131,14 +132,14 @@ func (w *writer) writeLoad(ctx context.Context, b *datasync.Batch, p *sinkPlan) 
 	}
 	sent := w.stream.sent
 	exact := affected == sent
-	if w.s.mode == ModeReplace {
+	if w.s.mode == WriteReplace {
 		exact = affected >= sent && affected <= 2*sent // a replaced row counts twice
 	}
 	if warnings > 0 || !exact {
 		return nil, false, w.undoLoad(ctx)
 	}
 	w.s.stats.loads.Add(1)
-	if b.Encoding() != "" {
+	if encoded.Of(b) != "" {
 		w.s.stats.encoded.Add(1)
 	}
 	return w.stream.rejected, true, nil

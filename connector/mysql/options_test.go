@@ -125,7 +125,7 @@ func TestBatchSizeBoundsStatements(t *testing.T) {
 	e := newEnv(t)
 	e.exec("CREATE TABLE src (id int PRIMARY KEY)", "CREATE TABLE dst (id int PRIMARY KEY)")
 	insertRows(e, "src", 1000, func(i int) string { return fmt.Sprintf("(%d)", i) })
-	dst := e.sink(mysql.SinkConfig{Table: "dst", LoadData: mysql.LoadOff, BatchSize: 100})
+	dst := e.sink(mysql.SinkConfig{Table: "dst", LoadData: mysql.LoadDataOff, BatchSize: 100})
 	run(t, e.source(mysql.SourceConfig{Table: "src"}), dst, ds.WithBatchSize(1000, 1<<20))
 	assert.Equal(t, int64(1000), e.count("dst"))
 	_, _, inserts, _ := mysql.Stats(dst)

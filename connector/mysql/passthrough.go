@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // The pass-through: when a MySQL Source feeds a MySQL Sink and every column
@@ -19,7 +20,7 @@ import (
 // no nullable column going into a NOT NULL one), the reader writes each row
 // straight into the LOAD DATA format as the driver hands it over, and the
 // writer streams those lines, skipping the decoding into values and the
-// encoding back (datasync's encoded rows; see datasync.EncodingWriter).
+// encoding back (datasync's encoded rows; see encoded.Writer).
 //
 // A value of a column type always fits a column of the same type, so the
 // per-value checks of the value path are not needed; the reader still
@@ -48,7 +49,7 @@ type encodedColumn struct {
 
 // encodingFor returns the encoding a writer of table m accepts, "" for none.
 func (s *Sink) encodingFor(m *tableMeta) string {
-	if s.load == LoadOff || s.mode == ModeUpdate || !m.transactional() {
+	if s.load == LoadDataOff || s.mode == WriteUpdate || !m.transactional() {
 		return ""
 	}
 	var et encodedTarget
@@ -219,11 +220,11 @@ func (d *rowDecoder) fail(c *srcColumn, src any, err error) {
 	}
 }
 
-// lineDecoder returns the datasync.Decoder of the reader's encoded rows:
+// lineDecoder returns the encoded.Decoder of the reader's encoded rows:
 // it turns a LOAD DATA line back into the values the value path would have
 // read. It runs in the writer's goroutine, for rows the sink rejects and
 // for the INSERT path, with state of its own.
-func lineDecoder(cols []srcColumn) datasync.Decoder {
+func lineDecoder(cols []srcColumn) encoded.Decoder {
 	d := newRowDecoder(cols, nil, false)
 	var field []byte
 	return func(row []byte, dst datasync.Record, b *datasync.Batch) error {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // streamNetWriteTimeout is the net_write_timeout, in seconds, of a
@@ -83,13 +84,13 @@ type reader struct {
 	// The pass-through (passthrough.go).
 	offerSeen string
 	offerOK   bool
-	decodeFn  datasync.Decoder
+	decodeFn  encoded.Decoder
 }
 
 // build prepares the reader's SQL for spec.
 func (rd *reader) build(r *resolved, spec *splitSpec) error {
 	s := rd.src
-	zeroDirty := strings.EqualFold(s.cfg.ZeroDate, ZeroDateDirty)
+	zeroDirty := strings.EqualFold(string(s.cfg.ZeroDate), string(ZeroDateDirty))
 	if r.meta == nil {
 		if spec.Mode != modeStream {
 			return fmt.Errorf("mode %q for a query", spec.Mode)
@@ -162,7 +163,7 @@ func (rd *reader) Read(ctx context.Context, b *datasync.Batch) error {
 		return io.EOF
 	}
 	rd.dec.b = b
-	rd.dec.encoded = b.OfferedEncoding() != "" && rd.acceptsEncoding(b.OfferedEncoding())
+	rd.dec.encoded = encoded.Offered(b) != "" && rd.acceptsEncoding(encoded.Offered(b))
 	if rd.dec.encoded && rd.decodeFn == nil {
 		rd.decodeFn = lineDecoder(rd.cols)
 	}
@@ -272,7 +273,7 @@ func (rd *reader) scanRow(rows *sql.Rows, b *datasync.Batch) error {
 		}
 		if d.bad == nil {
 			d.line = append(d.line, '\n')
-			b.AppendEncoded(d.line, d.size, rd.decodeFn)
+			encoded.Append(b, d.line, d.size, rd.decodeFn)
 		}
 		return nil
 	}

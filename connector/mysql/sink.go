@@ -13,6 +13,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // Sink writes records into a MySQL table. It implements datasync.Sink,
@@ -22,8 +23,8 @@ type Sink struct {
 	cfg    SinkConfig
 	pool   *pool
 	table  tableName
-	mode   string
-	load   string
+	mode   WriteMode
+	load   LoadData
 	logger *slog.Logger
 
 	mu         sync.Mutex
@@ -62,13 +63,13 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mysql sink: %w", err)
 	}
-	s := &Sink{cfg: cfg, pool: p, mode: strings.ToLower(cfg.WriteMode), load: strings.ToLower(cfg.LoadData), logger: cfg.Logger}
+	s := &Sink{cfg: cfg, pool: p, mode: WriteMode(strings.ToLower(string(cfg.WriteMode))), load: LoadData(strings.ToLower(string(cfg.LoadData))), logger: cfg.Logger}
 	s.table, _ = parseTableName(cfg.Table) // validated above
 	if s.mode == "" {
-		s.mode = ModeInsert
+		s.mode = WriteInsert
 	}
 	if s.load == "" {
-		s.load = LoadAuto
+		s.load = LoadDataAuto
 	}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
@@ -201,18 +202,18 @@ func (s *Sink) buildPlan(info serverInfo, m *tableMeta, schema datasync.Schema) 
 			return fail("column %q is NOT NULL without a default, and is not written", c.name)
 		}
 	}
-	if s.mode != ModeInsert {
+	if s.mode != WriteInsert {
 		if len(m.unique) == 0 {
 			return fail("writeMode %s needs a primary or unique key, and the table has none", s.mode)
 		}
 	}
 	list := " (" + strings.Join(idents, ", ") + ")"
 	verb := "INSERT INTO "
-	if s.mode == ModeReplace {
+	if s.mode == WriteReplace {
 		verb = "REPLACE INTO "
 	}
 	p.insertHead = verb + m.name.quoted() + list + " VALUES "
-	if s.mode == ModeUpdate {
+	if s.mode == WriteUpdate {
 		sets := make([]string, len(idents))
 		alias := !info.mariaDB && info.atLeast(8, 0, 19) // VALUES() is deprecated there
 		for i, id := range idents {
@@ -228,7 +229,7 @@ func (s *Sink) buildPlan(info serverInfo, m *tableMeta, schema datasync.Schema) 
 		p.insertTail += " ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
 	}
 	replace := ""
-	if s.mode == ModeReplace {
+	if s.mode == WriteReplace {
 		replace = " REPLACE"
 	}
 	p.loadTail = replace + " INTO TABLE " + m.name.quoted() +
@@ -350,7 +351,11 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if _, err := c.ExecContext(ctx, "START TRANSACTION"); err != nil {
 		return classify(fmt.Errorf("mysql sink: %w", err))
 	}
-	defer c.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+	defer func() {
+		ctx, cancel := netdial.CleanupContext()
+		defer cancel()
+		_, _ = c.ExecContext(ctx, "ROLLBACK")
+	}()
 	probe := strings.Replace(p.insertHead, " VALUES ", " SELECT "+strings.Join(quotedTargets(p), ", ")+" FROM "+meta.name.quoted()+" WHERE 1 = 0", 1)
 	if p.insertTail != "" {
 		probe += " ON DUPLICATE KEY UPDATE " + strings.SplitN(p.insertTail, " ON DUPLICATE KEY UPDATE ", 2)[1]
@@ -359,7 +364,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if _, err := c.ExecContext(ctx, probe); err != nil {
 		return fmt.Errorf("mysql sink: table %s: cannot write (%s): %w", s.table, s.mode, err)
 	}
-	if s.load == LoadOff || s.mode == ModeUpdate {
+	if s.load == LoadDataOff || s.mode == WriteUpdate {
 		return nil
 	}
 	name := loadReaderName()
@@ -369,8 +374,8 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	switch {
 	case err == nil:
 		return nil
-	case isLoadDisabled(err) && s.load == LoadRequire:
-		return fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadRequire, err)
+	case isLoadDisabled(err) && s.load == LoadDataRequire:
+		return fmt.Errorf("mysql sink: LOAD DATA LOCAL INFILE is not available and loadData is %q: %w", LoadDataRequire, err)
 	case isLoadDisabled(err):
 		s.logger.LogAttrs(ctx, slog.LevelInfo, "LOAD DATA LOCAL INFILE is not available: the sink will use multi-row INSERT",
 			slog.String("table", s.table.String()), slog.String("error", err.Error()))

@@ -75,8 +75,8 @@ func TestDirtyRowsIsolated(t *testing.T) {
 			want = append(want, id)
 		}
 	}
-	for _, loadData := range []string{mysql.LoadAuto, mysql.LoadOff} {
-		t.Run("loadData="+loadData, func(t *testing.T) {
+	for _, loadData := range []mysql.LoadData{mysql.LoadDataAuto, mysql.LoadDataOff} {
+		t.Run("loadData="+string(loadData), func(t *testing.T) {
 			e := newEnv(t)
 			e.exec("CREATE TABLE parent (id int PRIMARY KEY)", "INSERT INTO parent VALUES (1)",
 				`CREATE TABLE t (id int PRIMARY KEY, name varchar(5) NOT NULL, n tinyint, m varchar(10) CHARACTER SET utf8mb3,
@@ -119,7 +119,7 @@ func TestDirtyRowsIsolated(t *testing.T) {
 			assert.Equal(t, "n90", name)
 
 			loads, undone, inserts, narrowed := mysql.Stats(dst)
-			if loadData == mysql.LoadAuto {
+			if loadData == mysql.LoadDataAuto {
 				assert.Positive(t, loads, "batches without server-side rejections are loaded")
 				assert.Positive(t, undone, "a load with a rejected row is undone")
 			} else {
@@ -138,9 +138,9 @@ func TestReplaceAndUpdateIdempotent(t *testing.T) {
 	e := newEnv(t)
 	e.exec("CREATE TABLE src (id int PRIMARY KEY, v varchar(20), n int)")
 	insertRows(e, "src", 300, func(i int) string { return fmt.Sprintf("(%d, 'v%d', %d)", i, i, i*i) })
-	for _, mode := range []string{mysql.ModeReplace, mysql.ModeUpdate} {
-		for _, loadData := range []string{mysql.LoadAuto, mysql.LoadOff} {
-			t.Run(mode+"/"+loadData, func(t *testing.T) {
+	for _, mode := range []mysql.WriteMode{mysql.WriteReplace, mysql.WriteUpdate} {
+		for _, loadData := range []mysql.LoadData{mysql.LoadDataAuto, mysql.LoadDataOff} {
+			t.Run(string(mode)+"/"+string(loadData), func(t *testing.T) {
 				e.exec("DROP TABLE IF EXISTS dst", "CREATE TABLE dst (id int PRIMARY KEY, v varchar(20), n int, extra varchar(10) DEFAULT 'default')")
 				insertRows(e, "dst", 100, func(i int) string { return fmt.Sprintf("(%d, 'old', -1, 'kept')", i) })
 				e.exec("INSERT INTO dst VALUES (1000, 'other', 0, 'kept')")
@@ -153,7 +153,7 @@ func TestReplaceAndUpdateIdempotent(t *testing.T) {
 					require.NoError(t, e.db.QueryRow("SELECT COUNT(*) FROM src JOIN dst USING (id) WHERE NOT (src.v <=> dst.v AND src.n <=> dst.n)").Scan(&mismatched))
 					assert.Zero(t, mismatched)
 					extra := "default"
-					if mode == mysql.ModeUpdate {
+					if mode == mysql.WriteUpdate {
 						extra = "kept"
 					}
 					assert.Equal(t, int64(100), e.count("dst WHERE id < 100 AND extra = '"+extra+"'"))
@@ -189,7 +189,7 @@ func TestLoadDataDisabledFallsBack(t *testing.T) {
 	auto := e.sink(mysql.SinkConfig{Table: "dst"})
 	require.NoError(t, auto.Check(ctx(t), schema))
 	run(t, src, auto)
-	strict := e.sink(mysql.SinkConfig{Table: "dst2", LoadData: mysql.LoadRequire})
+	strict := e.sink(mysql.SinkConfig{Table: "dst2", LoadData: mysql.LoadDataRequire})
 	checkErr := strict.Check(ctx(t), schema)
 	p, err := ds.NewPipeline(src, strict, ds.WithRetry(0, 0))
 	assert.NoError(t, err)
@@ -204,7 +204,7 @@ func TestLoadDataDisabledFallsBack(t *testing.T) {
 	assert.Zero(t, e.count("dst2"))
 
 	// And with LOAD DATA back, "require" works.
-	run(t, src, e.sink(mysql.SinkConfig{Table: "dst2", LoadData: mysql.LoadRequire}))
+	run(t, src, e.sink(mysql.SinkConfig{Table: "dst2", LoadData: mysql.LoadDataRequire}))
 	e.sameTable("src", "dst2")
 }
 

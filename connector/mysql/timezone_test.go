@@ -78,7 +78,7 @@ func TestSessionTimeZoneKeepsInstants(t *testing.T) {
 				e.exec("CREATE TABLE " + table + " " + zoneTable)
 				cfg := withDB(mysql.SinkConfig{Table: table, Session: west})
 				if way == "insert" {
-					cfg.LoadData = mysql.LoadOff
+					cfg.LoadData = mysql.LoadDataOff
 				}
 				var dst ds.Sink = e.sink(cfg)
 				if way != "pass" {

@@ -169,7 +169,7 @@ func TestTypeRoundTrip(t *testing.T) {
 			e.exec("DROP TABLE IF EXISTS dst", "CREATE TABLE dst "+allTypes, "DROP TABLE IF EXISTS fl2", "CREATE TABLE fl2 LIKE fl")
 			cfg := mysql.SinkConfig{Table: "dst"}
 			if way == "insert" {
-				cfg.LoadData = mysql.LoadOff
+				cfg.LoadData = mysql.LoadDataOff
 			}
 			dst := e.sink(cfg)
 			var sink ds.Sink = dst
@@ -260,8 +260,8 @@ func TestPassThroughMatchesValues(t *testing.T) {
 	e.exec("CREATE TABLE src "+allTypes, "INSERT INTO src VALUES "+strings.Join(allTypesRows, ",\n"))
 	e.exec("SET SESSION sql_mode = ''", "ALTER TABLE src ADD z date NULL, ADD zt datetime NULL",
 		"UPDATE src SET z = '0000-00-00', zt = '2024-00-01 00:00:00' WHERE id IN (2, 3)", "UPDATE src SET z = '2024-01-31' WHERE id = 5")
-	for _, zero := range []string{mysql.ZeroDateNull, mysql.ZeroDateDirty} {
-		t.Run("zeroDate="+zero, func(t *testing.T) {
+	for _, zero := range []mysql.ZeroDate{mysql.ZeroDateNull, mysql.ZeroDateDirty} {
+		t.Run("zeroDate="+string(zero), func(t *testing.T) {
 			var dirty [2]dirtyCollector
 			for k, way := range []string{"pass", "values"} {
 				table := "dst_" + way

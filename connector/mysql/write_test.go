@@ -80,8 +80,8 @@ func TestWriteChecks(t *testing.T) {
 		{"int NOT NULL", "v", []c{{ds.Null(), "!NULL cannot go into NOT NULL"}, {ds.Int(1), "1"}}},
 		{"int NOT NULL AUTO_INCREMENT UNIQUE", "v > 0", []c{{ds.Null(), "1"}}},
 	}
-	for _, loadData := range []string{mysql.LoadAuto, mysql.LoadOff} {
-		t.Run("loadData="+loadData, func(t *testing.T) {
+	for _, loadData := range []mysql.LoadData{mysql.LoadDataAuto, mysql.LoadDataOff} {
+		t.Run("loadData="+string(loadData), func(t *testing.T) {
 			e := newEnv(t)
 			for n, tc := range cases {
 				table := fmt.Sprintf("t%d", n)

@@ -12,6 +12,8 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // Statement sizes. A multi-row INSERT is kept under maxStatement (and the
@@ -35,7 +37,7 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 		c.release()
 		return nil, fmt.Errorf("mysql sink: split %q: %w", sp.ID, err)
 	}
-	w := &writer{s: s, c: c, split: sp.ID, useLoad: s.load != LoadOff && s.mode != ModeUpdate}
+	w := &writer{s: s, c: c, split: sp.ID, useLoad: s.load != LoadDataOff && s.mode != WriteUpdate}
 	w.hardMax = int(max(info.maxAllowedPacket-packetMargin, 64<<10))
 	w.maxStmt = min(maxStatement, w.hardMax)
 	if w.useLoad {
@@ -114,10 +116,14 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 	return nil
 }
 
-// AcceptedEncoding implements datasync.EncodingWriter: a MySQL source
+// AcceptedEncoding implements encoded.Writer: a MySQL source
 // whose columns have the same types passes its rows as LOAD DATA lines
 // (see passthrough.go).
 func (w *writer) AcceptedEncoding() string { return w.encoding }
+
+// The pipeline finds AcceptedEncoding by its signature; keep it that of
+// encoded.Writer.
+var _ encoded.Writer = (*writer)(nil)
 
 // Flush commits what was written.
 func (w *writer) Flush(ctx context.Context) error {
@@ -139,9 +145,11 @@ func (w *writer) Close() error {
 	}
 	if w.inTx {
 		w.inTx = false
-		if _, err := w.c.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		ctx, cancel := netdial.CleanupContext() // a stalled connection holds Close for seconds at most
+		if _, err := w.c.ExecContext(ctx, "ROLLBACK"); err != nil {
 			w.c.discard = true
 		}
+		cancel()
 	}
 	return w.c.release()
 }

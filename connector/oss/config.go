@@ -10,41 +10,18 @@ import (
 
 	alioss "github.com/aliyun/aliyun-oss-go-sdk/oss"
 
-	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/internal/masking"
 )
 
-// The text settings, shared with package file. Their fields are promoted
-// into SourceConfig and SinkConfig, and flattened into their JSON.
-type (
-	// Format is the text layout: file format, delimiter, encoding,
-	// compression, NULL text, escape, bytes format.
-	Format = textcodec.Format
-	// ReadOptions are a reader's text settings: Format, the columns, the
-	// header, and how large objects are split.
-	ReadOptions = textcodec.ReadOptions
-	// WriteOptions are a writer's text settings: Format, the header and the
-	// date/time formats.
-	WriteOptions = textcodec.WriteOptions
-	// ColumnSpec is one column of a reader: a field by index or header
-	// name, or a constant, with a type and a date/time format.
-	ColumnSpec = textcodec.ColumnSpec
-	// LineError is the reason of a dirty line: it names the object, the
-	// line and the byte offset (use errors.As on a DirtyRecord's Err).
-	LineError = textcodec.LineError
+// AuthVersion is the version of the signatures of requests to OSS.
+type AuthVersion string
+
+// The signature versions.
+const (
+	AuthVersionV1 AuthVersion = "v1"
+	AuthVersionV4 AuthVersion = "v4" // needs a Region
 )
-
-// ColumnAt returns the spec of the field at index (from 0), of type typ (a
-// datasync kind name, such as "Int", or a DataX type, such as "long").
-func ColumnAt(index int, typ string) ColumnSpec { return textcodec.ColumnAt(index, typ) }
-
-// ColumnNamed returns the spec of the header column called name (or, for
-// jsonl, the key), of type typ.
-func ColumnNamed(name, typ string) ColumnSpec { return textcodec.ColumnNamed(name, typ) }
-
-// ColumnConst returns the spec of a column named name whose every value is
-// value, parsed as typ.
-func ColumnConst(name, typ, value string) ColumnSpec { return textcodec.ColumnConst(name, typ, value) }
 
 // The environment variables credentials are taken from when the
 // configuration has none: the SDK's, then Alibaba Cloud's common ones.
@@ -54,7 +31,9 @@ var (
 	envSecurityToken   = []string{"OSS_SESSION_TOKEN", "ALIBABA_CLOUD_SECURITY_TOKEN"}
 )
 
-// SourceConfig configures a Source. The JSON names are DataX's ossreader's.
+// SourceConfig configures a Source. The text settings (format, columns,
+// header, splitting) are text.ReadOptions, shared with package file, whose
+// fields are promoted here and flattened into the JSON.
 type SourceConfig struct {
 	// Endpoint is the OSS endpoint, such as
 	// "https://oss-cn-hangzhou.aliyuncs.com" (https:// is assumed when no
@@ -73,8 +52,9 @@ type SourceConfig struct {
 	SecurityToken string `json:"securityToken,omitempty" datasync:"secret"`
 	// Region, such as "cn-hangzhou", is needed by V4 signatures.
 	Region string `json:"region,omitempty"`
-	// AuthVersion is "v1" or "v4": v4 when Region is set, v1 otherwise.
-	AuthVersion string `json:"authVersion,omitempty"`
+	// AuthVersion is the signature version: AuthVersionV4 when empty and
+	// Region is set, AuthVersionV1 otherwise.
+	AuthVersion AuthVersion `json:"authVersion,omitempty"`
 	// Client, when set, is used instead of Endpoint, Bucket and the
 	// credentials: a bucket client the caller already has.
 	Client *alioss.Bucket `json:"-"`
@@ -83,7 +63,7 @@ type SourceConfig struct {
 	// characters, "/" included, and ? any one character, as in DataX's
 	// ossreader. Each must match at least one object.
 	Object []string `json:"object"`
-	ReadOptions
+	text.ReadOptions
 }
 
 // String describes the configuration without its credentials.
@@ -115,19 +95,6 @@ func (c SourceConfig) bucketName() string {
 	return c.Bucket
 }
 
-// The write modes.
-const (
-	// WriteTruncate deletes the objects whose keys start with Object before
-	// the job writes (and aborts the multipart uploads left under it).
-	WriteTruncate = textcodec.WriteTruncate
-	// WriteAppend leaves existing objects alone; a new object whose key is
-	// taken gets a random suffix instead.
-	WriteAppend = textcodec.WriteAppend
-	// WriteNonConflict fails the job, before it writes anything, when an
-	// object whose key starts with Object exists.
-	WriteNonConflict = textcodec.WriteNonConflict
-)
-
 // Part sizes of multipart uploads.
 const (
 	DefaultPartSize = 8 << 20
@@ -136,7 +103,9 @@ const (
 	maxParts        = 10000
 )
 
-// SinkConfig configures a Sink. The JSON names are DataX's osswriter's.
+// SinkConfig configures a Sink. The text settings (format, header,
+// date/time formats) are text.WriteOptions, shared with package file, whose
+// fields are promoted here and flattened into the JSON.
 type SinkConfig struct {
 	// Endpoint, Bucket, the credentials, Region, AuthVersion and Client are
 	// as in SourceConfig.
@@ -146,20 +115,22 @@ type SinkConfig struct {
 	AccessKey     string         `json:"accessKey,omitempty" datasync:"secret"`
 	SecurityToken string         `json:"securityToken,omitempty" datasync:"secret"`
 	Region        string         `json:"region,omitempty"`
-	AuthVersion   string         `json:"authVersion,omitempty"`
+	AuthVersion   AuthVersion    `json:"authVersion,omitempty"`
 	Client        *alioss.Bucket `json:"-"`
 	// Object is the key prefix of the objects: each split writes
-	// <Object>_<split ID><Suffix>, and with MaxFileSize
+	// <Object>_<split ID><Suffix>, and with MaxFileBytes
 	// <Object>_<split ID>_<n><Suffix> for n = 1, 2... (without the first "_"
 	// when Object ends with "/").
 	Object string `json:"object"`
-	// WriteMode is truncate, append or nonConflict (the default, which never
-	// deletes or overwrites anything).
-	WriteMode string `json:"writeMode,omitempty"`
-	// MaxFileSize rolls to a new object when one reaches this many megabytes
-	// (MiB), as DataX's maxFileSize; MaxFileBytes gives the limit in bytes
-	// instead. 0 never rolls.
-	MaxFileSize  int64 `json:"maxFileSize,omitempty"`
+	// WriteMode is text.WriteNonConflict (the default, which never deletes
+	// or overwrites anything: it fails the job, before it writes, when an
+	// object whose key starts with Object exists), text.WriteTruncate
+	// (delete those objects first, and abort the multipart uploads left
+	// under Object) or text.WriteAppend (leave them; a new object whose key
+	// is taken gets a random suffix).
+	WriteMode text.WriteMode `json:"writeMode,omitempty"`
+	// MaxFileBytes rolls to a new object when one reaches this many bytes.
+	// 0 never rolls.
 	MaxFileBytes int64 `json:"maxFileBytes,omitempty"`
 	// PartSize is the size of the parts of multipart uploads, 8 MiB by
 	// default (100 KiB to 5 GiB). A writer holds at most two parts in memory
@@ -168,7 +139,7 @@ type SinkConfig struct {
 	// Suffix ends each key: by default the format's and compression's
 	// extension, such as ".csv" or ".txt.gz"; "none" for no suffix.
 	Suffix string `json:"suffix,omitempty"`
-	WriteOptions
+	text.WriteOptions
 }
 
 // String describes the configuration without its credentials.
@@ -209,18 +180,12 @@ func (c SinkConfig) bucketName() string {
 	return c.Bucket
 }
 
-func (c SinkConfig) maxBytes() int64 {
-	if c.MaxFileBytes > 0 {
-		return c.MaxFileBytes
-	}
-	return c.MaxFileSize << 20
-}
-
 // connection is what the source and the sink need to reach a bucket.
 type connection struct {
 	endpoint, bucket      string
 	id, secret, token     string
-	region, version       string
+	region                string
+	version               AuthVersion
 	client                *alioss.Bucket
 	idFromEnv, keyFromEnv bool
 }
@@ -233,7 +198,7 @@ func (c SinkConfig) conn() connection {
 	return newConnection(c.Endpoint, c.Bucket, c.AccessID, c.AccessKey, c.SecurityToken, c.Region, c.AuthVersion, c.Client)
 }
 
-func newConnection(endpoint, bucket, id, secret, token, region, version string, client *alioss.Bucket) connection {
+func newConnection(endpoint, bucket, id, secret, token, region string, version AuthVersion, client *alioss.Bucket) connection {
 	c := connection{endpoint: endpoint, bucket: bucket, id: id, secret: secret, token: token, region: region, version: version, client: client}
 	if c.id == "" && c.secret == "" {
 		c.id, c.idFromEnv = firstEnv(envAccessKeyID), true
@@ -286,13 +251,13 @@ func (c connection) open() (*alioss.Bucket, error) {
 		errs = append(errs, errors.New("no credentials: set accessId and accessKey, or the environment variables OSS_ACCESS_KEY_ID and OSS_ACCESS_KEY_SECRET"))
 	}
 	var opts []alioss.ClientOption
-	switch strings.ToLower(c.version) {
+	switch AuthVersion(strings.ToLower(string(c.version))) {
 	case "":
 		if c.region != "" {
 			opts = append(opts, alioss.AuthVersion(alioss.AuthV4), alioss.Region(c.region))
 		}
-	case "v1", "1":
-	case "v4", "4":
+	case AuthVersionV1, "1":
+	case AuthVersionV4, "4":
 		if c.region == "" {
 			errs = append(errs, errors.New("authVersion v4 needs a region"))
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/datasync-go/datasync/connector/internal/texttest"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/oss/osstest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 )
 
@@ -26,7 +27,7 @@ func TestACorruptCompressedObjectFailsAtOnce(t *testing.T) {
 				key := "in/orders.csv." + compress
 				srv.PutObject(bkt, key, c.Data)
 				cfg := sourceConfig(srv, false, key)
-				cfg.ReadOptions = oss.ReadOptions{SkipHeader: true, Column: []oss.ColumnSpec{oss.ColumnNamed("id", "int"), oss.ColumnNamed("name", "string")}}
+				cfg.ReadOptions = text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}
 				src, err := oss.NewSource(cfg)
 				require.NoError(t, err)
 				// Damaged data may decode into rows that do not parse before the
@@ -58,7 +59,7 @@ func TestACompressedObjectWhoseReadsFailIsRetried(t *testing.T) {
 	srv.Inject(osstest.Fault{Op: osstest.OpGetObject, DropAfter: 2000})
 	srv.Inject(osstest.Fault{Op: osstest.OpGetObject, Status: 503, Times: 6})
 	cfg := sourceConfig(srv, false, "in/orders.csv.gz")
-	cfg.ReadOptions = oss.ReadOptions{SkipHeader: true, Column: []oss.ColumnSpec{oss.ColumnNamed("id", "int"), oss.ColumnNamed("name", "string")}}
+	cfg.ReadOptions = text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	got := sink.Collect()

@@ -2,9 +2,10 @@
 // delimited text and JSON Lines, compressed or not, in UTF-8, GBK or another
 // ASCII-compatible encoding, through the official Go SDK
 // (github.com/aliyun/aliyun-oss-go-sdk/oss). It is the datasync counterpart
-// of DataX's ossreader and osswriter, and its configuration uses their JSON
-// names; the text settings are those of package file (see its
-// documentation for the formats, columns, NULL handling and dirty data).
+// of DataX's ossreader and osswriter, whose parameters package job/datax
+// translates into these configs. The text settings are package text's,
+// shared with package file (see its documentation for the formats,
+// columns, NULL handling and dirty data).
 //
 // # Connecting
 //
@@ -45,8 +46,7 @@
 // # Writing
 //
 // Each split writes <Object>_<split ID><suffix>, rolling to
-// <Object>_<split ID>_<n><suffix> when MaxFileSize (MiB, as DataX) or
-// MaxFileBytes is set. An object is streamed as a multipart upload: parts of
+// <Object>_<split ID>_<n><suffix> when MaxFileBytes is set. An object is streamed as a multipart upload: parts of
 // PartSize (8 MiB by default) are uploaded in the background while the next
 // one fills, so a writer holds at most two parts per object in memory; an
 // object smaller than one part is a single PutObject. Nothing is visible
@@ -59,7 +59,7 @@
 // ID of the upload OSS may be creating, and one that fails without a clear
 // answer (a cut connection, a timeout, a 5xx) is followed by a listing of the
 // key's uploads, aborting those OSS started since it was sent (which needs
-// the oss:ListMultipartUploads permission). WriteMode (json "writeMode") is
+// the oss:ListMultipartUploads permission). WriteMode is
 //
 //	nonConflict  the default: fail before writing if an object whose key
 //	             starts with Object exists (and never overwrite one)

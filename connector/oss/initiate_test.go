@@ -12,6 +12,7 @@ import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/oss/osstest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/source"
 )
 
@@ -84,7 +85,7 @@ func TestAnInterruptedInitiateLeavesNoUpload(t *testing.T) {
 			}})
 			cfg := sinkConfig(srv, false, "out/t")
 			cfg.PartSize = oss.MinPartSize
-			cfg.WriteOptions = oss.WriteOptions{WriteHeader: true}
+			cfg.WriteOptions = text.WriteOptions{WriteHeader: true}
 			dst, err := oss.NewSink(cfg)
 			require.NoError(t, err)
 			p, err := datasync.NewPipeline(source.FromRecords(idName, idNameRows(0, 20_000), source.Splits(1)), dst,

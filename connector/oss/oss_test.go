@@ -3,7 +3,6 @@ package oss_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -22,6 +21,7 @@ import (
 	"github.com/datasync-go/datasync/connector/internal/texttest"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/oss/osstest"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
@@ -63,10 +63,10 @@ func run(t testing.TB, src datasync.Source, dst datasync.Sink, opts ...datasync.
 	return p.Run(context.Background())
 }
 
-func columnsOf(schema datasync.Schema) []oss.ColumnSpec {
-	cols := make([]oss.ColumnSpec, len(schema))
+func columnsOf(schema datasync.Schema) []text.ColumnSpec {
+	cols := make([]text.ColumnSpec, len(schema))
 	for i, c := range schema {
-		cols[i] = oss.ColumnNamed(c.Name, c.Kind.String())
+		cols[i] = text.ColumnNamed(c.Name, c.Kind)
 	}
 	return cols
 }
@@ -82,18 +82,18 @@ func TestRoundTripEveryKind(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/%s/%s/v4=%v", format, compress, encoding, v4), func(t *testing.T) {
 					prefix := fmt.Sprintf("rt/%d/part", i)
 					rows := texttest.Rows(300, encoding != "GBK")
-					f := oss.Format{FileFormat: format, Compress: compress, Encoding: encoding, FieldDelimiter: "\\t"}
+					f := text.Format{FileFormat: text.FileFormat(format), Compression: text.Compression(compress), Encoding: encoding, FieldDelimiter: "\\t"}
 					cfg := sinkConfig(srv, v4, prefix)
-					cfg.WriteOptions = oss.WriteOptions{Format: f, WriteHeader: true}
+					cfg.WriteOptions = text.WriteOptions{Format: f, WriteHeader: true}
 					dst, err := oss.NewSink(cfg)
 					require.NoError(t, err)
 					_, err = run(t, source.FromRecords(texttest.AllKinds, rows, source.Splits(3)), dst, datasync.WithParallelism(2))
 					require.NoError(t, err)
 					require.Len(t, srv.Keys(bkt, prefix), 3)
 
-					f.Compress = ""
+					f.Compression = ""
 					scfg := sourceConfig(srv, v4, prefix+"*")
-					scfg.ReadOptions = oss.ReadOptions{Format: f, SkipHeader: format != "jsonl", Column: columnsOf(texttest.AllKinds)}
+					scfg.ReadOptions = text.ReadOptions{Format: f, SkipHeader: format != "jsonl", Column: columnsOf(texttest.AllKinds)}
 					src, err := oss.NewSource(scfg)
 					require.NoError(t, err)
 					got := sink.Collect()
@@ -124,7 +124,7 @@ func idNameRows(from, n int) []datasync.Record {
 func readIDs(t *testing.T, srv *osstest.Server, pattern string) []int64 {
 	t.Helper()
 	cfg := sourceConfig(srv, false, pattern)
-	cfg.ReadOptions = oss.ReadOptions{SkipHeader: true, Column: []oss.ColumnSpec{oss.ColumnNamed("id", "int"), oss.ColumnNamed("name", "string")}}
+	cfg.ReadOptions = text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	got := sink.Collect()
@@ -151,7 +151,7 @@ func TestLargeObjectsUseMultipartUploads(t *testing.T) {
 	srv := newServer(t)
 	cfg := sinkConfig(srv, true, "big/table")
 	cfg.PartSize = oss.MinPartSize
-	cfg.WriteOptions = oss.WriteOptions{WriteHeader: true, Format: oss.Format{Compress: "gzip"}}
+	cfg.WriteOptions = text.WriteOptions{WriteHeader: true, Format: text.Format{Compression: "gzip"}}
 	dst, err := oss.NewSink(cfg)
 	require.NoError(t, err)
 	_, err = run(t, source.FromRecords(idName, idNameRows(0, 60_000), source.Splits(2)), dst, datasync.WithParallelism(2))
@@ -162,12 +162,12 @@ func TestLargeObjectsUseMultipartUploads(t *testing.T) {
 	assert.Equal(t, seq(0, 60_000), readIDs(t, srv, "big/"))
 }
 
-func TestMaxFileSizeRollsObjects(t *testing.T) {
+func TestMaxFileBytesRollsObjects(t *testing.T) {
 	srv := newServer(t)
 	cfg := sinkConfig(srv, false, "roll/t")
 	cfg.MaxFileBytes = 300 << 10
 	cfg.PartSize = oss.MinPartSize
-	cfg.WriteOptions = oss.WriteOptions{WriteHeader: true}
+	cfg.WriteOptions = text.WriteOptions{WriteHeader: true}
 	dst, err := oss.NewSink(cfg)
 	require.NoError(t, err)
 	_, err = run(t, source.FromRecords(idName, idNameRows(0, 40_000), source.Splits(1)), dst)
@@ -212,7 +212,7 @@ func TestAGetThatKeepsFailingRetriesTheSplit(t *testing.T) {
 	// 7 failures: the reader's own 5 reconnections are spent, the pipeline
 	// retries the split, whose GETs then succeed.
 	cfg := sourceConfig(srv, false, "in/a.csv")
-	cfg.ReadOptions = oss.ReadOptions{SkipHeader: true, Column: []oss.ColumnSpec{oss.ColumnNamed("id", "int")}}
+	cfg.ReadOptions = text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt)}}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	got := sink.Collect()
@@ -295,7 +295,7 @@ func TestARetriedSplitStartsItsObjectOver(t *testing.T) {
 	srv.Inject(osstest.Fault{Op: osstest.OpUploadPart, Skip: 3, Status: 500, Times: 3})
 	cfg := sinkConfig(srv, false, "out/t")
 	cfg.PartSize = oss.MinPartSize
-	cfg.WriteOptions = oss.WriteOptions{WriteHeader: true}
+	cfg.WriteOptions = text.WriteOptions{WriteHeader: true}
 	dst, err := oss.NewSink(cfg)
 	require.NoError(t, err)
 	res, err := run(t, source.FromRecords(idName, idNameRows(0, 30_000), source.Splits(1)), dst)
@@ -309,10 +309,10 @@ func TestARetriedSplitStartsItsObjectOver(t *testing.T) {
 func TestWriteModes(t *testing.T) {
 	srv := newServer(t)
 	srv.PutObject(bkt, "keep/other.csv", []byte("x"))
-	write := func(mode string, from int) error {
+	write := func(mode text.WriteMode, from int) error {
 		cfg := sinkConfig(srv, false, "w/out")
 		cfg.WriteMode = mode
-		cfg.WriteOptions = oss.WriteOptions{WriteHeader: true}
+		cfg.WriteOptions = text.WriteOptions{WriteHeader: true}
 		dst, err := oss.NewSink(cfg)
 		require.NoError(t, err)
 		_, err = run(t, source.FromRecords(idName, idNameRows(from, 100), source.Splits(2)), dst)
@@ -356,7 +356,7 @@ func TestObjectPatterns(t *testing.T) {
 		{[]string{"logs/2024-01/a.csv"}, []string{"logs/2024-01/a.csv"}},
 	} {
 		cfg := sourceConfig(srv, false, tc.patterns...)
-		cfg.Column = []oss.ColumnSpec{oss.ColumnAt(0, "int")}
+		cfg.Column = []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}
 		src, err := oss.NewSource(cfg)
 		require.NoError(t, err)
 		splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
@@ -378,7 +378,7 @@ func TestObjectPatterns(t *testing.T) {
 		{[]string{"nothing/"}, `object pattern "nothing/" matches no object`},
 	} {
 		cfg := sourceConfig(srv, false, tc.patterns...)
-		cfg.Column = []oss.ColumnSpec{oss.ColumnAt(0, "int")}
+		cfg.Column = []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}
 		src, err := oss.NewSource(cfg)
 		require.NoError(t, err)
 		_, err = src.Plan(context.Background(), datasync.PlanHint{Parallelism: 1})
@@ -397,8 +397,8 @@ func TestByteRangeSplitsOfALargeObject(t *testing.T) {
 	}
 	srv.PutObject(bkt, "big.jsonl", []byte(b.String()))
 	cfg := sourceConfig(srv, false, "big.jsonl")
-	cfg.ReadOptions = oss.ReadOptions{Format: oss.Format{FileFormat: "jsonl"}, SplitSize: 200 << 10,
-		Column: []oss.ColumnSpec{oss.ColumnNamed("id", "int"), oss.ColumnNamed("name", "string")}}
+	cfg.ReadOptions = text.ReadOptions{Format: text.Format{FileFormat: "jsonl"}, SplitSize: 200 << 10,
+		Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("name", datasync.KindString)}}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	splits, err := src.Plan(context.Background(), datasync.PlanHint{Parallelism: 2})
@@ -421,7 +421,7 @@ func TestDirtyLinesNameTheObject(t *testing.T) {
 	srv := newServer(t)
 	srv.PutObject(bkt, "in/x.csv", []byte("id,day\n1,2024-01-01\n2,2024-02-31\nthree,2024-01-03\n"))
 	cfg := sourceConfig(srv, false, "in/x.csv")
-	cfg.ReadOptions = oss.ReadOptions{SkipHeader: true, Column: []oss.ColumnSpec{oss.ColumnNamed("id", "long"), oss.ColumnNamed("day", "date")}}
+	cfg.ReadOptions = text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{text.ColumnNamed("id", datasync.KindInt), text.ColumnNamed("day", datasync.KindDate)}}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	var dirty []datasync.DirtyRecord
@@ -435,7 +435,7 @@ func TestDirtyLinesNameTheObject(t *testing.T) {
 	assert.ErrorContains(t, dirty[0].Err, "in/x.csv:3:")
 	assert.Equal(t, int64(4), dirty[1].Row)
 	assert.Equal(t, "three", dirty[1].Value)
-	var le *oss.LineError
+	var le *text.LineError
 	require.ErrorAs(t, dirty[1].Err, &le)
 	assert.Equal(t, "in/x.csv", le.Name)
 }
@@ -445,7 +445,7 @@ func TestCredentialsStaySecret(t *testing.T) {
 	srv.PutObject(bkt, "in/a.csv", []byte("1\n"))
 	cfg := sourceConfig(srv, false, "in/a.csv")
 	cfg.AccessKey = "THE-WRONG-SECRET-1234"
-	cfg.Column = []oss.ColumnSpec{oss.ColumnAt(0, "int")}
+	cfg.Column = []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}
 	src, err := oss.NewSource(cfg)
 	require.NoError(t, err)
 	_, err = run(t, src, sink.Collect())
@@ -465,7 +465,7 @@ func TestCredentialsStaySecret(t *testing.T) {
 	// From the environment.
 	t.Setenv("OSS_ACCESS_KEY_ID", srv.AccessKeyID)
 	t.Setenv("OSS_ACCESS_KEY_SECRET", srv.AccessKeySecret)
-	cfg = oss.SourceConfig{Endpoint: srv.Endpoint, Bucket: bkt, Object: []string{"in/a.csv"}, ReadOptions: oss.ReadOptions{Column: []oss.ColumnSpec{oss.ColumnAt(0, "int")}}}
+	cfg = oss.SourceConfig{Endpoint: srv.Endpoint, Bucket: bkt, Object: []string{"in/a.csv"}, ReadOptions: text.ReadOptions{Column: []text.ColumnSpec{text.ColumnAt(0, datasync.KindInt)}}}
 	src, err = oss.NewSource(cfg)
 	require.NoError(t, err)
 	require.NoError(t, src.Check(context.Background()))
@@ -485,7 +485,7 @@ func TestAGivenClientAndChecks(t *testing.T) {
 	srv.PutObject(bkt, "in/a.csv", []byte("id,name\n1,x\n"))
 	client, err := srv.Bucket(bkt, alioss.AuthVersion(alioss.AuthV4), alioss.Region(srv.Region))
 	require.NoError(t, err)
-	src, err := oss.NewSource(oss.SourceConfig{Client: client, Object: []string{"in/*"}, ReadOptions: oss.ReadOptions{SkipHeader: true}})
+	src, err := oss.NewSource(oss.SourceConfig{Client: client, Object: []string{"in/*"}, ReadOptions: text.ReadOptions{SkipHeader: true}})
 	require.NoError(t, err)
 	schema, err := src.Schema(context.Background())
 	require.NoError(t, err)
@@ -495,7 +495,7 @@ func TestAGivenClientAndChecks(t *testing.T) {
 	dst, err := oss.NewSink(oss.SinkConfig{Client: client, Object: "in/a"})
 	require.NoError(t, err)
 	assert.ErrorContains(t, dst.Check(context.Background(), schema), "writeMode nonConflict")
-	dst, err = oss.NewSink(oss.SinkConfig{Client: client, Object: "out/a", WriteOptions: oss.WriteOptions{Header: []string{"one"}}})
+	dst, err = oss.NewSink(oss.SinkConfig{Client: client, Object: "out/a", WriteOptions: text.WriteOptions{Header: []string{"one"}}})
 	require.NoError(t, err)
 	assert.ErrorContains(t, dst.Check(context.Background(), schema), "header has 1 names but the source has 2 columns")
 
@@ -530,7 +530,7 @@ func TestRealBucket(t *testing.T) {
 	prefix := fmt.Sprintf("datasync-test/%d/", time.Now().UnixNano())
 	conn := oss.SinkConfig{Endpoint: endpoint, Bucket: bucket, AccessID: id, AccessKey: secret, Region: os.Getenv("OSS_TEST_REGION"),
 		Object: prefix + "t", WriteMode: "truncate", PartSize: oss.MinPartSize,
-		WriteOptions: oss.WriteOptions{Format: oss.Format{Compress: "gzip"}, WriteHeader: true}}
+		WriteOptions: text.WriteOptions{Format: text.Format{Compression: "gzip"}, WriteHeader: true}}
 	dst, err := oss.NewSink(conn)
 	require.NoError(t, err)
 	rows := texttest.Rows(20_000, true)
@@ -544,42 +544,12 @@ func TestRealBucket(t *testing.T) {
 		}
 	}()
 	src, err := oss.NewSource(oss.SourceConfig{Endpoint: endpoint, Bucket: bucket, AccessID: id, AccessKey: secret, Region: conn.Region,
-		Object: []string{prefix}, ReadOptions: oss.ReadOptions{SkipHeader: true, Column: columnsOf(texttest.AllKinds)}})
+		Object: []string{prefix}, ReadOptions: text.ReadOptions{SkipHeader: true, Column: columnsOf(texttest.AllKinds)}})
 	require.NoError(t, err)
 	got := sink.Collect()
 	_, err = run(t, src, got, datasync.WithParallelism(2))
 	require.NoError(t, err)
 	texttest.RequireSameRows(t, rows, got.Records())
-}
-
-// DataX ossreader / osswriter parameters decode into the configurations.
-func TestDataXParameters(t *testing.T) {
-	srv := newServer(t)
-	srv.PutObject(bkt, "bazhen/a.csv", []byte("1,x\n2,y\n"))
-	reader := fmt.Sprintf(`{
-		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
-		"object": ["bazhen/*"],
-		"column": [{"type": "long", "index": 0}, {"type": "string", "value": "alibaba"}, {"type": "string", "index": 1}],
-		"encoding": "UTF-8", "fieldDelimiter": ",", "compress": "", "nullFormat": "\\N", "skipHeader": false
-	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
-	writer := fmt.Sprintf(`{
-		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
-		"object": "cdo/datax", "encoding": "UTF-8", "fieldDelimiter": "|", "writeMode": "truncate",
-		"fileFormat": "csv", "header": ["id", "const", "name"], "maxFileSize": 100
-	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
-	var rc oss.SourceConfig
-	require.NoError(t, json.Unmarshal([]byte(reader), &rc))
-	var wc oss.SinkConfig
-	require.NoError(t, json.Unmarshal([]byte(writer), &wc))
-	src, err := oss.NewSource(rc)
-	require.NoError(t, err)
-	dst, err := oss.NewSink(wc)
-	require.NoError(t, err)
-	_, err = run(t, src, dst)
-	require.NoError(t, err)
-	data, ok := srv.Object(bkt, "cdo/datax_object-00000_1.csv")
-	require.True(t, ok, "%q", srv.Keys(bkt, ""))
-	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
 }
 
 func TestADirectoryPrefix(t *testing.T) {

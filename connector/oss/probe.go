@@ -26,7 +26,7 @@ type ProbeConfig struct {
 	AccessKey     string `datasync:"secret"`
 	SecurityToken string `datasync:"secret"`
 	Region        string
-	AuthVersion   string
+	AuthVersion   AuthVersion
 	Client        *alioss.Bucket
 }
 
@@ -44,7 +44,7 @@ func (c ProbeConfig) LogValue() slog.Value { return slog.StringValue(c.String())
 // MarshalJSON writes the configuration without its credentials.
 func (c ProbeConfig) MarshalJSON() ([]byte, error) {
 	return json.Marshal(map[string]string{"endpoint": c.Endpoint, "bucket": c.bucketName(), "region": c.Region,
-		"authVersion": c.AuthVersion, "credentials": c.conn().describeCredentials()})
+		"authVersion": string(c.AuthVersion), "credentials": c.conn().describeCredentials()})
 }
 
 func (c ProbeConfig) bucketName() string {

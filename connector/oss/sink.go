@@ -9,17 +9,18 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Sink writes text objects to an OSS bucket: one per split (rolling at
-// MaxFileSize), each streamed as a multipart upload with bounded memory and
+// MaxFileBytes), each streamed as a multipart upload with bounded memory and
 // completed only when its split commits, so a failed job leaves no partial
 // object and no orphan part. It is safe for concurrent use.
 type Sink struct {
 	cfg      SinkConfig
 	spec     *textcodec.WriteSpec
 	st       store
-	mode     string
+	mode     text.WriteMode
 	suffix   string
 	partSize int64
 
@@ -36,14 +37,14 @@ var (
 // NewSink checks cfg and returns a Sink. It does not reach OSS until
 // Prepare, Check or a write.
 func NewSink(cfg SinkConfig) (*Sink, error) {
-	spec, err := cfg.WriteOptions.Compile()
+	spec, err := textcodec.CompileWrite(cfg.WriteOptions)
 	mode, merr := textcodec.ParseWriteMode(cfg.WriteMode)
 	errs := []error{err, merr}
 	if cfg.Object == "" {
 		errs = append(errs, errors.New("object (the key prefix to write) is empty"))
 	}
-	if cfg.MaxFileSize < 0 || cfg.MaxFileBytes < 0 {
-		errs = append(errs, errors.New("maxFileSize is negative"))
+	if cfg.MaxFileBytes < 0 {
+		errs = append(errs, fmt.Errorf("maxFileBytes %d is negative", cfg.MaxFileBytes))
 	}
 	partSize := cfg.PartSize
 	if partSize == 0 {
@@ -78,9 +79,9 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	s.schema = schema
 	s.mu.Unlock()
 	switch s.mode {
-	case WriteNonConflict:
+	case text.WriteNonConflict:
 		return s.checkNoConflict(ctx)
-	case WriteTruncate:
+	case text.WriteTruncate:
 		if err := s.abortUploads(ctx); err != nil {
 			return err
 		}
@@ -168,7 +169,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err := s.checkHeader(schema); err != nil {
 		return err
 	}
-	if s.mode == WriteNonConflict {
+	if s.mode == text.WriteNonConflict {
 		return s.checkNoConflict(ctx)
 	}
 	_, err := s.existing(ctx, 1)
@@ -183,6 +184,6 @@ func (s *Sink) Open(ctx context.Context, sp datasync.Split) (datasync.Writer, er
 	w := &writer{s: s, split: sp, ctx: ctx}
 	w.bg, w.cancel = context.WithCancel(ctx)
 	w.objs.w = w
-	w.sw = s.spec.NewStreamWriter(&w.objs, textcodec.StreamConfig{MaxBytes: s.cfg.maxBytes(), Schema: schema})
+	w.sw = s.spec.NewStreamWriter(&w.objs, textcodec.StreamConfig{MaxBytes: s.cfg.MaxFileBytes, Schema: schema})
 	return w, nil
 }

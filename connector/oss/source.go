@@ -28,7 +28,7 @@ var (
 // NewSource checks cfg and returns a Source. It does not reach OSS: the
 // objects are listed by Schema, Plan and Check.
 func NewSource(cfg SourceConfig) (*Source, error) {
-	spec, err := cfg.ReadOptions.Compile()
+	spec, err := textcodec.CompileRead(cfg.ReadOptions)
 	if err != nil {
 		return nil, fmt.Errorf("oss: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/textcodec"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // writer writes the objects of one split as multipart uploads; Commit
@@ -88,11 +89,11 @@ func (w *writer) key(n int) (string, error) {
 		sep = "" // a "directory": dir/<split>.csv
 	}
 	base := s.cfg.Object + sep + textcodec.SafeName(w.split.ID)
-	if s.cfg.maxBytes() > 0 {
+	if s.cfg.MaxFileBytes > 0 {
 		base += "_" + strconv.Itoa(n+1)
 	}
 	key := base + s.suffix
-	if s.mode != WriteAppend {
+	if s.mode != text.WriteAppend {
 		return key, nil
 	}
 	for range 10 {
@@ -115,7 +116,7 @@ func randomHex(n int) string {
 }
 
 // noOverwrite reports whether completing an object must not replace one.
-func (w *writer) noOverwrite() bool { return w.s.mode != WriteTruncate }
+func (w *writer) noOverwrite() bool { return w.s.mode != text.WriteTruncate }
 
 // Write encodes b; rows the format or encoding cannot hold come back as a
 // *datasync.RowErrors. Full parts are uploaded as they fill.

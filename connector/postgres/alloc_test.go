@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // The benchmark table of the issue: bigint key, int, bigint, varchar(64),
@@ -142,7 +143,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	const rows = 2048
 	b := benchBatch(rows)
 	sink := make([]byte, 64<<10)
-	for _, mode := range []WriteMode{Insert, Upsert} {
+	for _, mode := range []WriteMode{WriteInsert, WriteUpsert} {
 		w := benchWriter(mode)
 		require.NoError(t, encodeBatch(w, b, sink))
 		require.Empty(t, w.rejects)
@@ -151,7 +152,7 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 		require.Zero(t, allocs, "COPY encoding (%s) allocates %v times per batch of %d rows", mode, allocs, rows)
 	}
 
-	fields := rowFields(benchWriter(Insert).withEncoded(t, b))
+	fields := rowFields(benchWriter(WriteInsert).withEncoded(t, b))
 	r := benchReader()
 	dst := datasync.NewBatch(benchSchema, rows, 1<<30)
 	decodeRows(r, dst, fields)
@@ -224,7 +225,7 @@ type memWriter struct{ s *memSink }
 
 func (w *memWriter) AcceptedEncoding() string { return w.s.encoding }
 func (w *memWriter) Write(_ context.Context, b *datasync.Batch) error {
-	if b.Encoding() == w.s.encoding {
+	if encoded.Of(b) == w.s.encoding {
 		w.s.encoded.Add(int64(b.Len()))
 	}
 	return nil
@@ -241,7 +242,7 @@ func BenchmarkEncodeCOPY(b *testing.B) {
 	const rows = 4096
 	batch := benchBatch(rows)
 	sink := make([]byte, 64<<10)
-	for _, mode := range []WriteMode{Insert, Upsert} {
+	for _, mode := range []WriteMode{WriteInsert, WriteUpsert} {
 		b.Run(string(mode), func(b *testing.B) {
 			w := benchWriter(mode)
 			b.ReportAllocs()
@@ -257,7 +258,7 @@ func BenchmarkEncodeCOPY(b *testing.B) {
 
 func BenchmarkDecode(b *testing.B) {
 	const rows = 4096
-	fields := rowFields(benchWriter(Insert).withEncoded(b, benchBatch(rows)))
+	fields := rowFields(benchWriter(WriteInsert).withEncoded(b, benchBatch(rows)))
 	r := benchReader()
 	b.Run("values", func(b *testing.B) {
 		dst := datasync.NewBatch(benchSchema, rows, 1<<30)

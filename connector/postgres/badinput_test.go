@@ -100,9 +100,9 @@ func TestConfigErrors(t *testing.T) {
 		want string
 	}{
 		{SinkConfig{DSN: "postgres://x"}, "give table"},
-		{SinkConfig{DSN: "postgres://x", Table: "t", WriteMode: "replace"}, `writeMode "replace": want insert, upsert or update`},
+		{SinkConfig{DSN: "postgres://x", Table: "t", WriteMode: "replace"}, `writeMode "replace": want insert or upsert`},
+		{SinkConfig{DSN: "postgres://x", Table: "t", WriteMode: "update"}, `writeMode "update": want insert or upsert`},
 		{SinkConfig{DSN: "postgres://x", Table: "t", ConflictKey: []string{"id"}}, "conflictKey is for writeMode upsert"},
-		{SinkConfig{DSN: "postgres://x", Table: "t", WriteMode: "update (a)", ConflictKey: []string{"b"}}, "name different keys"},
 		{SinkConfig{DSN: "postgres://x", Table: "t", Column: []string{"upper(x)"}}, "not a column name"},
 		{SinkConfig{DSN: "postgres://x", Table: "t", PreSQL: []string{" "}}, "preSql[0] is empty"},
 		{SinkConfig{DSN: "host=h password=" + secret + " port=x", Table: "t"}, "cannot parse the DSN"},
@@ -112,10 +112,9 @@ func TestConfigErrors(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 		assert.NotContains(t, err.Error(), secret)
 	}
-	mode, key, err := parseWriteMode("update (a, \"B\")")
+	mode, err := parseWriteMode(" UPSERT")
 	require.NoError(t, err)
-	assert.Equal(t, Upsert, mode)
-	assert.Equal(t, []string{"a", `"B"`}, key)
+	assert.Equal(t, WriteUpsert, mode)
 }
 
 // TestCheck: a good job checks clean; a user without the privileges the job

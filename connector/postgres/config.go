@@ -3,6 +3,7 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -67,13 +68,13 @@ type WriteMode string
 
 // The write modes.
 const (
-	// Insert loads rows with binary COPY; a row that breaks a unique
-	// constraint is rejected as dirty data. DataX's "copy" means the same.
-	Insert WriteMode = "insert"
-	// Upsert loads rows into a temporary staging table with binary COPY,
+	// WriteInsert loads rows with binary COPY; a row that breaks a unique
+	// constraint is rejected as dirty data.
+	WriteInsert WriteMode = "insert"
+	// WriteUpsert loads rows into a temporary staging table with binary COPY,
 	// then inserts them, updating the rows whose conflict key already
-	// exists (INSERT .. ON CONFLICT .. DO UPDATE). "update" means the same.
-	Upsert WriteMode = "upsert"
+	// exists (INSERT .. ON CONFLICT .. DO UPDATE).
+	WriteUpsert WriteMode = "upsert"
 )
 
 // SinkConfig configures a Sink. JSON names are DataX's where DataX has the
@@ -94,9 +95,7 @@ type SinkConfig struct {
 	// in the order of the source's columns. Empty: the source's column
 	// names. ["*"]: every column of the table, in table order.
 	Column []string `json:"column,omitempty"`
-	// WriteMode is Insert (the default; DataX's "copy" is accepted) or
-	// Upsert ("update" is accepted). DataX's "update (a, b)" form sets the
-	// conflict key too.
+	// WriteMode is WriteInsert (the default) or WriteUpsert.
 	WriteMode WriteMode `json:"writeMode,omitempty"`
 	// ConflictKey names the columns of the unique constraint an upsert
 	// checks (default: the primary key).
@@ -115,6 +114,10 @@ type SinkConfig struct {
 	// from a PostgreSQL source with the same column types: every value is
 	// then decoded and encoded again.
 	DisablePassThrough bool `json:"disablePassThrough,omitempty"`
+	// Logger receives the sink's notices, such as creating the table or
+	// merging upserts without ON CONFLICT on a server before 9.5; nil
+	// discards them.
+	Logger *slog.Logger `json:"-"`
 }
 
 // defaultFetchSize bounds a page when FetchSize is 0.
@@ -208,19 +211,13 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 			s.columns = append(s.columns, ref)
 		}
 	}
-	mode, modeKey, err := parseWriteMode(string(c.WriteMode))
+	mode, err := parseWriteMode(c.WriteMode)
 	if err != nil {
 		bad("%v", err)
 	}
 	s.mode = mode
 	keyText := c.ConflictKey
-	if len(modeKey) > 0 {
-		if len(keyText) > 0 && strings.Join(keyText, ",") != strings.Join(modeKey, ",") {
-			bad("writeMode %q and conflictKey %q name different keys", c.WriteMode, keyText)
-		}
-		keyText = modeKey
-	}
-	if len(keyText) > 0 && mode != Upsert {
+	if len(keyText) > 0 && mode != WriteUpsert {
 		bad("conflictKey is for writeMode upsert, not %s", mode)
 	}
 	for _, k := range keyText {
@@ -250,30 +247,13 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 	return s, nil
 }
 
-// parseWriteMode reads insert, copy, upsert, update, and DataX's
-// "update (a, b)" form, which also names the conflict key.
-func parseWriteMode(s string) (WriteMode, []string, error) {
-	t := strings.TrimSpace(s)
-	var key []string
-	if open := strings.IndexByte(t, '('); open >= 0 {
-		if !strings.HasSuffix(t, ")") {
-			return "", nil, fmt.Errorf("writeMode %q: unbalanced parenthesis", s)
-		}
-		for k := range strings.SplitSeq(t[open+1:len(t)-1], ",") {
-			if k = strings.TrimSpace(k); k != "" {
-				key = append(key, k)
-			}
-		}
-		t = strings.TrimSpace(t[:open])
+// parseWriteMode reads a write mode, in any case: "" is WriteInsert.
+func parseWriteMode(m WriteMode) (WriteMode, error) {
+	switch WriteMode(strings.ToLower(strings.TrimSpace(string(m)))) {
+	case "", WriteInsert:
+		return WriteInsert, nil
+	case WriteUpsert:
+		return WriteUpsert, nil
 	}
-	switch strings.ToLower(t) {
-	case "", "insert", "copy":
-		if len(key) > 0 {
-			return "", nil, fmt.Errorf("writeMode %q: only upsert takes a key", s)
-		}
-		return Insert, nil, nil
-	case "upsert", "update":
-		return Upsert, key, nil
-	}
-	return "", nil, fmt.Errorf("writeMode %q: want insert, upsert or update", s)
+	return "", fmt.Errorf("writeMode %q: want insert or upsert", m)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // defaultMaxConns is the size of the pools datasync opens from a DSN that
@@ -25,6 +26,7 @@ const defaultMaxConns = 32
 // first use, from a DSN.
 type conns struct {
 	cfg    *pgxpool.Config // nil when the pool is the caller's
+	dialer *netdial.Dialer // dials the connections of a pool opened from cfg
 	mu     sync.Mutex
 	pool   *pgxpool.Pool
 	closed bool
@@ -44,7 +46,11 @@ func newConns(dsn string, pool *pgxpool.Pool) (*conns, error) {
 	if _, ok := cfg.ConnConfig.RuntimeParams["application_name"]; !ok {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "datasync"
 	}
-	return &conns{cfg: cfg}, nil
+	// Keepalives on every connection, and a pool that closes within
+	// seconds even when its connections stall (see netdial).
+	dialer := netdial.New(cfg.ConnConfig.ConnectTimeout)
+	cfg.ConnConfig.DialFunc = dialer.DialContext
+	return &conns{cfg: cfg, dialer: dialer}, nil
 }
 
 // get returns the pool, opening it the first time.
@@ -93,12 +99,14 @@ func (c *conns) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 	return nil, classify(fmt.Errorf("postgres: connect: %w", err))
 }
 
-// close closes the pool if it was opened from a DSN.
+// close closes the pool if it was opened from a DSN, within seconds: pgx
+// gives a stalled connection 15 s to say goodbye, and its cancel request as
+// long again, which netdial cuts short.
 func (c *conns) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.cfg != nil && c.pool != nil {
-		c.pool.Close()
+		c.dialer.Close(c.pool.Close)
 	}
 	c.pool = nil
 	c.closed = true

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // copyFormat is how a batch's rows travel.
@@ -76,7 +77,7 @@ func (r *rowBuf) dropFirst(k int) int {
 // converted become rejects.
 func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 	cols := w.plan.cols
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	fields := len(cols)
 	if upsert {
 		fields++
@@ -133,7 +134,7 @@ func (w *writer) encode(b *datasync.Batch) (copyFormat, error) {
 // binary form.
 func (w *writer) encodeText(b *datasync.Batch) error {
 	cols := w.plan.cols
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	spans := w.rows.spans[w.batchFirst:]
 	kept := spans[:0]
 	data := w.rows.data[:w.batchStart]
@@ -177,10 +178,10 @@ func (w *writer) encodeText(b *datasync.Batch) error {
 // copyEncoded appends the batch's pass-through rows to w.rows as they are,
 // or, into upsert's staging table, with one more field: the row's number.
 func (w *writer) copyEncoded(b *datasync.Batch) {
-	upsert := w.s.set.mode == Upsert
+	upsert := w.s.set.mode == WriteUpsert
 	data, spans := w.rows.data, w.rows.spans
 	for i := range b.Len() {
-		row := b.EncodedRow(i)
+		row := encoded.Row(b, i)
 		start := len(data)
 		seq := w.batchSeq + int64(i)
 		if upsert {

@@ -23,6 +23,13 @@
 // SinkChecker), privileges included. No error shows a DSN: it may hold a
 // password.
 //
+// A pool opened from a DSN gives its connections TCP keepalives, and a
+// stalled network (the server up, no bytes moving) holds its Close, and
+// the statements readers and writers run while closing, for a few seconds
+// at most. A stalled read or write is ended by the pipeline's stall
+// watchdog (datasync.WithStallTimeout) and retried. A caller's pool is used
+// as it is.
+//
 // # Reading
 //
 // Plan divides a table into about four splits per unit of parallelism
@@ -92,13 +99,13 @@
 // *datasync.ConversionError, by the Write that carries it. Deferred
 // constraints fail at the commit, which fails the split.
 //
-// WriteMode "upsert" (or DataX's "update") loads the rows into a temporary
+// WriteMode WriteUpsert loads the rows into a temporary
 // staging table with the same COPY, then merges them in the same round trip:
 // INSERT .. SELECT DISTINCT ON (key) .. ON CONFLICT (key) DO UPDATE. When a
 // COPY holds several rows of one key, the last one wins, as if the rows were
 // upserted one by one; rows with a NULL in the key never conflict and are all
-// inserted. The conflict key is ConflictKey, DataX's "update (a, b)", or the
-// primary key, and must be a unique key of the table. Running the same
+// inserted. The conflict key is ConflictKey (which DataX's writeMode
+// "update (a, b)" sets, through package job/datax), or the primary key, and must be a unique key of the table. Running the same
 // upsert twice leaves the same table.
 //
 // PreSQL runs once per job in Prepare, then the table is created when it is

@@ -30,7 +30,7 @@ func Example() {
 	dst, err := postgres.NewSink(postgres.SinkConfig{
 		DSN:         os.Getenv("WAREHOUSE_DSN"),
 		Table:       "staging.orders",
-		WriteMode:   postgres.Upsert,
+		WriteMode:   postgres.WriteUpsert,
 		CreateTable: true,
 		PostSQL:     []string{"ANALYZE @table"},
 	})

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // Pass-through. When a PostgreSQL source feeds a PostgreSQL sink whose
@@ -14,7 +15,7 @@ import (
 // as they are: no value is decoded or encoded. The sink names the encoding
 // it accepts (encodingName of its column types), the pipeline offers it to
 // the source's reader, and the reader uses it when its own column types give
-// the same name (see datasync.EncodingWriter).
+// the same name (see encoded.Writer).
 
 const encodingPrefix = "postgres-binary-copy/1"
 
@@ -29,10 +30,10 @@ func encodingName(types []*pgType) string {
 	return b.String()
 }
 
-// tupleDecoder returns the datasync.Decoder of binary COPY tuples of these
+// tupleDecoder returns the encoded.Decoder of binary COPY tuples of these
 // types, for rows that must be seen as values (a rejected row on its way to
 // the dirty-data collector).
-func tupleDecoder(types []*pgType) datasync.Decoder {
+func tupleDecoder(types []*pgType) encoded.Decoder {
 	return func(row []byte, dst datasync.Record, b *datasync.Batch) error {
 		var scratch []byte // only rejected rows are decoded: no need to reuse it
 		if len(row) < 2 || int(binary.BigEndian.Uint16(row)) != len(types) || len(dst) != len(types) {

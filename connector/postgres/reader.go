@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // position is a reader's checkpoint: the key (and tiebreak) of the last row
@@ -455,7 +457,7 @@ func (r *reader) page(ctx context.Context, b *datasync.Batch, sql string, oids [
 // encoding of the source's column types, else as values.
 func (r *reader) append(b *datasync.Batch, vals [][]byte) {
 	types := r.m.types
-	if r.m.encoding != "" && b.OfferedEncoding() == r.m.encoding {
+	if r.m.encoding != "" && encoded.Offered(b) == r.m.encoding {
 		t := binary.BigEndian.AppendUint16(r.tuple[:0], uint16(len(types)))
 		size := 0
 		for i, typ := range types {
@@ -469,7 +471,7 @@ func (r *reader) append(b *datasync.Batch, vals [][]byte) {
 			size += typ.size(v, &r.scratch)
 		}
 		r.tuple = t
-		b.AppendEncoded(t, size, r.m.decoder)
+		encoded.Append(b, t, size, r.m.decoder)
 		return
 	}
 	rec := b.Append()
@@ -511,7 +513,8 @@ func (r *reader) Close() error {
 		r.conn.Release()
 		r.conn = nil
 	}()
-	ctx := context.Background()
+	ctx, cancel := netdial.CleanupContext()
+	defer cancel()
 	if r.rr != nil {
 		r.rr = nil
 		return r.conn.Conn().Close(ctx)

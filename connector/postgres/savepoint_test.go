@@ -56,7 +56,7 @@ func TestSavepointsPassThrough(t *testing.T) {
 	src := newDB(t)
 	src.exec(`CREATE TABLE t (id int PRIMARY KEY, v text)`, `INSERT INTO t SELECT i, 'v' || i FROM generate_series(1, 20000) i`,
 		`UPDATE t SET v = NULL WHERE id = 15555`)
-	for _, mode := range []WriteMode{Insert, Upsert} {
+	for _, mode := range []WriteMode{WriteInsert, WriteUpsert} {
 		t.Run(string(mode), func(t *testing.T) {
 			dst := newDB(t)
 			dst.exec(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -18,9 +19,10 @@ import (
 // package doc). It implements datasync.Sink, datasync.Finalizer and
 // datasync.SinkChecker. Its methods may be called from several goroutines.
 type Sink struct {
-	cfg   SinkConfig
-	set   sinkSettings
-	conns *conns
+	cfg    SinkConfig
+	set    sinkSettings
+	conns  *conns
+	logger *slog.Logger
 
 	mu     sync.Mutex
 	rel    *relation       // the target, once read from the catalog
@@ -49,7 +51,11 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Sink{cfg: cfg, set: set, conns: c}, nil
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Sink{cfg: cfg, set: set, conns: c, logger: logger}, nil
 }
 
 // Close closes the pool the Sink opened from its DSN, if any; never a pool
@@ -88,11 +94,16 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		if err != nil {
 			return err
 		}
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "created the target table", slog.String("table", rel.display))
 	} else if err != nil {
 		return err
 	}
 	if _, err := s.plan(rel, schema); err != nil {
 		return err
+	}
+	if s.set.mode == WriteUpsert && (rel.version < 90500 || forceMergeFallback) {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "the server has no INSERT .. ON CONFLICT (before PostgreSQL 9.5): upserts merge with an UPDATE and an INSERT",
+			slog.String("table", rel.display), slog.Int("server_version", rel.version))
 	}
 	if s.cfg.Truncate {
 		if _, err := c.Exec(ctx, "TRUNCATE TABLE "+rel.sql); err != nil {
@@ -151,7 +162,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 		errs = append(errs, err)
 	}
 	privs := []string{"INSERT"}
-	if s.set.mode == Upsert {
+	if s.set.mode == WriteUpsert {
 		privs = append(privs, "UPDATE", "SELECT")
 	}
 	if s.cfg.Truncate {
@@ -166,7 +177,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 			errs = append(errs, fmt.Errorf("postgres: the user has no %s privilege on %s", p, rel.display))
 		}
 	}
-	if s.set.mode == Upsert {
+	if s.set.mode == WriteUpsert {
 		var ok bool
 		if err := c.QueryRow(ctx, `SELECT has_database_privilege(current_database(), 'TEMP')`).Scan(&ok); err != nil {
 			return classify(fmt.Errorf("postgres: check privileges: %w", err))
@@ -314,7 +325,7 @@ func (s *Sink) plan(rel *relation, schema datasync.Schema) (*writePlan, error) {
 		return nil, errors.Join(errs...)
 	}
 	p.colList = strings.Join(p.names, ", ")
-	if s.set.mode == Upsert {
+	if s.set.mode == WriteUpsert {
 		key, err := s.conflictKey(rel, idx)
 		if err != nil {
 			return nil, err

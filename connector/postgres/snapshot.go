@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // snapshot is consistent mode's exported snapshot: a repeatable-read
@@ -47,7 +49,9 @@ func (sn *snapshot) close() {
 	sn.mu.Lock()
 	defer sn.mu.Unlock()
 	if !broken(sn.conn) {
-		_, _ = sn.conn.Exec(context.Background(), "ROLLBACK")
+		ctx, cancel := netdial.CleanupContext()
+		_, _ = sn.conn.Exec(ctx, "ROLLBACK")
+		cancel()
 	}
 	sn.conn.Release()
 }

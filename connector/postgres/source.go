@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // Source reads a PostgreSQL table or query (see the package doc). It
@@ -128,7 +129,7 @@ type sourceMeta struct {
 	// encoding names the binary COPY rows of the columns read, "" when a
 	// column is read as text (pass-through is then impossible).
 	encoding string
-	decoder  datasync.Decoder
+	decoder  encoded.Decoder
 }
 
 // keyPart is one column of the split key.

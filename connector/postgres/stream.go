@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // Streaming COPY. A COPY statement costs the server far more than the
@@ -166,10 +168,12 @@ func (cp *copyStream) finish(ctx context.Context) error {
 // fail makes the COPY fail (the server discards it) and waits for it.
 func (cp *copyStream) fail() {
 	close(cp.abort)
-	go func() { // a COPY stuck on a dead server does not hold Close forever
+	go func() { // a COPY stuck on a stalled or dead server holds Close for seconds at most
+		t := time.NewTimer(netdial.CloseWait)
+		defer t.Stop()
 		select {
 		case <-cp.done:
-		case <-time.After(30 * time.Second):
+		case <-t.C:
 			cp.cancel()
 		}
 	}()

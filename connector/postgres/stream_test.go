@@ -35,7 +35,7 @@ func TestStreamedCopies(t *testing.T) {
 		recs[id][1] = datasync.Null()
 	}
 	for _, passThrough := range []bool{false, true} {
-		for _, mode := range []WriteMode{Insert, Upsert} {
+		for _, mode := range []WriteMode{WriteInsert, WriteUpsert} {
 			t.Run(fmt.Sprintf("%s/passThrough=%v", mode, passThrough), func(t *testing.T) {
 				dst := newDB(t)
 				dst.exec(`CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`)

@@ -32,7 +32,7 @@ func TestUpsertTwiceGivesTheSameTable(t *testing.T) {
 			dst.exec(`CREATE TABLE t (id int PRIMARY KEY, name text, amount numeric(12,2), ts timestamptz)`,
 				`INSERT INTO t SELECT i, 'stale', 0, NULL FROM generate_series(2500, 3000) i`)
 			for range 2 {
-				k := newSink(t, SinkConfig{DSN: dst.dsn, Table: "t", WriteMode: "update", DisablePassThrough: !c.pass})
+				k := newSink(t, SinkConfig{DSN: dst.dsn, Table: "t", WriteMode: WriteUpsert, DisablePassThrough: !c.pass})
 				res, err := run(t, newSource(t, SourceConfig{DSN: src.dsn, Table: "t"}), k, datasync.WithBatchSize(500, 1<<20))
 				require.NoError(t, err)
 				assert.Equal(t, int64(3000), res.RecordsWritten)
@@ -78,7 +78,7 @@ func TestUpsertNeedsAUniqueKey(t *testing.T) {
 	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "v", Kind: datasync.KindInt}}
 	_, err := run(t, source.FromRecords(schema, nil), newSink(t, SinkConfig{DSN: db.dsn, Table: "nokey", WriteMode: "upsert"}))
 	assert.ErrorContains(t, err, "has no primary key; give conflictKey")
-	_, err = run(t, source.FromRecords(schema, nil), newSink(t, SinkConfig{DSN: db.dsn, Table: "t", WriteMode: "update (v)"}))
+	_, err = run(t, source.FromRecords(schema, nil), newSink(t, SinkConfig{DSN: db.dsn, Table: "t", WriteMode: WriteUpsert, ConflictKey: []string{"v"}}))
 	assert.ErrorContains(t, err, `no unique index or constraint is on exactly ("v")`)
 	_, err = run(t, source.FromRecords(schema[1:], nil), newSink(t, SinkConfig{DSN: db.dsn, Table: "t", WriteMode: "upsert"}))
 	assert.ErrorContains(t, err, `conflict key column "id" is not written`)

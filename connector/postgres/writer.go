@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
+	"github.com/datasync-go/datasync/encoded"
 )
 
 // writer writes the batches of one split in transactions that Flush commits.
@@ -73,9 +75,13 @@ type copySQL struct {
 }
 
 // AcceptedEncoding names the binary COPY rows the writer takes as they are
-// (see datasync.EncodingWriter), or "" when pass-through is off or the
+// (see encoded.Writer), or "" when pass-through is off or the
 // column order is not known yet.
 func (w *writer) AcceptedEncoding() string { return w.encoding }
+
+// The pipeline finds AcceptedEncoding by its signature; keep it that of
+// encoded.Writer.
+var _ encoded.Writer = (*writer)(nil)
 
 // Write writes the rows of b. Rows that cannot be converted for their
 // column, or that the server rejects, come back in a *datasync.RowErrors
@@ -109,7 +115,7 @@ func (w *writer) Write(ctx context.Context, b *datasync.Batch) error {
 		w.rows.data = make([]byte, 0, w.s.windowBytes()+512<<10)
 	}
 	format := formatBinary
-	if enc := b.Encoding(); enc != "" {
+	if enc := encoded.Of(b); enc != "" {
 		if enc != w.encoding {
 			return fmt.Errorf("postgres: a batch of %q rows reached a writer that accepts %q", enc, w.encoding)
 		}
@@ -231,7 +237,7 @@ func (w *writer) prepare(ctx context.Context, schema datasync.Schema) error {
 	w.plan, w.schema = p, schema
 	target := w.rel.sql
 	cols := p.colList
-	if w.s.set.mode == Upsert {
+	if w.s.set.mode == WriteUpsert {
 		if err := w.createStage(ctx); err != nil {
 			return err
 		}
@@ -413,7 +419,8 @@ func (w *writer) Close() error {
 	if broken(w.conn) {
 		return nil
 	}
-	ctx := context.Background()
+	ctx, cancel := netdial.CleanupContext()
+	defer cancel()
 	var err error
 	if w.tx != txNone {
 		_, err = w.exec(ctx, "ROLLBACK")

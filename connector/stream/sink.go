@@ -10,15 +10,18 @@ import (
 	"github.com/datasync-go/datasync"
 )
 
-// SinkConfig is streamwriter's parameter object.
+// DefaultNullText is how the sink prints NULL when SinkConfig.NullText is
+// empty, as DataX's streamwriter does.
+const DefaultNullText = "null"
+
+// SinkConfig configures a Sink.
 type SinkConfig struct {
-	// Print writes each record to Out as a line (the default); false drops
-	// records.
-	Print *bool `json:"print"`
+	// Discard drops the records instead of printing them.
+	Discard bool `json:"discard,omitempty"`
 	// FieldDelimiter separates values on a printed line (default a tab).
-	FieldDelimiter string `json:"fieldDelimiter"`
-	// NullFormat is how NULL is printed (default "null", as DataX prints it).
-	NullFormat *string `json:"nullFormat"`
+	FieldDelimiter string `json:"fieldDelimiter,omitempty"`
+	// NullText is how NULL is printed; DefaultNullText ("null") when empty.
+	NullText string `json:"nullText,omitempty"`
 	// Out is where lines go (default standard output).
 	Out io.Writer `json:"-"`
 }
@@ -40,9 +43,9 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if cfg.Out == nil {
 		cfg.Out = os.Stdout
 	}
-	s := &Sink{cfg: cfg, print: cfg.Print == nil || *cfg.Print, null: "null"}
-	if cfg.NullFormat != nil {
-		s.null = *cfg.NullFormat
+	s := &Sink{cfg: cfg, print: !cfg.Discard, null: cfg.NullText}
+	if s.null == "" {
+		s.null = DefaultNullText
 	}
 	return s, nil
 }

@@ -8,25 +8,52 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/datasync-go/datasync"
 )
 
-// SourceConfig is streamreader's parameter object.
+// SourceConfig configures a Source.
 type SourceConfig struct {
-	Column           []ColumnSpec `json:"column" datasync:"required"`
-	SliceRecordCount int64        `json:"sliceRecordCount" datasync:"required"`
+	// Column lists the generated columns; at least one.
+	Column []ColumnSpec `json:"column" datasync:"required"`
+	// RecordsPerSplit is the number of records each split generates; the
+	// source plans one split per unit of the pipeline's parallelism.
+	RecordsPerSplit int64 `json:"recordsPerSplit" datasync:"required"`
 }
 
-// ColumnSpec describes one generated column.
+// ColumnSpec describes one generated column: exactly one of Value, Random
+// and Incr says how its values are made.
 type ColumnSpec struct {
-	Name   string          `json:"name"` // default: col1, col2, ...
-	Type   string          `json:"type" datasync:"required"`
-	Value  json.RawMessage `json:"value"`  // a constant
-	Random string          `json:"random"` // "min,max"
-	Incr   string          `json:"incr"`   // "start,step"
+	// Name is the column's name; col1, col2... by position when empty.
+	Name string `json:"name,omitempty"`
+	// Type is the kind of the column's values (not KindNull). In JSON it is
+	// the kind's name, such as "Int".
+	Type datasync.Kind `json:"type" datasync:"required"`
+	// Value makes the column a constant: a JSON string (converted to Type
+	// as datasync.Value.Convert does), number or boolean, or null for NULL.
+	// For JSON columns it is the JSON value itself.
+	Value json.RawMessage `json:"value,omitempty"`
+	// Random makes random values: a number in [Min, Max] for Int and Float
+	// (uniform), a random Bool, or for String and Bytes a run of letters
+	// and digits whose length is in [Min, Max].
+	Random *Range `json:"random,omitempty"`
+	// Incr makes a sequence for Int and Float columns: record i of a split
+	// has Start + i*Step.
+	Incr *Sequence `json:"incr,omitempty"`
+}
+
+// Range bounds random values (or lengths), both ends included.
+type Range struct {
+	Min float64 `json:"min"`
+	Max float64 `json:"max"`
+}
+
+// Sequence is an arithmetic sequence.
+type Sequence struct {
+	Start float64 `json:"start"`
+	Step  float64 `json:"step"`
 }
 
 // Source is the streamreader source.
@@ -46,10 +73,10 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	if len(cfg.Column) == 0 {
 		return nil, errors.New("stream: column: at least one column is needed")
 	}
-	if cfg.SliceRecordCount < 0 {
-		return nil, fmt.Errorf("stream: sliceRecordCount %d is negative", cfg.SliceRecordCount)
+	if cfg.RecordsPerSplit < 0 {
+		return nil, fmt.Errorf("stream: recordsPerSplit %d is negative", cfg.RecordsPerSplit)
 	}
-	s := &Source{count: cfg.SliceRecordCount}
+	s := &Source{count: cfg.RecordsPerSplit}
 	var errs []error
 	for i, c := range cfg.Column {
 		col, gen, err := newColumn(i, c)
@@ -66,17 +93,10 @@ func NewSource(cfg SourceConfig) (*Source, error) {
 	return s, nil
 }
 
-var dataxTypes = map[string]datasync.Kind{
-	"long": datasync.KindInt, "int": datasync.KindInt, "double": datasync.KindFloat,
-	"string": datasync.KindString, "bool": datasync.KindBool, "boolean": datasync.KindBool,
-	"date": datasync.KindTimestamp, "bytes": datasync.KindBytes, "decimal": datasync.KindDecimal,
-	"json": datasync.KindJSON,
-}
-
 func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
-	kind, ok := dataxTypes[strings.ToLower(c.Type)]
-	if !ok {
-		return datasync.Column{}, nil, fmt.Errorf("type %q is not one of long, double, string, bool, date, bytes, decimal, json", c.Type)
+	kind := c.Type
+	if kind == datasync.KindNull || !slices.Contains(datasync.Kinds(), kind) {
+		return datasync.Column{}, nil, fmt.Errorf("type %v is not a kind of values", kind)
 	}
 	name := c.Name
 	if name == "" {
@@ -84,7 +104,7 @@ func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
 	}
 	col := datasync.Column{Name: name, Kind: kind, Nullable: true}
 	set := 0
-	for _, s := range []bool{len(c.Value) > 0, c.Random != "", c.Incr != ""} {
+	for _, s := range []bool{len(c.Value) > 0, c.Random != nil, c.Incr != nil} {
 		if s {
 			set++
 		}
@@ -93,11 +113,11 @@ func newColumn(i int, c ColumnSpec) (datasync.Column, generator, error) {
 		return col, nil, errors.New(`give exactly one of "value", "random" and "incr"`)
 	}
 	switch {
-	case c.Random != "":
-		gen, err := randomColumn(kind, c.Random)
+	case c.Random != nil:
+		gen, err := randomColumn(kind, *c.Random)
 		return col, gen, err
-	case c.Incr != "":
-		gen, err := incrColumn(kind, c.Incr)
+	case c.Incr != nil:
+		gen, err := incrColumn(kind, *c.Incr)
 		return col, gen, err
 	}
 	v, err := constant(kind, c.Value)
@@ -118,17 +138,10 @@ func constant(kind datasync.Kind, raw json.RawMessage) (datasync.Value, error) {
 	return datasync.String(text).Convert(kind)
 }
 
-func twoNumbers(spec string) (float64, float64, error) {
-	a, b, ok := strings.Cut(spec, ",")
-	if !ok {
-		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
-	}
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil || math.IsNaN(x) || math.IsNaN(y) || math.IsInf(x, 0) || math.IsInf(y, 0) {
-		return 0, 0, fmt.Errorf("%q: want two numbers separated by a comma", spec)
-	}
-	return x, y, nil
+// finite reports whether both numbers are finite: NaN or an infinity bound
+// no values.
+func finite(x, y float64) bool {
+	return !math.IsNaN(x) && !math.IsNaN(y) && !math.IsInf(x, 0) && !math.IsInf(y, 0)
 }
 
 // maxRandomLength bounds the length of random strings and bytes: a
@@ -149,13 +162,14 @@ func int64Of(x float64) (int64, bool) {
 
 const letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
-func randomColumn(kind datasync.Kind, spec string) (generator, error) {
-	lo, hi, err := twoNumbers(spec)
-	if err != nil {
-		return nil, fmt.Errorf("random %w", err)
+func randomColumn(kind datasync.Kind, r Range) (generator, error) {
+	lo, hi := r.Min, r.Max
+	spec := fmt.Sprintf("[%v, %v]", lo, hi)
+	if !finite(lo, hi) {
+		return nil, fmt.Errorf("random %s: want finite numbers", spec)
 	}
 	if hi < lo {
-		return nil, fmt.Errorf("random %q: the maximum is below the minimum", spec)
+		return nil, fmt.Errorf("random [%v, %v]: the maximum is below the minimum", lo, hi)
 	}
 	switch kind {
 	case datasync.KindInt:
@@ -164,7 +178,7 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 		lowest, ok1 := int64Of(math.Ceil(lo))
 		highest, ok2 := int64Of(math.Floor(hi))
 		if !ok1 || !ok2 || highest < lowest {
-			return nil, fmt.Errorf("random %q: want whole numbers from %d to %d, the minimum first", spec, int64(math.MinInt64), int64(math.MaxInt64))
+			return nil, fmt.Errorf("random %s: want whole numbers from %d to %d, the minimum first", spec, int64(math.MinInt64), int64(math.MaxInt64))
 		}
 		width := uint64(highest) - uint64(lowest) // highest >= lowest: no wrap
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
@@ -175,7 +189,7 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 		}, nil
 	case datasync.KindFloat:
 		if math.IsInf(hi-lo, 0) {
-			return nil, fmt.Errorf("random %q: the range is wider than a double holds", spec)
+			return nil, fmt.Errorf("random %s: the range is wider than a double holds", spec)
 		}
 		return func(_ int64, rng *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Float(lo + rng.Float64()*(hi-lo))
@@ -186,7 +200,7 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 		}, nil
 	case datasync.KindString, datasync.KindBytes:
 		if hi > maxRandomLength {
-			return nil, fmt.Errorf("random %q: lengths beyond %d are not supported", spec, maxRandomLength)
+			return nil, fmt.Errorf("random %s: lengths beyond %d are not supported", spec, maxRandomLength)
 		}
 		return func(_ int64, rng *rand.Rand, b *datasync.Batch, scratch *[]byte) datasync.Value {
 			n := int(lo) + rng.IntN(int(hi-lo)+1)
@@ -207,17 +221,18 @@ func randomColumn(kind datasync.Kind, spec string) (generator, error) {
 	return nil, fmt.Errorf("random values of type %v are not supported", kind)
 }
 
-func incrColumn(kind datasync.Kind, spec string) (generator, error) {
-	start, step, err := twoNumbers(spec)
-	if err != nil {
-		return nil, fmt.Errorf("incr %w", err)
+func incrColumn(kind datasync.Kind, seq Sequence) (generator, error) {
+	start, step := seq.Start, seq.Step
+	spec := fmt.Sprintf("start %v, step %v", start, step)
+	if !finite(start, step) {
+		return nil, fmt.Errorf("incr %s: want finite numbers", spec)
 	}
 	switch kind {
 	case datasync.KindInt:
 		first, ok1 := int64Of(start)
 		by, ok2 := int64Of(step)
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("incr %q: want whole numbers within the range of a long", spec)
+			return nil, fmt.Errorf("incr %s: want whole numbers within the range of a long", spec)
 		}
 		return func(i int64, _ *rand.Rand, _ *datasync.Batch, _ *[]byte) datasync.Value {
 			return datasync.Int(first + i*by)
@@ -233,7 +248,7 @@ func incrColumn(kind datasync.Kind, spec string) (generator, error) {
 // Schema returns the generated columns.
 func (s *Source) Schema(context.Context) (datasync.Schema, error) { return s.schema, nil }
 
-// Plan returns one split per unit of parallelism, each of sliceRecordCount
+// Plan returns one split per unit of parallelism, each of RecordsPerSplit
 // records, as DataX does.
 func (s *Source) Plan(_ context.Context, hint datasync.PlanHint) ([]datasync.Split, error) {
 	n := max(hint.Parallelism, 1)

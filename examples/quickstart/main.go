@@ -20,6 +20,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/sink"
 	"github.com/datasync-go/datasync/source"
 )
@@ -51,8 +52,8 @@ func run(ctx context.Context, dir string) error {
 	export, err := file.NewSink(file.SinkConfig{
 		Path:         dir,
 		FileName:     "orders",
-		WriteMode:    file.WriteTruncate,
-		WriteOptions: file.WriteOptions{WriteHeader: true},
+		WriteMode:    text.WriteTruncate,
+		WriteOptions: text.WriteOptions{WriteHeader: true},
 	})
 	if err != nil {
 		return err
@@ -68,13 +69,13 @@ func run(ctx context.Context, dir string) error {
 	fmt.Println("2. loading them back, typed, into exact totals per region")
 	load, err := file.NewSource(file.SourceConfig{
 		Path: []string{filepath.Join(dir, "orders_*.csv")},
-		ReadOptions: file.ReadOptions{
+		ReadOptions: text.ReadOptions{
 			SkipHeader: true,
-			Column: []file.ColumnSpec{
-				file.ColumnNamed("order_id", "long"),
-				file.ColumnNamed("region", "string"),
-				file.ColumnNamed("amount", "decimal"), // "N/A" does not parse: dirty
-				file.ColumnNamed("placed_at", "timestamp"),
+			Column: []text.ColumnSpec{
+				text.ColumnNamed("order_id", datasync.KindInt),
+				text.ColumnNamed("region", datasync.KindString),
+				text.ColumnNamed("amount", datasync.KindDecimal), // "N/A" does not parse: dirty
+				text.ColumnNamed("placed_at", datasync.KindTimestamp),
 			},
 		},
 	})

@@ -13,11 +13,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/oss/osstest"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/internal/testdb"
 )
 
@@ -192,19 +192,19 @@ a newline', '\x00ff00', '1000-01-01', '1000-01-01 00:00:00.000001', '1970-01-01 
 	require.NoError(t, err)
 	defer pgSrc.Close()
 	ossDst, err := oss.NewSink(oss.SinkConfig{Endpoint: conn.Endpoint, Bucket: conn.Bucket, AccessID: conn.AccessID,
-		AccessKey: conn.AccessKey, Object: "export/orders", WriteOptions: file.WriteOptions{WriteHeader: true}})
+		AccessKey: conn.AccessKey, Object: "export/orders", WriteOptions: text.WriteOptions{WriteHeader: true}})
 	require.NoError(t, err)
 	move(t, pgSrc, ossDst)
 	require.NotEmpty(t, srv.Keys("lake", "export/"))
 
 	schema, err := pgSrc.Schema(ctx)
 	require.NoError(t, err)
-	var columns []file.ColumnSpec
+	var columns []text.ColumnSpec
 	for _, c := range schema {
-		columns = append(columns, file.ColumnNamed(c.Name, c.Kind.String()))
+		columns = append(columns, text.ColumnNamed(c.Name, c.Kind))
 	}
 	conn.Object = []string{"export/orders*"}
-	conn.ReadOptions = file.ReadOptions{SkipHeader: true, Column: columns}
+	conn.ReadOptions = text.ReadOptions{SkipHeader: true, Column: columns}
 	ossSrc, err := oss.NewSource(conn)
 	require.NoError(t, err)
 	my := mysqlDB(t, myDSN)

@@ -13,3 +13,12 @@ func TestGroup(t *testing.T) {
 		}
 	}
 }
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 999: "999 B", -999: "-999 B", 1000: "1.0 kB", 1500: "1.5 kB",
+		212_400_000: "212.4 MB", 3_000_000_000: "3.0 GB", 2_500_000_000_000_000: "2.5 PB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

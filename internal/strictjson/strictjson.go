@@ -10,6 +10,7 @@ package strictjson
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -106,8 +107,9 @@ func (c *checker) fail(path, format string, args ...any) {
 }
 
 var (
-	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
-	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+	rawMessageType      = reflect.TypeFor[json.RawMessage]()
 )
 
 // check validates val (from a UseNumber decode) against t and returns it
@@ -137,6 +139,21 @@ func (c *checker) check(val any, t reflect.Type, path string) (any, bool) {
 			return nil, false
 		}
 		return val, true
+	}
+	if t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		// A value that reads itself from a string, such as a kind name:
+		// encoding/json calls UnmarshalText, so a string is what it takes.
+		s, ok := val.(string)
+		if !ok {
+			c.fail(path, "want a string, got %s", describe(val))
+			return nil, false
+		}
+		target := reflect.New(t).Interface().(encoding.TextUnmarshaler)
+		if err := target.UnmarshalText([]byte(s)); err != nil {
+			c.fail(path, "%v", err)
+			return nil, false
+		}
+		return s, true
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

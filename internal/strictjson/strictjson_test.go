@@ -3,6 +3,7 @@ package strictjson_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -141,4 +142,31 @@ func TestSuggest(t *testing.T) {
 	assert.Equal(t, "where", strictjson.Suggest("whre", names))
 	assert.Equal(t, "", strictjson.Suggest("password", names))
 	assert.Equal(t, "", strictjson.Suggest("xy", names))
+}
+
+// level reads itself from text, as datasync.Kind does.
+type level int
+
+func (l *level) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "low":
+		*l = 1
+	case "high":
+		*l = 2
+	default:
+		return fmt.Errorf("%q is not low or high", b)
+	}
+	return nil
+}
+
+func TestTextUnmarshalersTakeStrings(t *testing.T) {
+	var p struct {
+		Level  level   `json:"level"`
+		Levels []level `json:"levels"`
+	}
+	require.NoError(t, strictjson.Decode([]byte(`{"level": "high", "levels": ["low", "high"]}`), &p, ""))
+	assert.Equal(t, level(2), p.Level)
+	assert.Equal(t, []level{1, 2}, p.Levels)
+	err := strictjson.Decode([]byte(`{"level": 2, "levels": ["mid"]}`), &p, "")
+	assert.EqualError(t, err, "level: want a string, got the number 2\n"+`levels[0]: "mid" is not low or high`)
 }

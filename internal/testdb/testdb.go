@@ -14,14 +14,19 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/datasync-go/datasync/internal/faultproxy"
 )
 
 // The environment variables.
@@ -161,4 +166,53 @@ func suffix() string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// PostgresThrough starts a faultproxy in front of the server of dsn (as
+// Postgres returns it) and returns a DSN that connects through the proxy,
+// with the proxy, closed when t ends.
+func PostgresThrough(t testing.TB, dsn string) (string, *faultproxy.Proxy) {
+	t.Helper()
+	cfg, err := pgconn.ParseConfig(dsn)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	p := newProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))))
+	host, port, _ := net.SplitHostPort(p.Addr())
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatalf("testdb: %v", err)
+		}
+		u.Host = p.Addr()
+		return u.String(), p
+	}
+	return dsn + " host=" + host + " port=" + port, p // a later key wins
+}
+
+// MySQLThrough starts a faultproxy in front of the server of dsn (as MySQL
+// returns it) and returns a DSN that connects through the proxy, with the
+// proxy, closed when t ends.
+func MySQLThrough(t testing.TB, dsn string) (string, *faultproxy.Proxy) {
+	t.Helper()
+	cfg, err := mysql.ParseDSN(dsn)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	if cfg.Net != "tcp" {
+		t.Fatalf("testdb: %s: a proxy needs a tcp address, not %s", MySQLEnv, cfg.Net)
+	}
+	p := newProxy(t, cfg.Addr)
+	cfg.Addr = p.Addr()
+	return cfg.FormatDSN(), p
+}
+
+func newProxy(t testing.TB, target string) *faultproxy.Proxy {
+	t.Helper()
+	p, err := faultproxy.New(target)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	t.Cleanup(func() { p.Close() })
+	return p
 }

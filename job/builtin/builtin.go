@@ -14,9 +14,12 @@ package builtin
 import (
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/file"
+	"github.com/datasync-go/datasync/connector/memcache"
+	"github.com/datasync-go/datasync/connector/mongodb"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/redis"
 	"github.com/datasync-go/datasync/connector/stream"
 	"github.com/datasync-go/datasync/job"
 	"github.com/datasync-go/datasync/job/datax"
@@ -26,7 +29,8 @@ func init() { Register(job.DefaultRegistry) }
 
 // Register adds every built-in connector to r: datasync's names, whose
 // parameter object is the connector's own config ("mysql", "postgres",
-// "file", "oss", "memory"), and DataX's plugin names (see package datax).
+// "file", "oss", "memory", "mongodb", "redis", "memcache"), and DataX's
+// plugin names (see package datax).
 func Register(r *job.Registry) {
 	r.Register("mysql", job.Connector{
 		Source: job.SourceFunc(func(c *mysql.SourceConfig) (datasync.Source, error) { return mysql.NewSource(*c) }),
@@ -47,6 +51,17 @@ func Register(r *job.Registry) {
 	r.Register("memory", job.Connector{
 		Source: job.SourceFunc(func(c *stream.SourceConfig) (datasync.Source, error) { return stream.NewSource(*c) }),
 		Sink:   job.SinkFunc(func(c *stream.SinkConfig) (datasync.Sink, error) { return stream.NewSink(*c) }),
+	})
+	r.Register("mongodb", job.Connector{
+		Source: job.SourceFunc(func(c *mongodb.SourceConfig) (datasync.Source, error) { return mongodb.NewSource(*c) }),
+		Sink:   job.SinkFunc(func(c *mongodb.SinkConfig) (datasync.Sink, error) { return mongodb.NewSink(*c) }),
+	})
+	r.Register("redis", job.Connector{
+		Source: job.SourceFunc(func(c *redis.SourceConfig) (datasync.Source, error) { return redis.NewSource(*c) }),
+		Sink:   job.SinkFunc(func(c *redis.SinkConfig) (datasync.Sink, error) { return redis.NewSink(*c) }),
+	})
+	r.Register("memcache", job.Connector{
+		Sink: job.SinkFunc(func(c *memcache.SinkConfig) (datasync.Sink, error) { return memcache.NewSink(*c) }),
 	})
 	datax.Register(r)
 }

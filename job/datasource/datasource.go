@@ -24,14 +24,75 @@ const (
 	MySQL      Type = "mysql"
 	PostgreSQL Type = "postgresql"
 	OSS        Type = "oss"
+	MongoDB    Type = "mongodb"
+	Redis      Type = "redis"
+	Memcache   Type = "memcache"
 )
 
+// The MySQL- and PostgreSQL-compatible services of Alibaba Cloud, named as
+// DataWorks names their data sources. They are reached like MySQL or
+// PostgreSQL (see Type.Engine), through the mysql and postgres connectors.
+const (
+	PolarDB                 Type = "polardb"              // for MySQL or for PostgreSQL, by its jdbcUrl
+	DRDS                    Type = "drds"                 // PolarDB-X 1.0
+	AnalyticDBForMySQL      Type = "analyticdb_for_mysql" // 3.0
+	HybridDBForMySQL        Type = "hybriddb_for_mysql"
+	OceanBase               Type = "apsaradb_for_oceanbase" // MySQL mode
+	PPAS                    Type = "rds_ppas"
+	AnalyticDBForPostgreSQL Type = "analyticdb_for_postgresql"
+)
+
+// engines maps each compatible service to the system it speaks.
+var engines = map[Type]Type{
+	MySQL: MySQL, PostgreSQL: PostgreSQL,
+	DRDS: MySQL, AnalyticDBForMySQL: MySQL, HybridDBForMySQL: MySQL, OceanBase: MySQL,
+	PPAS: PostgreSQL, AnalyticDBForPostgreSQL: PostgreSQL,
+}
+
 // Types returns the known types, sorted.
-func Types() []Type { return []Type{MySQL, OSS, PostgreSQL} }
+func Types() []Type {
+	return []Type{AnalyticDBForMySQL, AnalyticDBForPostgreSQL, OceanBase, DRDS, HybridDBForMySQL, Memcache, MongoDB, MySQL, OSS, PolarDB, PostgreSQL, PPAS, Redis}
+}
 
 // Relational reports whether t is reached through a JDBC URL (or host,
 // port and database).
-func (t Type) Relational() bool { return t == MySQL || t == PostgreSQL }
+func (t Type) Relational() bool { return t == PolarDB || engines[t] != "" }
+
+// Engine returns MySQL or PostgreSQL for a relational type: the system the
+// service speaks ("" for PolarDB, whose engine its URL tells, and for the
+// other types).
+func (t Type) Engine() Type { return engines[t] }
+
+// Engine returns MySQL or PostgreSQL for a relational data source: its
+// type's engine, or, for PolarDB, the scheme of its jdbcUrl (MySQL when it
+// gives a host instead).
+func (d DataSource) Engine() Type {
+	if d.Type != PolarDB {
+		return d.Type.Engine()
+	}
+	if strings.HasPrefix(d.JdbcURL, "jdbc:postgresql://") {
+		return PostgreSQL
+	}
+	return MySQL
+}
+
+// obPrefix is how DataX's OceanBase plugins put the cluster and tenant in
+// front of a JDBC URL: ||_dsc_ob10_dsc_||cluster:tenant||_dsc_ob10_dsc_||.
+const obPrefix = "||_dsc_ob10_dsc_||"
+
+// StripOceanBasePrefix removes DataX's OceanBase prefix from a JDBC URL and
+// returns the cluster and tenant it named ("" when there is none).
+func StripOceanBasePrefix(jdbcURL string) (url, cluster, tenant string) {
+	if !strings.HasPrefix(jdbcURL, obPrefix) {
+		return jdbcURL, "", ""
+	}
+	inner, rest, ok := strings.Cut(strings.TrimPrefix(jdbcURL, obPrefix), obPrefix)
+	if !ok {
+		return jdbcURL, "", ""
+	}
+	cluster, tenant, _ = strings.Cut(inner, ":")
+	return rest, cluster, tenant
+}
 
 // DataSource is a named connection: where a system is and the credentials
 // to reach it. Which settings apply depends on Type:
@@ -41,6 +102,13 @@ func (t Type) Relational() bool { return t == MySQL || t == PostgreSQL }
 //     or sslmode); Username and Password.
 //   - oss: Endpoint, Bucket (a job may name another) and Region (for V4
 //     signatures); AccessID, AccessKey and SecurityToken (STS).
+//   - mongodb: Address (host:port of each member, as DataX's mongodb
+//     plugins), Database, AuthDB (the database the user is defined in;
+//     default Database); Username and Password.
+//   - redis: Host, Port (default 6379) and Database (the database number,
+//     default "0"); Username (an ACL user, Redis 6+) and Password.
+//   - memcache: Host and Port (default 11211); no credentials (memcached's
+//     text protocol has none).
 //
 // Credentials are Secrets: environment variables or files, resolved when a
 // job uses the data source (see Resolve). String, GoString, LogValue and
@@ -64,6 +132,9 @@ type DataSource struct {
 	AccessID      Secret `json:"accessId,omitzero"`
 	AccessKey     Secret `json:"accessKey,omitzero"`
 	SecurityToken Secret `json:"securityToken,omitzero"`
+
+	Address []string `json:"address,omitempty"`
+	AuthDB  string   `json:"authDb,omitempty"`
 }
 
 // validName is DataWorks' rule for data source names: a letter, then
@@ -75,6 +146,16 @@ var settingsOf = map[Type][]string{
 	MySQL:      {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	PostgreSQL: {"jdbcUrl", "host", "port", "database", "properties", "username", "password"},
 	OSS:        {"endpoint", "bucket", "region", "accessId", "accessKey", "securityToken"},
+	Redis:      {"host", "port", "database", "username", "password"},
+	Memcache:   {"host", "port"},
+	MongoDB:    {"address", "database", "authDb", "username", "password"},
+}
+
+func init() {
+	for t := range engines {
+		settingsOf[t] = settingsOf[MySQL]
+	}
+	settingsOf[PolarDB] = settingsOf[MySQL]
 }
 
 // Check returns every problem with d, each prefixed by path (such as
@@ -121,7 +202,8 @@ func (d DataSource) Check(path string) []error {
 		case d.JdbcURL != "" && (d.Host != "" || d.Port != 0 || d.Database != "" || len(d.Properties) > 0):
 			fail("jdbcUrl", "give jdbcUrl or host, port, database and properties, not both")
 		case d.JdbcURL != "":
-			if prefix := "jdbc:" + string(d.Type) + "://"; !strings.HasPrefix(d.JdbcURL, prefix) {
+			u, _, _ := StripOceanBasePrefix(d.JdbcURL)
+			if prefix := "jdbc:" + string(d.Engine()) + "://"; !strings.HasPrefix(u, prefix) {
 				fail("jdbcUrl", "%q does not start with %s", redactURL(d.JdbcURL), prefix)
 			}
 		case d.Host == "":
@@ -135,6 +217,23 @@ func (d DataSource) Check(path string) []error {
 	case d.Type == OSS:
 		if d.Endpoint == "" {
 			fail("endpoint", "missing required setting")
+		}
+	case d.Type == MongoDB:
+		if len(d.Address) == 0 {
+			fail("address", "missing required setting (host:port of each member)")
+		}
+		if d.Database == "" {
+			fail("database", "missing required setting")
+		}
+	case d.Type == Redis || d.Type == Memcache:
+		if d.Host == "" {
+			fail("host", "missing required setting")
+		}
+		if d.Port < 0 || d.Port > 65535 {
+			fail("port", "%d is not a port number", d.Port)
+		}
+		if n, err := strconv.Atoi(d.Database); d.Database != "" && (err != nil || n < 0) {
+			fail("database", "%q is not a Redis database number", d.Database)
 		}
 	}
 	return errs
@@ -161,6 +260,8 @@ func (d DataSource) present() []string {
 	add(!d.AccessID.IsZero(), "accessId")
 	add(!d.AccessKey.IsZero(), "accessKey")
 	add(!d.SecurityToken.IsZero(), "securityToken")
+	add(len(d.Address) > 0, "address")
+	add(d.AuthDB != "", "authDb")
 	return out
 }
 
@@ -174,11 +275,11 @@ func (d DataSource) URL() string {
 	port := d.Port
 	if port == 0 {
 		port = 3306
-		if d.Type == PostgreSQL {
+		if d.Engine() == PostgreSQL {
 			port = 5432
 		}
 	}
-	u := "jdbc:" + string(d.Type) + "://" + net.JoinHostPort(d.Host, strconv.Itoa(port)) + "/" + url.PathEscape(d.Database)
+	u := "jdbc:" + string(d.Engine()) + "://" + net.JoinHostPort(d.Host, strconv.Itoa(port)) + "/" + url.PathEscape(d.Database)
 	if len(d.Properties) > 0 {
 		q := url.Values{}
 		for _, k := range slices.Sorted(maps.Keys(d.Properties)) {
@@ -187,6 +288,16 @@ func (d DataSource) URL() string {
 		u += "?" + q.Encode()
 	}
 	return u
+}
+
+// Addr returns the "host:port" of a redis or memcache data source, with
+// the type's default port.
+func (d DataSource) Addr() string {
+	port := d.Port
+	if port == 0 {
+		port = map[Type]int{Redis: 6379, Memcache: 11211}[d.Type]
+	}
+	return net.JoinHostPort(d.Host, strconv.Itoa(port))
 }
 
 // Warnings returns what is allowed but unwise about d: secrets written
@@ -237,6 +348,12 @@ func (d DataSource) String() string {
 		fmt.Fprintf(&b, "url %q, username %s, password %s", redactURL(d.URL()), d.Username, d.Password)
 	case d.Type == OSS:
 		fmt.Fprintf(&b, "endpoint %q, bucket %q, accessId %s, accessKey %s", d.Endpoint, d.Bucket, d.AccessID, d.AccessKey)
+	case d.Type == MongoDB:
+		fmt.Fprintf(&b, "address %q, database %q, username %s, password %s", d.Address, d.Database, d.Username, d.Password)
+	case d.Type == Redis:
+		fmt.Fprintf(&b, "addr %q, database %q, username %s, password %s", d.Addr(), d.Database, d.Username, d.Password)
+	case d.Type == Memcache:
+		fmt.Fprintf(&b, "addr %q", d.Addr())
 	}
 	b.WriteString("}")
 	return b.String()

@@ -208,3 +208,55 @@ func TestRedaction(t *testing.T) {
 	assert.Contains(t, fmt.Sprint(o), "accessId env:TEST_PW")
 	assert.ElementsMatch(t, []string{"inline-secret-pw", "url-secret-pw"}, r.Secrets())
 }
+
+func TestFamilyTypesSpeakTheirEngine(t *testing.T) {
+	for _, tc := range []struct {
+		d      datasource.DataSource
+		engine datasource.Type
+		url    string
+		errs   string
+	}{
+		{datasource.DataSource{Name: "a", Type: datasource.DRDS, Host: "h", Database: "d"}, datasource.MySQL, "jdbc:mysql://h:3306/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.AnalyticDBForPostgreSQL, Host: "h", Database: "d"}, datasource.PostgreSQL, "jdbc:postgresql://h:5432/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PolarDB, JdbcURL: "jdbc:postgresql://h/d"}, datasource.PostgreSQL, "jdbc:postgresql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PolarDB, JdbcURL: "jdbc:mysql://h/d"}, datasource.MySQL, "jdbc:mysql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.OceanBase, JdbcURL: "||_dsc_ob10_dsc_||c:t||_dsc_ob10_dsc_||jdbc:mysql://h/d"}, datasource.MySQL, "||_dsc_ob10_dsc_||c:t||_dsc_ob10_dsc_||jdbc:mysql://h/d", ""},
+		{datasource.DataSource{Name: "a", Type: datasource.PPAS, JdbcURL: "jdbc:mysql://h/d"}, datasource.PostgreSQL, "", "does not start with jdbc:postgresql://"},
+		{datasource.DataSource{Name: "a", Type: datasource.MongoDB, Database: "d"}, "", "", "address: missing required setting"},
+	} {
+		assert.Equal(t, tc.engine, tc.d.Engine(), tc.d.Name)
+		errs := tc.d.Check("")
+		if tc.errs == "" {
+			assert.Empty(t, errs, "%v", tc.d)
+			assert.Equal(t, tc.url, tc.d.URL())
+		} else {
+			require.NotEmpty(t, errs)
+			assert.ErrorContains(t, errs[0], tc.errs)
+		}
+	}
+}
+
+func TestRedisAndMemcacheDataSources(t *testing.T) {
+	c, err := datasource.New(
+		datasource.DataSource{Name: "cache", Type: datasource.Redis, Host: "10.0.0.2", Database: "3", Password: datasource.Inline("redis-pw-1")},
+		datasource.DataSource{Name: "mc", Type: datasource.Memcache, Host: "10.0.0.3"},
+	)
+	require.NoError(t, err)
+	cache := mustGet(t, c, "cache")
+	assert.Equal(t, "10.0.0.2:6379", cache.Addr())
+	assert.Equal(t, "10.0.0.3:11211", mustGet(t, c, "mc").Addr())
+	assert.NotContains(t, cache.String(), "redis-pw-1")
+	assert.Contains(t, cache.String(), `addr "10.0.0.2:6379", database "3"`)
+
+	for _, tt := range []struct {
+		d    datasource.DataSource
+		want string
+	}{
+		{datasource.DataSource{Name: "r", Type: datasource.Redis}, "host: missing required setting"},
+		{datasource.DataSource{Name: "r", Type: datasource.Redis, Host: "h", Database: "zero"}, `database: "zero" is not a Redis database number`},
+		{datasource.DataSource{Name: "m", Type: datasource.Memcache, Host: "h", Password: datasource.Env("X")}, "password: not a setting of a memcache data source (it takes host, port)"},
+		{datasource.DataSource{Name: "r", Type: datasource.Redis, Host: "h", Endpoint: "e"}, "endpoint: not a setting of a redis data source"},
+	} {
+		assert.ErrorContains(t, c.Add(tt.d), tt.want)
+	}
+}

@@ -99,9 +99,9 @@ func credentialsClash(used, username, password string) []error {
 	return errs
 }
 
-// ossConnection points at the connection settings of an OSS reader's or
+// ossTarget points at the connection settings of an OSS reader's or
 // writer's parameters.
-type ossConnection struct {
+type ossTarget struct {
 	endpoint, bucket, region, accessID, accessKey, securityToken *string
 }
 
@@ -109,7 +109,7 @@ type ossConnection struct {
 // name: endpoint, credentials, and the region and bucket unless the
 // parameters give their own. Giving the endpoint or credentials beside a
 // data source is an error.
-func useOSSDataSource(name string, lookup job.DataSourceLookup, c ossConnection) error {
+func useOSSDataSource(name string, lookup job.DataSourceLookup, c ossTarget) error {
 	if name == "" {
 		return nil
 	}
@@ -147,11 +147,12 @@ func DataSourceDSN(r datasource.Resolved) (string, *tls.Config, error) {
 	if !d.Type.Relational() {
 		return "", nil, fmt.Errorf("data source %s is %s, not mysql or postgresql", d.Name, d.Type)
 	}
-	u, err := ParseJDBC(d.URL(), string(d.Type))
+	jdbc, _, _ := datasource.StripOceanBasePrefix(d.URL())
+	u, err := ParseJDBC(jdbc, string(d.Engine()))
 	if err != nil {
 		return "", nil, fmt.Errorf("data source %s: %w", d.Name, err)
 	}
-	if d.Type == datasource.MySQL {
+	if d.Engine() == datasource.MySQL {
 		dsn, tlsConfig := u.MySQLDSN(r.Username, r.Password)
 		return dsn, tlsConfig, nil
 	}

@@ -63,29 +63,38 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 			Splits:        p.Splits,
 			MinSplitRows:  p.MinSplitRows,
 			TinyIntAsBool: p.TinyIntAsBool,
-			ZeroDate:      p.ZeroDate,
+			ZeroDate:      mysql.ZeroDate(p.ZeroDate),
 		})
 	})
 }
 
 func newMySQLSink(p *mysqlWriterParams) (datasync.Sink, error) {
-	u, table, err := p.Target("mysql")
+	cfg, err := p.sinkConfig()
 	if err != nil {
 		return nil, err
 	}
+	return mysql.NewSink(cfg)
+}
+
+// sinkConfig is the mysql sink's config the parameters translate to.
+func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
+	u, table, err := p.Target("mysql")
+	if err != nil {
+		return mysql.SinkConfig{}, err
+	}
 	dsn, tlsConfig := u.MySQLDSN(p.Username, p.Password)
-	return mysql.NewSink(mysql.SinkConfig{
+	return mysql.SinkConfig{
 		DSN:         dsn,
 		TLS:         tlsConfig,
 		Table:       table,
 		Column:      Columns(p.Column),
-		WriteMode:   p.WriteMode,
+		WriteMode:   mysql.WriteMode(p.WriteMode),
 		PreSQL:      p.PreSQL,
 		PostSQL:     p.PostSQL,
 		Session:     p.Session,
 		BatchSize:   p.BatchSize,
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
-		LoadData:    p.LoadData,
-	})
+		LoadData:    mysql.LoadData(p.LoadData),
+	}, nil
 }

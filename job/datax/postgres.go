@@ -78,12 +78,16 @@ func newPostgresSink(p *postgresWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	mode, conflictKey, err := postgresWriteMode(p.WriteMode, p.ConflictKey)
+	if err != nil {
+		return nil, err
+	}
 	return postgres.NewSink(postgres.SinkConfig{
 		DSN:                u.PostgresURL(p.Username, p.Password),
 		Table:              table,
 		Column:             Columns(p.Column),
-		WriteMode:          postgres.WriteMode(p.WriteMode),
-		ConflictKey:        p.ConflictKey,
+		WriteMode:          mode,
+		ConflictKey:        conflictKey,
 		PreSQL:             p.PreSQL,
 		PostSQL:            p.PostSQL,
 		Truncate:           p.Truncate,

@@ -101,3 +101,27 @@ func TestStreamRegisteredNames(t *testing.T) {
 		job.DefaultRegistry.Register("memory", job.Connector{Sink: job.SinkFunc(func(*stream.SinkConfig) (datasync.Sink, error) { return nil, nil })})
 	})
 }
+
+func TestStreamWriterParameters(t *testing.T) {
+	c, _ := job.DefaultRegistry.Lookup("streamwriter")
+	for _, params := range []string{`{"print": false}`, `{"print": true, "fieldDelimiter": ",", "nullFormat": "NULL"}`, `{}`} {
+		p, err := c.Sink.Decode(json.RawMessage(params))
+		require.NoError(t, err, params)
+		_, err = c.Sink.Build(p)
+		require.NoError(t, err, params)
+	}
+	p, err := c.Sink.Decode(json.RawMessage(`{"nullFormat": ""}`))
+	require.NoError(t, err)
+	_, err = c.Sink.Build(p)
+	assert.ErrorContains(t, err, "nullFormat: the empty text is not supported")
+}
+
+func TestStreamReaderRandomAndIncrForms(t *testing.T) {
+	c, _ := job.DefaultRegistry.Lookup("streamreader")
+	p, err := c.Source.Decode(json.RawMessage(`{"column": [{"type": "long", "random": "1"}, {"type": "long", "incr": "a,1"}, {"type": "long", "random": "5,1"}], "sliceRecordCount": 1}`))
+	require.NoError(t, err)
+	_, err = c.Source.Build(p)
+	assert.ErrorContains(t, err, `column[0].random: "1": want two numbers separated by a comma`)
+	assert.ErrorContains(t, err, `column[1].incr: "a,1": want two numbers separated by a comma`)
+	assert.ErrorContains(t, err, `column[2]: random [5, 1]: the maximum is below the minimum`)
+}

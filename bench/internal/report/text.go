@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/bench/internal/proc"
 	"github.com/datasync-go/datasync/internal/numfmt"
 )
@@ -27,7 +26,7 @@ func WriteText(w io.Writer, r Report) error {
 	var b strings.Builder
 	m := r.Machine
 	fmt.Fprintf(&b, "datasync benchmark, %s\n", r.Date.UTC().Format("2006-01-02 15:04 MST"))
-	fmt.Fprintf(&b, "machine:  %s, %d cores, %s RAM, %s, %s\n", m.CPU, m.Cores, datasync.FormatBytes(m.Memory), m.OS, m.Go)
+	fmt.Fprintf(&b, "machine:  %s, %d cores, %s RAM, %s, %s\n", m.CPU, m.Cores, numfmt.Bytes(m.Memory), m.OS, m.Go)
 	if len(m.Servers) > 0 {
 		fmt.Fprintf(&b, "servers:  %s\n", joinMap(m.Servers))
 	}
@@ -35,9 +34,9 @@ func WriteText(w io.Writer, r Report) error {
 		fmt.Fprintf(&b, "tools:    %s\n", joinMap(m.Tools))
 	}
 	d := r.Dataset
-	fmt.Fprintf(&b, "dataset:  %s rows (seed %d), %s logical", numfmt.Group(d.Rows), d.Seed, datasync.FormatBytes(d.Bytes))
+	fmt.Fprintf(&b, "dataset:  %s rows (seed %d), %s logical", numfmt.Group(d.Rows), d.Seed, numfmt.Bytes(d.Bytes))
 	if d.CSVBytes > 0 {
-		fmt.Fprintf(&b, ", CSV file %s", datasync.FormatBytes(d.CSVBytes))
+		fmt.Fprintf(&b, ", CSV file %s", numfmt.Bytes(d.CSVBytes))
 	}
 	fmt.Fprintf(&b, ", checksum %s\n", d.Checksum)
 	fmt.Fprintf(&b, "runs:     %d per row, interleaved; rates are medians of the passing runs\n", r.Runs)
@@ -100,7 +99,7 @@ func Tabulate(rows []Row) (Table, []string) {
 					mark = m
 				}
 			}
-			cells[6] = mark + datasync.FormatBytes(r.PeakRSS)
+			cells[6] = mark + numfmt.Bytes(r.PeakRSS)
 			if len(parts) > 1 {
 				cells[7] = strings.Join(parts, " + ")
 			}
@@ -123,7 +122,7 @@ func Tabulate(rows []Row) (Table, []string) {
 }
 
 // formatPeak formats a process's peak RSS with its mark.
-func formatPeak(u proc.Usage) string { return peakMark(u) + datasync.FormatBytes(u.PeakRSS) }
+func formatPeak(u proc.Usage) string { return peakMark(u) + numfmt.Bytes(u.PeakRSS) }
 
 // peakMark is "" for an exact peak RSS, "~" for one sampled from /proc
 // (it may miss the last milliseconds) and "≤" for an upper bound.

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // tenColumns is the benchmark table of the core (bench_test.go): the mix of
@@ -59,7 +60,7 @@ func tenColumnPools() (names, notes, amounts []datasync.Value) {
 
 // tenColumnCSV returns rows of the benchmark table as csv.
 func tenColumnCSV(t testing.TB, rows int64) []byte {
-	ws, err := WriteOptions{}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{})
 	require.NoError(t, err)
 	enc := ws.NewEncoder(nil)
 	names, notes, amounts := tenColumnPools()
@@ -87,7 +88,7 @@ func (r *repeatReader) Read(p []byte) (int, error) {
 
 func TestDecodeAllocatesNothingPerRow(t *testing.T) {
 	data := tenColumnCSV(t, 2000)
-	rs := compileRead(t, ReadOptions{Column: columnsFor(tenColumns, false)})
+	rs := compileRead(t, text.ReadOptions{Column: columnsFor(tenColumns, false)})
 	_, err := rs.Resolve(nil)
 	require.NoError(t, err)
 	d, err := rs.NewDecoder(&repeatReader{data: data}, DecoderConfig{Name: "bench"})
@@ -111,7 +112,7 @@ func TestDecodeAllocatesNothingPerRow(t *testing.T) {
 
 func TestEncodeAllocatesNothingPerRow(t *testing.T) {
 	for _, format := range []string{"csv", "text", "jsonl"} {
-		ws, err := WriteOptions{Format: Format{FileFormat: format}}.Compile()
+		ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FileFormat(format)}})
 		require.NoError(t, err)
 		enc := ws.NewEncoder(tenColumns.Names())
 		names, notes, amounts := tenColumnPools()
@@ -133,7 +134,7 @@ func TestEncodeAllocatesNothingPerRow(t *testing.T) {
 func BenchmarkDecode(b *testing.B) {
 	for _, format := range []string{"csv", "text", "jsonl"} {
 		b.Run(format, func(b *testing.B) {
-			ws, err := WriteOptions{Format: Format{FileFormat: format}}.Compile()
+			ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FileFormat(format)}})
 			require.NoError(b, err)
 			names, notes, amounts := tenColumnPools()
 			enc := ws.NewEncoder(tenColumns.Names())
@@ -143,7 +144,7 @@ func BenchmarkDecode(b *testing.B) {
 				tenColumnRow(i, r, names, notes, amounts)
 				data, _, _ = enc.AppendRow(data, r)
 			}
-			rs := compileRead(b, ReadOptions{Format: Format{FileFormat: format}, Column: columnsFor(tenColumns, format == "jsonl")})
+			rs := compileRead(b, text.ReadOptions{Format: text.Format{FileFormat: text.FileFormat(format)}, Column: columnsFor(tenColumns, format == "jsonl")})
 			_, err = rs.Resolve(nil)
 			require.NoError(b, err)
 			batch := datasync.NewBatch(tenColumns, 1000, 64<<20)
@@ -174,7 +175,7 @@ func BenchmarkDecode(b *testing.B) {
 func BenchmarkEncode(b *testing.B) {
 	for _, format := range []string{"csv", "text", "jsonl"} {
 		b.Run(format, func(b *testing.B) {
-			ws, err := WriteOptions{Format: Format{FileFormat: format}}.Compile()
+			ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FileFormat(format)}})
 			require.NoError(b, err)
 			names, notes, amounts := tenColumnPools()
 			enc := ws.NewEncoder(tenColumns.Names())

@@ -11,6 +11,8 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Magic numbers of the compressed formats.
@@ -23,52 +25,52 @@ var (
 
 // normCompress returns the canonical name of a compress setting: "" means
 // detect on read and none on write.
-func normCompress(s string, write bool) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
+func normCompress(s text.Compression, write bool) (text.Compression, error) {
+	switch strings.ToLower(strings.TrimSpace(string(s))) {
 	case "", "auto":
 		if write {
-			return CompressNone, nil
+			return text.CompressionNone, nil
 		}
 		return "", nil
 	case "none", "no", "false":
-		return CompressNone, nil
+		return text.CompressionNone, nil
 	case "gzip", "gz":
-		return CompressGzip, nil
+		return text.CompressionGzip, nil
 	case "zstd", "zst", "zstandard":
-		return CompressZstd, nil
+		return text.CompressionZstd, nil
 	case "bzip2", "bz2":
 		if write {
 			return "", fmt.Errorf("compress %q: bzip2 is read only; write gzip or zstd", s)
 		}
-		return CompressBzip2, nil
+		return text.CompressionBzip2, nil
 	}
 	return "", fmt.Errorf("compress %q: want none, gzip or zstd (and bzip2 on read)", s)
 }
 
 // DetectCompression returns the compression whose magic number starts head:
-// CompressNone when none does. A zip archive is an error.
-func DetectCompression(head []byte) (string, error) {
+// text.CompressionNone when none does. A zip archive is an error.
+func DetectCompression(head []byte) (text.Compression, error) {
 	switch {
 	case bytes.HasPrefix(head, magicGzip):
-		return CompressGzip, nil
+		return text.CompressionGzip, nil
 	case bytes.HasPrefix(head, magicZstd):
-		return CompressZstd, nil
+		return text.CompressionZstd, nil
 	case bytes.HasPrefix(head, magicBzip2) && len(head) >= 4 && '1' <= head[3] && head[3] <= '9':
-		return CompressBzip2, nil
+		return text.CompressionBzip2, nil
 	case bytes.HasPrefix(head, magicZip):
 		return "", fmt.Errorf("zip archives are not supported: compress the file with gzip, zstd or bzip2")
 	}
-	return CompressNone, nil
+	return text.CompressionNone, nil
 }
 
 // Extension returns the usual file name extension of a compression.
-func Extension(compress string) string {
+func Extension(compress text.Compression) string {
 	switch compress {
-	case CompressGzip:
+	case text.CompressionGzip:
 		return ".gz"
-	case CompressZstd:
+	case text.CompressionZstd:
 		return ".zst"
-	case CompressBzip2:
+	case text.CompressionBzip2:
 		return ".bz2"
 	}
 	return ""
@@ -83,7 +85,7 @@ type decompressor struct {
 	io.Reader        // the decompressing reader (the buffered file when CompressNone)
 	close     func() // releases the decompressor
 	name      string
-	comp      string
+	comp      text.Compression
 	in        *byteCounter // the compressed bytes the decompressor took
 	raw       *failWatch   // the file's stream
 	out       int64        // the bytes it produced
@@ -93,7 +95,7 @@ type decompressor struct {
 func (d *decompressor) Read(p []byte) (int, error) {
 	n, err := d.Reader.Read(p)
 	d.out += int64(n)
-	if err != nil && err != io.EOF && d.comp != CompressNone {
+	if err != nil && err != io.EOF && d.comp != text.CompressionNone {
 		err = d.classify(err)
 	}
 	return n, err
@@ -101,14 +103,14 @@ func (d *decompressor) Read(p []byte) (int, error) {
 
 // classify returns the error of a failed read or decompression.
 func (d *decompressor) classify(err error) error {
-	var ce *CorruptError
+	var ce *text.CorruptError
 	if d.raw.err != nil || errors.As(err, &ce) {
 		return err
 	}
 	if err == io.EOF {
 		err = io.ErrUnexpectedEOF // the data ended inside its header
 	}
-	return &CorruptError{Name: d.name, Compression: d.comp, CompressedOffset: d.in.n, DecompressedOffset: d.out, Err: err}
+	return &text.CorruptError{Name: d.name, Compression: d.comp, CompressedOffset: d.in.n, DecompressedOffset: d.out, Err: err}
 }
 
 // failWatch keeps the first error other than io.EOF of the stream it
@@ -150,19 +152,19 @@ func (c *byteCounter) ReadByte() (byte, error) {
 
 func newDecompressor(d *decompressor) error {
 	switch d.comp {
-	case CompressGzip:
+	case text.CompressionGzip:
 		z, err := gzip.NewReader(d.in) // multistream: concatenated members read as one
 		if err != nil {
 			return d.classify(err)
 		}
 		d.Reader, d.close = z, func() { z.Close() }
-	case CompressZstd:
+	case text.CompressionZstd:
 		z, err := zstd.NewReader(d.in, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
 			return fmt.Errorf("zstd: %w", err)
 		}
 		d.Reader, d.close = z, z.Close
-	case CompressBzip2:
+	case text.CompressionBzip2:
 		d.Reader = bzip2.NewReader(d.in)
 	}
 	return nil
@@ -172,23 +174,23 @@ func newDecompressor(d *decompressor) error {
 // name, and its compression: the one its magic number says when want is ""
 // (detect), else want, which the magic number must confirm. Its errors are
 // a *FileError or a *CorruptError naming the file, or raw's own error.
-func openStream(raw io.Reader, want, name string) (*decompressor, string, error) {
+func openStream(raw io.Reader, want text.Compression, name string) (*decompressor, text.Compression, error) {
 	watch := &failWatch{r: raw}
 	br := bufio.NewReaderSize(watch, 64<<10)
-	d := &decompressor{Reader: br, close: func() {}, name: name, comp: CompressNone, in: &byteCounter{br: br}, raw: watch}
-	if want == CompressNone {
-		return d, CompressNone, nil
+	d := &decompressor{Reader: br, close: func() {}, name: name, comp: text.CompressionNone, in: &byteCounter{br: br}, raw: watch}
+	if want == text.CompressionNone {
+		return d, text.CompressionNone, nil
 	}
 	head, _ := br.Peek(4)
 	got, err := DetectCompression(head)
 	if err != nil {
-		return nil, "", &FileError{Name: name, Err: err}
+		return nil, "", &text.FileError{Name: name, Err: err}
 	}
 	if want != "" && got != want {
 		if watch.err != nil {
 			return nil, "", watch.err
 		}
-		return nil, "", &FileError{Name: name, Err: fmt.Errorf("compress is %s but the data is not %s-compressed (it starts like %s)", want, want, describeCompression(got))}
+		return nil, "", &text.FileError{Name: name, Err: fmt.Errorf("compress is %s but the data is not %s-compressed (it starts like %s)", want, want, describeCompression(got))}
 	}
 	d.comp = got
 	if err := newDecompressor(d); err != nil {
@@ -197,11 +199,11 @@ func openStream(raw io.Reader, want, name string) (*decompressor, string, error)
 	return d, got, nil
 }
 
-func describeCompression(c string) string {
-	if c == CompressNone {
+func describeCompression(c text.Compression) string {
+	if c == text.CompressionNone {
 		return "uncompressed data"
 	}
-	return c
+	return string(c)
 }
 
 // compressor is a compressing writer for one output.
@@ -210,11 +212,11 @@ type compressor interface {
 	Close() error // writes the trailer; does not close the underlying writer
 }
 
-func newCompressor(w io.Writer, c string) (compressor, error) {
+func newCompressor(w io.Writer, c text.Compression) (compressor, error) {
 	switch c {
-	case CompressGzip:
+	case text.CompressionGzip:
 		return gzip.NewWriterLevel(w, gzip.DefaultCompression)
-	case CompressZstd:
+	case text.CompressionZstd:
 		return zstd.NewWriter(w, zstd.WithEncoderConcurrency(1), zstd.WithEncoderLevel(zstd.SpeedDefault))
 	}
 	return nil, nil

@@ -14,6 +14,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/internal/texttest"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // readUntilError reads a whole file and returns the error that stopped it
@@ -49,12 +50,12 @@ func TestCorruptCompressedInputIsNamedAndNotRetried(t *testing.T) {
 		good := texttest.CompressedLines(compress)
 		for _, c := range texttest.Corrupt(good) {
 			t.Run(compress+" "+c.Name, func(t *testing.T) {
-				rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnAt(0, "string"), ColumnAt(1, "string")}})
+				rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colAt(0, "string"), colAt(1, "string")}})
 				_, err := readUntilError(t, rs, c.Data, "in/data.csv.x")
 				require.Error(t, err)
-				var ce *CorruptError
+				var ce *text.CorruptError
 				require.ErrorAs(t, err, &ce, "%v", err)
-				assert.Equal(t, compress, ce.Compression)
+				assert.Equal(t, text.Compression(compress), ce.Compression)
 				assert.Contains(t, err.Error(), "in/data.csv.x")
 				assert.Contains(t, err.Error(), compress+" data is corrupt or truncated")
 				assert.Contains(t, err.Error(), "compressed bytes read")
@@ -63,7 +64,7 @@ func TestCorruptCompressedInputIsNamedAndNotRetried(t *testing.T) {
 				assert.LessOrEqual(t, ce.CompressedOffset, int64(len(c.Data)))
 			})
 		}
-		rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnAt(0, "string"), ColumnAt(1, "string")}})
+		rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colAt(0, "string"), colAt(1, "string")}})
 		rows, err := readUntilError(t, rs, good, "good")
 		require.NoError(t, err, compress)
 		assert.Equal(t, texttest.CompressedLineCount, rows, compress)
@@ -85,7 +86,7 @@ func (c cutOpener) OpenAt(_ context.Context, off int64) (io.ReadCloser, error) {
 func TestAFailedReadUnderADecompressorKeepsItsError(t *testing.T) {
 	for _, compress := range []string{"gzip", "zstd", "bzip2"} {
 		data := texttest.CompressedLines(compress)
-		rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnAt(0, "string"), ColumnAt(1, "string")}})
+		rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colAt(0, "string"), colAt(1, "string")}})
 		schema, err := rs.Resolve(nil)
 		require.NoError(t, err)
 		r, err := rs.OpenReader(context.Background(), cutOpener{data, len(data) / 2, syscall.ECONNRESET}, SplitSpec{Name: "f", Size: int64(len(data))}, nil, ReaderOptions{})
@@ -97,7 +98,7 @@ func TestAFailedReadUnderADecompressorKeepsItsError(t *testing.T) {
 		}
 		r.Close()
 		assert.ErrorIs(t, err, syscall.ECONNRESET, compress)
-		var ce *CorruptError
+		var ce *text.CorruptError
 		assert.False(t, errors.As(err, &ce), "%s: %v", compress, err)
 		assert.True(t, datasync.IsRetryable(err), "%s: a connection failure is worth retrying", compress)
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // CRCTable is the CRC-64 table OSS uses (ECMA-182).
@@ -248,7 +249,7 @@ func (d *Decoder) readHead() error {
 		return d.fileError(fmt.Errorf("header: %w", err))
 	}
 	d.pos.Header = names
-	if d.spec.format != FormatJSONL {
+	if d.spec.format != text.FormatJSONL {
 		d.pos.Fields = len(names)
 	}
 	d.consume(n, lines)
@@ -256,7 +257,7 @@ func (d *Decoder) readHead() error {
 }
 
 func (d *Decoder) headerNames(raw []byte, lines int) ([]string, error) {
-	if d.spec.format == FormatJSONL {
+	if d.spec.format == text.FormatJSONL {
 		return []string{}, nil
 	}
 	utf, err := d.toUTF8(raw)
@@ -276,7 +277,7 @@ func (d *Decoder) headerNames(raw []byte, lines int) ([]string, error) {
 // bindColumns finds each column's field in this file.
 func (d *Decoder) bindColumns() error {
 	d.fieldIdx = make([]int, len(d.cols))
-	if d.spec.format == FormatJSONL {
+	if d.spec.format == text.FormatJSONL {
 		d.keyIdx = map[string][]int{}
 		for i, c := range d.cols {
 			d.fieldIdx[i] = -1
@@ -352,7 +353,7 @@ func quoteList(names []string) string {
 	return string(b)
 }
 
-func (d *Decoder) fileError(err error) error { return &FileError{Name: d.name, Err: err} }
+func (d *Decoder) fileError(err error) error { return &text.FileError{Name: d.name, Err: err} }
 
 // fill reads more of the stream into the buffer, moving or growing it when
 // it is full. It sets eof at the end of the stream.
@@ -393,7 +394,7 @@ func (d *Decoder) fill() error {
 func (d *Decoder) nextRecord() (rec []byte, n int, lines int, err error) {
 	off := 0 // where to look for the next newline, from d.r
 	inQuote := false
-	csv := d.spec.format == FormatCSV
+	csv := d.spec.format == text.FormatCSV
 	for {
 		k := bytes.IndexByte(d.buf[d.r+off:d.w], '\n')
 		if k < 0 {
@@ -507,7 +508,7 @@ func (d *Decoder) toUTF8(raw []byte) ([]byte, error) {
 
 // split splits a record of csv or text into d.fields.
 func (d *Decoder) split(rec []byte, multiline bool) error {
-	if d.spec.format == FormatCSV {
+	if d.spec.format == text.FormatCSV {
 		return d.splitCSV(rec, multiline)
 	}
 	d.splitText(rec)
@@ -523,7 +524,7 @@ func (d *Decoder) record(b *datasync.Batch, raw []byte, lines int) *datasync.Row
 	if err != nil {
 		return d.rowError("", raw, err)
 	}
-	if d.spec.format == FormatJSONL {
+	if d.spec.format == text.FormatJSONL {
 		return d.jsonRecord(b, utf)
 	}
 	if err := d.split(utf, lines > 1); err != nil {
@@ -600,11 +601,11 @@ func (d *Decoder) jsonRecord(b *datasync.Batch, line []byte) *datasync.RowError 
 }
 
 // rowError reports the current record as dirty.
-func (d *Decoder) rowError(column string, text []byte, err error) *datasync.RowError {
+func (d *Decoder) rowError(column string, raw []byte, err error) *datasync.RowError {
 	return &datasync.RowError{
 		Row:    d.pos.Line + 1,
 		Column: column,
-		Value:  string(text),
-		Err:    &LineError{Name: d.name, Line: d.pos.Line + 1, Offset: d.pos.Offset, Relative: d.pos.Relative, Err: err},
+		Value:  string(raw),
+		Err:    &text.LineError{Name: d.name, Line: d.pos.Line + 1, Offset: d.pos.Offset, Relative: d.pos.Relative, Err: err},
 	}
 }

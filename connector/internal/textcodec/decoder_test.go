@@ -17,16 +17,17 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
-func compileRead(t testing.TB, o ReadOptions) *ReadSpec {
+func compileRead(t testing.TB, o text.ReadOptions) *ReadSpec {
 	t.Helper()
-	rs, err := o.Compile()
+	rs, err := CompileRead(o)
 	require.NoError(t, err)
 	return rs
 }
 
-var idNameAmountDay = []ColumnSpec{ColumnAt(0, "long"), ColumnAt(1, "string"), ColumnAt(2, "decimal"), ColumnAt(3, "date")}
+var idNameAmountDay = []text.ColumnSpec{colAt(0, "long"), colAt(1, "string"), colAt(2, "decimal"), colAt(3, "date")}
 
 func TestDirtyLinesNameTheFileLineColumnAndText(t *testing.T) {
 	data := "id,name,amount,day\n" +
@@ -37,7 +38,7 @@ func TestDirtyLinesNameTheFileLineColumnAndText(t *testing.T) {
 		"5,dan,4.00,2024-02-30\n" + // line 7: bad date
 		"6,eve,abc,2024-01-06\n" + // line 8: bad decimal
 		"7,\"unterminated,5.00,2024-01-07\n" // line 9: to the end
-	rs := compileRead(t, ReadOptions{SkipHeader: true, Column: idNameAmountDay})
+	rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: idNameAmountDay})
 	rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{Name: "orders.csv"})
 	require.Len(t, rows, 2)
 	assert.Equal(t, "multi\nline", rows[1][1].String())
@@ -62,7 +63,7 @@ func TestDirtyLinesNameTheFileLineColumnAndText(t *testing.T) {
 		assert.Equal(t, w.value, d.Value, "dirty %d", i)
 		assert.Contains(t, d.Error(), w.reason, "dirty %d", i)
 		assert.Contains(t, d.Error(), fmt.Sprintf("orders.csv:%d:", w.line), "dirty %d", i)
-		var le *LineError
+		var le *text.LineError
 		require.ErrorAs(t, d, &le)
 		assert.Equal(t, "orders.csv", le.Name)
 	}
@@ -73,7 +74,7 @@ func TestDirtyLinesNameTheFileLineColumnAndText(t *testing.T) {
 func TestBadEncodingIsDirty(t *testing.T) {
 	// GBK: 0xFF is never valid.
 	gbk := []byte("1,\xd6\xd0\xce\xc4\n2,bad\xff\n3,ok\n")
-	rs := compileRead(t, ReadOptions{Format: Format{Encoding: "GBK"}, Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "string")}})
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{Encoding: "GBK"}, Column: []text.ColumnSpec{colAt(0, "int"), colAt(1, "string")}})
 	rows, dirty := decodeAll(t, rs, gbk, SplitSpec{Name: "gbk.csv"})
 	require.Len(t, rows, 2)
 	assert.Equal(t, "中文", rows[0][1].String())
@@ -82,7 +83,7 @@ func TestBadEncodingIsDirty(t *testing.T) {
 	assert.Contains(t, dirty[0].Error(), "invalid byte sequence")
 
 	// UTF-8: a String field must be valid.
-	rs = compileRead(t, ReadOptions{Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "string")}})
+	rs = compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{colAt(0, "int"), colAt(1, "string")}})
 	rows, dirty = decodeAll(t, rs, []byte("1,fine\n2,bad\xc3\x28\n"), SplitSpec{Name: "u.csv"})
 	require.Len(t, rows, 1)
 	require.Len(t, dirty, 1)
@@ -92,8 +93,8 @@ func TestBadEncodingIsDirty(t *testing.T) {
 
 func TestNullFormatEmpty(t *testing.T) {
 	empty := ""
-	f := Format{NullFormat: &empty}
-	ws, err := WriteOptions{Format: f}.Compile()
+	f := text.Format{NullText: &empty}
+	ws, err := CompileWrite(text.WriteOptions{Format: f})
 	require.NoError(t, err)
 	schema := datasync.Schema{{Name: "a", Kind: datasync.KindString}, {Name: "b", Kind: datasync.KindString}}
 	rows := []datasync.Record{
@@ -104,7 +105,7 @@ func TestNullFormatEmpty(t *testing.T) {
 	files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 	require.NoError(t, err)
 	assert.Equal(t, "\"\",\n,\"\"\n\\N,x\n", string(files[0]))
-	rs := compileRead(t, ReadOptions{Format: f, Column: columnsFor(schema, false)})
+	rs := compileRead(t, text.ReadOptions{Format: f, Column: columnsFor(schema, false)})
 	got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
 	require.Empty(t, dirty)
 	requireRowsEqual(t, rows, got)
@@ -112,7 +113,7 @@ func TestNullFormatEmpty(t *testing.T) {
 
 func TestTextWithoutEscapeRejectsWhatItCannotHold(t *testing.T) {
 	none := ""
-	ws, err := WriteOptions{Format: Format{FileFormat: "text", Escape: &none}}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: "text", Escape: &none}})
 	require.NoError(t, err)
 	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "s", Kind: datasync.KindString}}
 	rows := []datasync.Record{
@@ -134,7 +135,7 @@ func TestTextWithoutEscapeRejectsWhatItCannotHold(t *testing.T) {
 }
 
 func TestUnencodableCharacterIsADirtyRow(t *testing.T) {
-	ws, err := WriteOptions{Format: Format{Encoding: "GBK"}}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{Format: text.Format{Encoding: "GBK"}})
 	require.NoError(t, err)
 	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "s", Kind: datasync.KindString}}
 	rows := []datasync.Record{{datasync.Int(1), datasync.String("中文")}, {datasync.Int(2), datasync.String("emoji 😀")}}
@@ -150,7 +151,7 @@ func TestUnencodableCharacterIsADirtyRow(t *testing.T) {
 
 func TestBOMCRLFAndBlankLines(t *testing.T) {
 	data := "\xEF\xBB\xBFid,name\r\n1,a\r\n\r\n2,\"b\r\nc\"\r\n\n3,\r\n"
-	rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnNamed("id", "int"), ColumnNamed("name", "string")}})
+	rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colNamed("id", "int"), colNamed("name", "string")}})
 	rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{})
 	require.Empty(t, dirty)
 	require.Len(t, rows, 3)
@@ -159,7 +160,7 @@ func TestBOMCRLFAndBlankLines(t *testing.T) {
 	assert.Equal(t, datasync.String(""), rows[2][1])
 
 	// A single column keeps its blank lines: they are empty strings.
-	rs = compileRead(t, ReadOptions{Column: []ColumnSpec{ColumnAt(0, "string")}})
+	rs = compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{colAt(0, "string")}})
 	rows, dirty = decodeAll(t, rs, []byte("a\n\n\\N\nb\n"), SplitSpec{})
 	require.Empty(t, dirty)
 	require.Len(t, rows, 4)
@@ -168,7 +169,7 @@ func TestBOMCRLFAndBlankLines(t *testing.T) {
 }
 
 func TestStarColumnsAndHeaderNames(t *testing.T) {
-	rs := compileRead(t, ReadOptions{SkipHeader: true})
+	rs := compileRead(t, text.ReadOptions{SkipHeader: true})
 	rows, dirty := decodeAll(t, rs, []byte("x,y\n1,2\n3,4\n"), SplitSpec{})
 	require.Empty(t, dirty)
 	schema, _ := rs.Resolve(nil)
@@ -176,13 +177,13 @@ func TestStarColumnsAndHeaderNames(t *testing.T) {
 	require.Len(t, rows, 2)
 	assert.Equal(t, datasync.String("4"), rows[1][1])
 
-	rs = compileRead(t, ReadOptions{Column: []ColumnSpec{{Name: "*"}}})
+	rs = compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{{Name: "*"}}})
 	_, _ = decodeAll(t, rs, []byte("1,2,3\n"), SplitSpec{})
 	schema, _ = rs.Resolve(nil)
 	assert.Equal(t, []string{"col0", "col1", "col2"}, schema.Names())
 
 	// By name: each file's own header order.
-	rs = compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnNamed("b", "int"), ColumnNamed("a", "string"), ColumnConst("src", "string", "f1")}})
+	rs = compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colNamed("b", "int"), colNamed("a", "string"), colConst("src", "string", "f1")}})
 	rows, dirty = decodeAll(t, rs, []byte("a,b\nx,1\n"), SplitSpec{})
 	require.Empty(t, dirty)
 	assert.Equal(t, datasync.Record{datasync.Int(1), datasync.String("x"), datasync.String("f1")}, rows[0])
@@ -193,7 +194,7 @@ func TestStarColumnsAndHeaderNames(t *testing.T) {
 	r, err := rs.OpenReader(context.Background(), memOpener("a,c\nx,1\n"), SplitSpec{Name: "f.csv"}, nil, ReaderOptions{})
 	require.NoError(t, err)
 	err = r.Read(context.Background(), datasync.NewBatch(nil, 10, 100))
-	var fe *FileError
+	var fe *text.FileError
 	require.ErrorAs(t, err, &fe)
 	assert.Contains(t, err.Error(), `f.csv: the header has no column "b" (it has "a", "c")`)
 	assert.False(t, datasync.IsRetryable(err))
@@ -201,33 +202,33 @@ func TestStarColumnsAndHeaderNames(t *testing.T) {
 
 func TestColumnConfigErrors(t *testing.T) {
 	for _, tc := range []struct {
-		opts ReadOptions
+		opts text.ReadOptions
 		want string
 	}{
-		{ReadOptions{Column: []ColumnSpec{ColumnNamed("a", "int")}}, "needs a header line"},
-		{ReadOptions{Column: []ColumnSpec{ColumnAt(0, "widget")}}, `type "widget"`},
-		{ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: "yy-MM-dd"}}}, "two-digit years"},
-		{ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: "dd MMM yyyy"}}}, "month names"},
-		{ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "int", Format: "yyyy"}}}, "format is for date"},
-		{ReadOptions{Column: []ColumnSpec{ColumnConst("c", "int", "abc")}}, `value "abc"`},
-		{ReadOptions{Column: []ColumnSpec{{Name: "*"}, ColumnAt(0, "int")}}, `"*" must be the only column`},
-		{ReadOptions{Format: Format{FileFormat: "xml"}}, `fileFormat "xml"`},
-		{ReadOptions{Format: Format{Encoding: "utf-16le"}}, "ASCII-compatible"},
-		{ReadOptions{Format: Format{Encoding: "klingon"}}, `encoding "klingon" is not known`},
-		{ReadOptions{Format: Format{Compress: "lzo"}}, `compress "lzo"`},
-		{ReadOptions{Format: Format{FieldDelimiter: "\\q"}}, "invalid backslash escape"},
+		{text.ReadOptions{Column: []text.ColumnSpec{colNamed("a", "int")}}, "needs a header line"},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.Kind(99)}}}, `type Kind(99) is not a kind`},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "yy-MM-dd"}}}, "two-digit years"},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "dd MMM yyyy"}}}, "month names"},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("int"), Format: "yyyy"}}}, "format is for date"},
+		{text.ReadOptions{Column: []text.ColumnSpec{colConst("c", "int", "abc")}}, `value "abc"`},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Name: "*"}, colAt(0, "int")}}, `"*" must be the only column`},
+		{text.ReadOptions{Format: text.Format{FileFormat: "xml"}}, `fileFormat "xml"`},
+		{text.ReadOptions{Format: text.Format{Encoding: "utf-16le"}}, "ASCII-compatible"},
+		{text.ReadOptions{Format: text.Format{Encoding: "klingon"}}, `encoding "klingon" is not known`},
+		{text.ReadOptions{Format: text.Format{Compression: "lzo"}}, `compress "lzo"`},
+		{text.ReadOptions{Format: text.Format{FieldDelimiter: "\\q"}}, "invalid backslash escape"},
 	} {
-		_, err := tc.opts.Compile()
+		_, err := CompileRead(tc.opts)
 		require.Error(t, err, "%+v", tc.opts)
 		assert.Contains(t, err.Error(), tc.want)
 	}
-	_, err := WriteOptions{Format: Format{Compress: "bzip2"}}.Compile()
+	_, err := CompileWrite(text.WriteOptions{Format: text.Format{Compression: "bzip2"}})
 	assert.ErrorContains(t, err, "bzip2 is read only")
 }
 
 func TestLayouts(t *testing.T) {
 	col := func(typ, format string) *column {
-		c, err := (&ReadSpec{}).compileColumn(0, ColumnSpec{Index: new(int), Type: typ, Format: format})
+		c, err := (&ReadSpec{}).compileColumn(0, text.ColumnSpec{Index: new(int), Type: kindOf(typ), Format: format})
 		require.NoError(t, err)
 		return &c
 	}
@@ -263,7 +264,7 @@ func TestLayouts(t *testing.T) {
 	}
 
 	// Writing with formats.
-	ws, err := WriteOptions{DateFormat: "yyyy/MM/dd", TimestampFormat: "yyyy-MM-dd'T'HH:mm:ss.SSSX", TimeFormat: "HH.mm"}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{DateFormat: "yyyy/MM/dd", TimestampFormat: "yyyy-MM-dd'T'HH:mm:ss.SSSX", TimeFormat: "HH.mm"})
 	require.NoError(t, err)
 	schema := datasync.Schema{{Name: "d", Kind: datasync.KindDate}, {Name: "ts", Kind: datasync.KindTimestamp}, {Name: "w", Kind: datasync.KindTimestamp}, {Name: "t", Kind: datasync.KindTime}}
 	files, err := encodeAll(t, ws, schema, []datasync.Record{{
@@ -285,8 +286,8 @@ func TestJSONLines(t *testing.T) {
 [5,"array"]
 {"id":6.0,"name":true,"tags":7}
 `
-	rs := compileRead(t, ReadOptions{Format: Format{FileFormat: "jsonl"}, Column: []ColumnSpec{
-		{Name: "id", Type: "int", Index: nil}, ColumnNamed("name", "string"), ColumnNamed("tags", "json"), ColumnNamed("n", "string"),
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: "jsonl"}, Column: []text.ColumnSpec{
+		{Name: "id", Type: kindOf("int"), Index: nil}, colNamed("name", "string"), colNamed("tags", "json"), colNamed("n", "string"),
 	}})
 	rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{Name: "x.jsonl"})
 	require.Len(t, dirty, 1)
@@ -299,14 +300,14 @@ func TestJSONLines(t *testing.T) {
 	assert.Equal(t, "6|true|7|NULL", joinRow(rows[4]))
 
 	// Arrays by index.
-	rs = compileRead(t, ReadOptions{Format: Format{FileFormat: "jsonl"}, Column: []ColumnSpec{ColumnAt(1, "string"), ColumnAt(0, "int")}})
+	rs = compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: "jsonl"}, Column: []text.ColumnSpec{colAt(1, "string"), colAt(0, "int")}})
 	rows, dirty = decodeAll(t, rs, []byte("[5,\"five\"]\n[6]\n"), SplitSpec{})
 	require.Empty(t, dirty)
 	assert.Equal(t, "five|5", joinRow(rows[0]))
 	assert.Equal(t, "NULL|6", joinRow(rows[1]))
 
 	// "*" takes the keys of the first object.
-	rs = compileRead(t, ReadOptions{Format: Format{FileFormat: "jsonl"}})
+	rs = compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: "jsonl"}})
 	rows, _ = decodeAll(t, rs, []byte(`{"b":1,"a":{"x":2}}`+"\n"+`{"a":"s"}`+"\n"), SplitSpec{})
 	schema, _ := rs.Resolve(nil)
 	assert.Equal(t, []string{"b", "a"}, schema.Names())
@@ -323,7 +324,7 @@ func joinRow(r datasync.Record) string {
 }
 
 func TestRecordTooLongFailsTheSplit(t *testing.T) {
-	rs := compileRead(t, ReadOptions{MaxRecordSize: 1000, Column: []ColumnSpec{ColumnAt(0, "string")}})
+	rs := compileRead(t, text.ReadOptions{MaxRecordSize: 1000, Column: []text.ColumnSpec{colAt(0, "string")}})
 	data := "\"" + strings.Repeat("x", 5000) + "\n"
 	_, err := rs.Resolve(nil)
 	require.NoError(t, err)
@@ -342,12 +343,12 @@ func TestCompressionDetectionAndMismatch(t *testing.T) {
 	zw = gzip.NewWriter(&gz)
 	zw.Write([]byte("2,b\n"))
 	zw.Close()
-	cols := []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "string")}
-	rows, dirty := decodeAll(t, compileRead(t, ReadOptions{Column: cols}), gz.Bytes(), SplitSpec{})
+	cols := []text.ColumnSpec{colAt(0, "int"), colAt(1, "string")}
+	rows, dirty := decodeAll(t, compileRead(t, text.ReadOptions{Column: cols}), gz.Bytes(), SplitSpec{})
 	require.Empty(t, dirty)
 	require.Len(t, rows, 2)
 
-	rs := compileRead(t, ReadOptions{Format: Format{Compress: "gzip"}, Column: cols})
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{Compression: "gzip"}, Column: cols})
 	_, err := rs.Resolve(nil)
 	require.NoError(t, err)
 	_, err = rs.OpenReader(context.Background(), memOpener("1,a\n"), SplitSpec{Name: "plain.csv"}, nil, ReaderOptions{})
@@ -383,12 +384,12 @@ func TestResumeFromEveryCheckpoint(t *testing.T) {
 	for _, compress := range []string{"none", "gzip", "zstd"} {
 		for _, format := range []string{"csv", "jsonl"} {
 			t.Run(compress+"/"+format, func(t *testing.T) {
-				ws, err := WriteOptions{Format: Format{FileFormat: format, Compress: compress}, WriteHeader: true}.Compile()
+				ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FileFormat(format), Compression: text.Compression(compress)}, WriteHeader: true})
 				require.NoError(t, err)
 				files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 				require.NoError(t, err)
 				data := files[0]
-				rs := compileRead(t, ReadOptions{Format: Format{FileFormat: format}, SkipHeader: format == "csv", Column: columnsFor(schema, true)})
+				rs := compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: text.FileFormat(format)}, SkipHeader: format == "csv", Column: columnsFor(schema, true)})
 				_, err = rs.Resolve(nil)
 				require.NoError(t, err)
 				op := crcOpener{data: data, crc: crc64.Checksum(data, CRCTable)}
@@ -458,13 +459,13 @@ func TestByteRangesReadEveryLineOnce(t *testing.T) {
 				}
 				rows = append(rows, datasync.Record{datasync.Int(int64(i)), datasync.String(s)})
 			}
-			ws, err := WriteOptions{Format: Format{FileFormat: format}, WriteHeader: true}.Compile()
+			ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FileFormat(format)}, WriteHeader: true})
 			require.NoError(t, err)
 			files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 			require.NoError(t, err)
 			data := files[0]
 			for _, size := range []int64{97, 4096, 65536, int64(len(data)) - 1} {
-				rs := compileRead(t, ReadOptions{Format: Format{FileFormat: format}, SkipHeader: format != "jsonl", SplitSize: size,
+				rs := compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: text.FileFormat(format)}, SkipHeader: format != "jsonl", SplitSize: size,
 					NoQuotedNewlines: true, Column: columnsFor(schema, format == "jsonl")})
 				_, err := rs.Resolve(nil)
 				require.NoError(t, err)
@@ -494,12 +495,12 @@ func TestRollingOutputs(t *testing.T) {
 	for i := range 1000 {
 		rows = append(rows, datasync.Record{datasync.Int(int64(i)), datasync.String(strings.Repeat("y", i%50))})
 	}
-	ws, err := WriteOptions{WriteHeader: true}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{WriteHeader: true})
 	require.NoError(t, err)
 	files, err := encodeAll(t, ws, schema, rows, StreamConfig{MaxBytes: 2000})
 	require.NoError(t, err)
 	require.Greater(t, len(files), 10)
-	rs := compileRead(t, ReadOptions{SkipHeader: true, Column: columnsFor(schema, true)})
+	rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: columnsFor(schema, true)})
 	var got []datasync.Record
 	for _, f := range files {
 		assert.LessOrEqual(t, len(f), 2000)
@@ -514,7 +515,7 @@ func TestRollingOutputs(t *testing.T) {
 func TestLongRecordsGrowTheBuffer(t *testing.T) {
 	big := strings.Repeat("long line,\n\"quoted\"\n", 60_000) // 1.2 MB
 	data := "1,\"" + strings.ReplaceAll(big, `"`, `""`) + "\"\n2,short\n"
-	rs := compileRead(t, ReadOptions{Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "string")}})
+	rs := compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{colAt(0, "int"), colAt(1, "string")}})
 	rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{})
 	require.Empty(t, dirty)
 	require.Len(t, rows, 2)
@@ -525,7 +526,7 @@ func TestLongRecordsGrowTheBuffer(t *testing.T) {
 func TestGBKWithAPipeDelimiterAndQuotes(t *testing.T) {
 	// In GBK the second byte of a character may be 0x7C, the pipe: it must
 	// not be taken for a delimiter, before or after a quote.
-	ws, err := WriteOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{Format: text.Format{Encoding: "GBK", FieldDelimiter: "|"}})
 	require.NoError(t, err)
 	schema := datasync.Schema{{Name: "a", Kind: datasync.KindString}, {Name: "b", Kind: datasync.KindString}}
 	var rows []datasync.Record
@@ -536,7 +537,7 @@ func TestGBKWithAPipeDelimiterAndQuotes(t *testing.T) {
 	files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 	require.NoError(t, err)
 	require.True(t, bytes.Contains(files[0], []byte{'|'}))
-	rs := compileRead(t, ReadOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: columnsFor(schema, false)})
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: columnsFor(schema, false)})
 	got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
 	require.Empty(t, dirty)
 	requireRowsEqual(t, rows, got)
@@ -553,7 +554,7 @@ func TestGBKTrailBytesAreNotDelimiters(t *testing.T) {
 	require.NotNil(t, x)
 	// An unquoted field whose character is followed by a bare quote.
 	data := append(append([]byte{}, x...), []byte("\"x|y\n2|z\n")...)
-	rs := compileRead(t, ReadOptions{Format: Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: []ColumnSpec{ColumnAt(0, "string"), ColumnAt(1, "string")}})
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{Encoding: "GBK", FieldDelimiter: "|"}, Column: []text.ColumnSpec{colAt(0, "string"), colAt(1, "string")}})
 	rows, dirty := decodeAll(t, rs, data, SplitSpec{})
 	require.Empty(t, dirty)
 	require.Len(t, rows, 2)
@@ -565,7 +566,7 @@ func TestBzip2IsReadToo(t *testing.T) {
 	data, err := base64.StdEncoding.DecodeString("QlpoOTFBWSZTWTb5/S0AAAjZAAAQEAQwAD4jIAAimE9MpggGgBCpIJS5OVF49jRdyRThQkDb5/S0")
 	require.NoError(t, err)
 	for _, compress := range []string{"", "bzip2"} {
-		rs := compileRead(t, ReadOptions{Format: Format{Compress: compress}, SkipHeader: true, Column: []ColumnSpec{ColumnNamed("id", "int"), ColumnNamed("name", "string")}})
+		rs := compileRead(t, text.ReadOptions{Format: text.Format{Compression: text.Compression(compress)}, SkipHeader: true, Column: []text.ColumnSpec{colNamed("id", "int"), colNamed("name", "string")}})
 		rows, dirty := decodeAll(t, rs, data, SplitSpec{})
 		require.Empty(t, dirty)
 		assert.Equal(t, "1|a", joinRow(rows[0]))
@@ -575,7 +576,7 @@ func TestBzip2IsReadToo(t *testing.T) {
 
 func TestEmptyFiles(t *testing.T) {
 	for _, data := range []string{"", "id,name\n", "\xEF\xBB\xBF"} {
-		rs := compileRead(t, ReadOptions{SkipHeader: true, Column: []ColumnSpec{ColumnNamed("id", "int"), ColumnNamed("name", "string")}})
+		rs := compileRead(t, text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{colNamed("id", "int"), colNamed("name", "string")}})
 		rows, dirty := decodeAll(t, rs, []byte(data), SplitSpec{})
 		assert.Empty(t, rows, "%q", data)
 		assert.Empty(t, dirty, "%q", data)

@@ -5,9 +5,9 @@
 //
 // # Reading
 //
-// ReadOptions compile into a ReadSpec. A connector plans each file with
-// PlanFile (a whole file, or byte ranges of a large splittable one) and
-// opens each split with OpenReader over an Opener (its way to read a file's
+// CompileRead compiles text.ReadOptions into a ReadSpec. A connector plans
+// each file with PlanFile (a whole file, or byte ranges of a large
+// splittable one) and opens each split with OpenReader over an Opener (its way to read a file's
 // raw bytes from an offset). The Reader decompresses (detecting gzip, zstd
 // or bzip2 by magic number), frames records (csv records may span lines
 // inside quotes), converts the record to UTF-8 when the file is in another
@@ -16,9 +16,9 @@
 //
 // A record that cannot be a row (a wrong field count, a value that does not
 // parse, bad encoding) becomes a datasync.RowError whose Row is the line it
-// starts on and whose Err is a *LineError naming the file, line and byte
+// starts on and whose Err is a *text.LineError naming the file, line and byte
 // offset. A problem with the file as a whole (a header without a named
-// column, a record longer than MaxRecordSize) is a *FileError that fails
+// column, a record longer than MaxRecordSize) is a *text.FileError that fails
 // the split.
 //
 // Checkpoints are Positions: the byte offset after the last record returned
@@ -39,7 +39,7 @@
 //
 // # Writing
 //
-// WriteOptions compile into a WriteSpec. A StreamWriter encodes batches
+// CompileWrite compiles text.WriteOptions into a WriteSpec. A StreamWriter encodes batches
 // into a sequence of outputs that the connector provides (temporary files,
 // multipart uploads), compressing them, starting each with the header, and
 // rolling to the next when one reaches a size. Rows it cannot write (a

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/internal/jsontext"
 )
 
@@ -58,7 +59,7 @@ func (e *Encoder) AppendRow(dst []byte, row datasync.Record) ([]byte, int, error
 	}
 	var col int
 	var err error
-	if e.spec.format == FormatJSONL {
+	if e.spec.format == text.FormatJSONL {
 		out, col, err = e.appendJSONRow(out, row)
 	} else {
 		out, col, err = e.appendDelimited(out, row)
@@ -128,7 +129,7 @@ func (e *Encoder) appendDelimited(dst []byte, row datasync.Record) ([]byte, int,
 			t = e.val
 		}
 		var err error
-		if s.format == FormatCSV {
+		if s.format == text.FormatCSV {
 			dst = e.appendCSV(dst, t, v.Kind())
 		} else if dst, err = e.appendText(dst, t); err != nil {
 			return dst, i, err

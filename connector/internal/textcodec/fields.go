@@ -1,6 +1,16 @@
 package textcodec
 
-import "bytes"
+import (
+	"bytes"
+	"errors"
+)
+
+// The ways a csv record can be malformed.
+var (
+	errUnterminated = errors.New("unterminated quoted field")
+	errAfterQuote   = errors.New("unexpected text after a closing quote")
+	errLineBreak    = errors.New("line break in an unquoted field")
+)
 
 // field is one field of a record, in UTF-8. data points into the record or
 // into the decoder's scratch buffer, until the next record.

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // The fuzz targets of the text codec: the csv, text and JSON Lines
@@ -96,15 +97,15 @@ func fuzzRead(t *testing.T, rs *ReadSpec, schema datasync.Schema, data []byte, s
 	}
 }
 
-// checkDirty checks that every dirty line is located: a *LineError naming
+// checkDirty checks that every dirty line is located: a *text.LineError naming
 // the file, with its line and an offset inside the data.
 func checkDirty(t *testing.T, dirty []*datasync.RowError, size int) {
 	t.Helper()
 	prev := int64(-1)
 	for _, d := range dirty {
-		var le *LineError
+		var le *text.LineError
 		if !errors.As(d.Err, &le) {
-			t.Fatalf("dirty row %d: %T %v is not a *LineError", d.Row, d.Err, d.Err)
+			t.Fatalf("dirty row %d: %T %v is not a *text.LineError", d.Row, d.Err, d.Err)
 		}
 		if le.Name != fuzzName || le.Line < 1 || le.Offset < 0 || le.Offset > int64(size) || le.Err == nil {
 			t.Fatalf("dirty line not located: %+v", le)
@@ -126,7 +127,7 @@ func checkDirty(t *testing.T, dirty []*datasync.RowError, size int) {
 func dirtyOffsets(dirty []*datasync.RowError) []int64 {
 	var out []int64
 	for _, d := range dirty {
-		var le *LineError
+		var le *text.LineError
 		errors.As(d.Err, &le)
 		out = append(out, le.Offset)
 	}
@@ -164,9 +165,9 @@ func requireSameRows(t *testing.T, what string, want, got []datasync.Record) {
 // resumed from a checkpoint after every row, and in byte ranges of
 // splitSize when the format allows; then writes the rows back with the same
 // format and reads them again. All must agree.
-func checkDecode(t *testing.T, o ReadOptions, data []byte, splitSize int) readResult {
+func checkDecode(t *testing.T, o text.ReadOptions, data []byte, splitSize int) readResult {
 	o.Column = nil // every field, as strings
-	rs, err := o.Compile()
+	rs, err := CompileRead(o)
 	if err != nil {
 		if err.Error() == "" {
 			t.Fatal("empty compile error")
@@ -175,9 +176,9 @@ func checkDecode(t *testing.T, o ReadOptions, data []byte, splitSize int) readRe
 	}
 	probe, err := rs.ProbeStream(bytes.NewReader(data), fuzzName)
 	if err != nil {
-		var fe *FileError
+		var fe *text.FileError
 		if !errors.As(err, &fe) || fe.Name != fuzzName || fe.Err.Error() == "" {
-			t.Fatalf("probe error %T %v is not a located *FileError", err, err)
+			t.Fatalf("probe error %T %v is not a located *text.FileError", err, err)
 		}
 		return readResult{err: err}
 	}
@@ -188,9 +189,9 @@ func checkDecode(t *testing.T, o ReadOptions, data []byte, splitSize int) readRe
 	sp := SplitSpec{Name: fuzzName, Size: int64(len(data))}
 	whole := fuzzRead(t, rs, schema, data, sp, 64, false)
 	if whole.err != nil {
-		var fe *FileError
+		var fe *text.FileError
 		if !errors.As(whole.err, &fe) || fe.Name != fuzzName {
-			t.Fatalf("split error %T %v is not a *FileError naming the file", whole.err, whole.err)
+			t.Fatalf("split error %T %v is not a *text.FileError naming the file", whole.err, whole.err)
 		}
 		return whole
 	}
@@ -205,10 +206,10 @@ func checkDecode(t *testing.T, o ReadOptions, data []byte, splitSize int) readRe
 		t.Fatalf("resumed read: dirty lines at %v, whole read at %v", dirtyOffsets(resumed.dirty), dirtyOffsets(whole.dirty))
 	}
 
-	if splitSize > 0 && rs.splittable && (rs.format != FormatCSV || !bytes.ContainsAny(data, "\"")) {
+	if splitSize > 0 && rs.splittable && (rs.format != text.FormatCSV || !bytes.ContainsAny(data, "\"")) {
 		ro := o
 		ro.SplitSize = int64(splitSize)
-		rs2, err := ro.Compile()
+		rs2, err := CompileRead(ro)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -241,9 +242,9 @@ func checkDecode(t *testing.T, o ReadOptions, data []byte, splitSize int) readRe
 
 // rewriteAndReread writes rows with the reader's format and reads them
 // back: parse, format, parse is stable.
-func rewriteAndReread(t *testing.T, o ReadOptions, schema datasync.Schema, rows []datasync.Record) {
+func rewriteAndReread(t *testing.T, o text.ReadOptions, schema datasync.Schema, rows []datasync.Record) {
 	t.Helper()
-	ws, err := WriteOptions{Format: o.Format, WriteHeader: o.SkipHeader}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{Format: o.Format, WriteHeader: o.SkipHeader})
 	if err != nil {
 		return // a header name with a newline, a read-only compression
 	}
@@ -266,8 +267,8 @@ func rewriteAndReread(t *testing.T, o ReadOptions, schema datasync.Schema, rows 
 		}
 		kept = append(kept, r)
 	}
-	o.Compress = ""
-	rs, err := o.Compile()
+	o.Compression = ""
+	rs, err := CompileRead(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +303,7 @@ func FuzzDecodeCSV(f *testing.F) {
 	f.Add([]byte("\"a\"\"\",b\n,\n\"\",\"\"\n"), ",", "", false, 1)
 	f.Add([]byte("a\tb\n\"\t\"\t\"\n\"\n"), `\t`, `\N`, false, 4)
 	f.Fuzz(func(t *testing.T, data []byte, delim, null string, header bool, splitSize int) {
-		o := ReadOptions{Format: Format{FileFormat: FormatCSV, FieldDelimiter: delim, NullFormat: &null, Compress: "none"}, SkipHeader: header, NoQuotedNewlines: true}
+		o := text.ReadOptions{Format: text.Format{FileFormat: text.FormatCSV, FieldDelimiter: delim, NullText: &null, Compression: "none"}, SkipHeader: header, NoQuotedNewlines: true}
 		whole := checkDecode(t, o, data, splitSize)
 		if whole.err == nil && delim == "," && !header {
 			compareWithEncodingCSV(t, data, null, whole)
@@ -376,7 +377,7 @@ func FuzzDecodeText(f *testing.F) {
 	f.Add([]byte("1,2\n\n\n3,4\nno delimiter here\n"), ",", `\N`, "^", false, 1)
 	f.Add([]byte("n\x00a\nb\xffc\n"), "a", "x", "n", false, 2)
 	f.Fuzz(func(t *testing.T, data []byte, delim, null, escape string, header bool, splitSize int) {
-		o := ReadOptions{Format: Format{FileFormat: FormatText, FieldDelimiter: delim, NullFormat: &null, Escape: &escape, Compress: "none"}, SkipHeader: header}
+		o := text.ReadOptions{Format: text.Format{FileFormat: text.FormatText, FieldDelimiter: delim, NullText: &null, Escape: &escape, Compression: "none"}, SkipHeader: header}
 		whole := checkDecode(t, o, data, splitSize)
 		if whole.err == nil && !header && escape == `\` && null == `\N` {
 			compareWithTextReference(t, data, delim, whole)
@@ -469,7 +470,7 @@ func FuzzDecodeJSONL(f *testing.F) {
 	f.Add([]byte("\n\n{\"k\":-0.5e+3,\"k2\":\"tab\\tnl\\n\"}\r\n{}\n"), 5)
 	f.Add([]byte(`{"a":"x","a":"y","b":01}`+"\n"+`{"a":"\/\b\f"}`), 3)
 	f.Fuzz(func(t *testing.T, data []byte, splitSize int) {
-		o := ReadOptions{Format: Format{FileFormat: FormatJSONL, Compress: "none"}}
+		o := text.ReadOptions{Format: text.Format{FileFormat: text.FormatJSONL, Compression: "none"}}
 		whole := checkDecode(t, o, data, splitSize)
 		if whole.err == nil {
 			compareWithEncodingJSON(t, data, whole)
@@ -487,7 +488,7 @@ func compareWithEncodingJSON(t *testing.T, data []byte, got readResult) {
 	if len(got.rows) == 0 {
 		return
 	}
-	rs, _ := ReadOptions{Format: Format{FileFormat: FormatJSONL}}.Compile()
+	rs, _ := CompileRead(text.ReadOptions{Format: text.Format{FileFormat: text.FormatJSONL}})
 	probe, err := rs.ProbeStream(bytes.NewReader(data), fuzzName)
 	if err != nil {
 		t.Fatal(err)
@@ -576,15 +577,15 @@ func FuzzRoundTrip(f *testing.F) {
 		datasync.KindDecimal, datasync.KindBool, datasync.KindDate, datasync.KindTime, datasync.KindTimestamp, datasync.KindJSON}
 	f.Fuzz(func(t *testing.T, format uint8, delim, null, escape string, enc uint8, s1, s2 string, b []byte,
 		n int64, x float64, dec string, days, micros, stamp int64, instant bool) {
-		formats := []string{FormatCSV, FormatText, FormatJSONL}
-		bytesFmts := []string{"base64", "hex", "raw"}
-		fm := Format{FileFormat: formats[int(format)%3], FieldDelimiter: delim, NullFormat: &null, Escape: &escape,
+		formats := []text.FileFormat{text.FormatCSV, text.FormatText, text.FormatJSONL}
+		bytesFmts := []text.BytesFormat{"base64", "hex", "raw"}
+		fm := text.Format{FileFormat: formats[int(format)%3], FieldDelimiter: delim, NullText: &null, Escape: &escape,
 			Encoding: encodings[int(enc/3)%len(encodings)], BytesFormat: bytesFmts[int(enc)%3]}
 		schema := make(datasync.Schema, len(kinds))
-		cols := make([]ColumnSpec, len(kinds))
+		cols := make([]text.ColumnSpec, len(kinds))
 		for i, k := range kinds {
 			schema[i] = datasync.Column{Name: fmt.Sprintf("c%d", i), Kind: k}
-			cols[i] = ColumnNamed(schema[i].Name, k.String())
+			cols[i] = text.ColumnNamed(schema[i].Name, k)
 		}
 		// Strings are UTF-8 (see datasync.String); bytes may be anything.
 		s1, s2 = strings.ToValidUTF8(s1, "?"), strings.ToValidUTF8(s2, "?")
@@ -615,9 +616,9 @@ func FuzzRoundTrip(f *testing.F) {
 		}
 		rows := []datasync.Record{row, nulls, mixed}
 
-		ws, err := WriteOptions{Format: fm, WriteHeader: true}.Compile()
+		ws, err := CompileWrite(text.WriteOptions{Format: fm, WriteHeader: true})
 		if err != nil {
-			if _, rerr := (ReadOptions{Format: fm}).Compile(); rerr == nil && !strings.Contains(err.Error(), "reads back as another character") && !strings.Contains(err.Error(), "contains the csv quote") && !strings.Contains(err.Error(), "ends with the escape") {
+			if _, rerr := CompileRead(text.ReadOptions{Format: fm}); rerr == nil && !strings.Contains(err.Error(), "reads back as another character") && !strings.Contains(err.Error(), "contains the csv quote") && !strings.Contains(err.Error(), "ends with the escape") {
 				t.Fatalf("the writer refuses %+v (%v) and the reader takes it", fm, err)
 			}
 			return
@@ -647,7 +648,7 @@ func FuzzRoundTrip(f *testing.F) {
 			}
 			kept = append(kept, r)
 		}
-		rs, err := ReadOptions{Format: fm, SkipHeader: fm.FileFormat != FormatJSONL, Column: cols}.Compile()
+		rs, err := CompileRead(text.ReadOptions{Format: fm, SkipHeader: fm.FileFormat != text.FormatJSONL, Column: cols})
 		if err != nil {
 			t.Fatalf("the reader refuses what the writer takes: %v", err)
 		}
@@ -912,7 +913,7 @@ func FuzzReadOptions(f *testing.F) {
 		f.Add([]byte(s), 3)
 	}
 	f.Fuzz(func(t *testing.T, data []byte, fields int) {
-		var o ReadOptions
+		var o text.ReadOptions
 		if err := json.Unmarshal(data, &o); err != nil {
 			return
 		}
@@ -921,12 +922,12 @@ func FuzzReadOptions(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var back ColumnSpec
+			var back text.ColumnSpec
 			if err := json.Unmarshal(raw, &back); err != nil || !reflect.DeepEqual(back, c) {
 				t.Fatalf("column %+v: JSON %s reads back as %+v (%v)", c, raw, back, err)
 			}
 		}
-		rs, err := o.Compile()
+		rs, err := CompileRead(o)
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error")
@@ -934,7 +935,7 @@ func FuzzReadOptions(f *testing.F) {
 			return
 		}
 		fields = int(uint(fields) % 8)
-		probe := &Probe{Fields: fields, Compression: CompressNone}
+		probe := &Probe{Fields: fields, Compression: text.CompressionNone}
 		for i := range fields {
 			probe.Header = append(probe.Header, fmt.Sprintf("h%d", i))
 			probe.Keys = append(probe.Keys, fmt.Sprintf("k%d", i))
@@ -953,7 +954,7 @@ func FuzzReadOptions(f *testing.F) {
 			}
 			seen[c.Name] = true
 		}
-		if len(o.Column) > 0 && !(len(o.Column) == 1 && o.Column[0].isStar()) && len(schema) != len(o.Column) {
+		if len(o.Column) > 0 && !(len(o.Column) == 1 && o.Column[0].IsStar()) && len(schema) != len(o.Column) {
 			t.Fatalf("%d columns give a schema of %d", len(o.Column), len(schema))
 		}
 		_ = rs.CheckProbe(probe)
@@ -973,11 +974,11 @@ func FuzzWriteOptions(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var o WriteOptions
+		var o text.WriteOptions
 		if err := json.Unmarshal(data, &o); err != nil {
 			return
 		}
-		ws, err := o.Compile()
+		ws, err := CompileWrite(o)
 		if err != nil {
 			if err.Error() == "" {
 				t.Fatal("empty error")
@@ -1012,9 +1013,9 @@ func FuzzWriteOptions(f *testing.F) {
 			return
 		}
 		// Read it back with the patterns as column formats.
-		cols := []ColumnSpec{{Type: "date", Format: o.DateFormat}, {Type: "time", Format: o.TimeFormat}, {Type: "timestamp", Format: o.TimestampFormat}}
+		cols := []text.ColumnSpec{{Type: datasync.KindDate, Format: o.DateFormat}, {Type: datasync.KindTime, Format: o.TimeFormat}, {Type: datasync.KindTimestamp, Format: o.TimestampFormat}}
 		for i := range cols {
-			if ws.format == FormatJSONL {
+			if ws.format == text.FormatJSONL {
 				if i >= len(names) {
 					return
 				}
@@ -1024,9 +1025,9 @@ func FuzzWriteOptions(f *testing.F) {
 				cols[i].Name = schema[i].Name
 			}
 		}
-		ro := ReadOptions{Format: o.Format, SkipHeader: ws.HasHeaderLine(), Column: cols}
-		ro.Compress = ""
-		rs, err := ro.Compile()
+		ro := text.ReadOptions{Format: o.Format, SkipHeader: ws.HasHeaderLine(), Column: cols}
+		ro.Compression = ""
+		rs, err := CompileRead(ro)
 		if err != nil {
 			return // a pattern with letters that write but do not read back (no date in a date format)
 		}
@@ -1051,12 +1052,12 @@ func FuzzWriteOptions(f *testing.F) {
 // the probe looped forever on the first blank line, which it never
 // consumed.
 func TestProbeSkipsLeadingBlankLines(t *testing.T) {
-	for format, data := range map[string]string{
-		FormatJSONL: "\n\n{\"k\":1,\"v\":\"x\"}\n",
-		FormatCSV:   "\r\n\na,b,c\n",
-		FormatText:  "\n1\t2\n",
+	for format, data := range map[text.FileFormat]string{
+		text.FormatJSONL: "\n\n{\"k\":1,\"v\":\"x\"}\n",
+		text.FormatCSV:   "\r\n\na,b,c\n",
+		text.FormatText:  "\n1\t2\n",
 	} {
-		rs := compileRead(t, ReadOptions{Format: Format{FileFormat: format, FieldDelimiter: map[string]string{FormatText: `\t`}[format]}})
+		rs := compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: format, FieldDelimiter: map[text.FileFormat]string{text.FormatText: `\t`}[format]}})
 		done := make(chan *Probe, 1)
 		go func() {
 			p, err := rs.ProbeStream(strings.NewReader(data), fuzzName)
@@ -1067,7 +1068,7 @@ func TestProbeSkipsLeadingBlankLines(t *testing.T) {
 		}()
 		select {
 		case p := <-done:
-			if format == FormatJSONL && !reflect.DeepEqual(p.Keys, []string{"k", "v"}) || format != FormatJSONL && p.Fields < 2 {
+			if format == text.FormatJSONL && !reflect.DeepEqual(p.Keys, []string{"k", "v"}) || format != text.FormatJSONL && p.Fields < 2 {
 				t.Errorf("%s: probe %+v", format, p)
 			}
 		case <-time.After(10 * time.Second):
@@ -1099,24 +1100,24 @@ func TestZoneNeedsMinutesAfterColon(t *testing.T) {
 // refused; the same characters elsewhere, or without an escape, still work.
 func TestTextWriterRefusesEscapeLetters(t *testing.T) {
 	str := func(s string) *string { return &s }
-	for _, f := range []Format{
-		{FileFormat: FormatText, FieldDelimiter: "0"},
-		{FileFormat: FormatText, FieldDelimiter: "n|"},
-		{FileFormat: FormatText, FieldDelimiter: ",", Escape: str("0")},
-		{FileFormat: FormatText, FieldDelimiter: "|", Escape: str("t")},
+	for _, f := range []text.Format{
+		{FileFormat: text.FormatText, FieldDelimiter: "0"},
+		{FileFormat: text.FormatText, FieldDelimiter: "n|"},
+		{FileFormat: text.FormatText, FieldDelimiter: ",", Escape: str("0")},
+		{FileFormat: text.FormatText, FieldDelimiter: "|", Escape: str("t")},
 	} {
-		_, err := WriteOptions{Format: f}.Compile()
+		_, err := CompileWrite(text.WriteOptions{Format: f})
 		require.ErrorContains(t, err, "reads back as another character", "%+v", f)
-		_, err = ReadOptions{Format: f}.Compile()
+		_, err = CompileRead(text.ReadOptions{Format: f})
 		require.NoError(t, err, "reading such files is still possible")
 	}
-	for _, f := range []Format{
-		{FileFormat: FormatText, FieldDelimiter: `\t`},
-		{FileFormat: FormatText, FieldDelimiter: "0", Escape: str("")},
-		{FileFormat: FormatCSV, FieldDelimiter: "0"},
-		{FileFormat: FormatText, FieldDelimiter: "|", Escape: str("^")},
+	for _, f := range []text.Format{
+		{FileFormat: text.FormatText, FieldDelimiter: `\t`},
+		{FileFormat: text.FormatText, FieldDelimiter: "0", Escape: str("")},
+		{FileFormat: text.FormatCSV, FieldDelimiter: "0"},
+		{FileFormat: text.FormatText, FieldDelimiter: "|", Escape: str("^")},
 	} {
-		_, err := WriteOptions{Format: f}.Compile()
+		_, err := CompileWrite(text.WriteOptions{Format: f})
 		require.NoError(t, err, "%+v", f)
 	}
 }
@@ -1124,7 +1125,7 @@ func TestTextWriterRefusesEscapeLetters(t *testing.T) {
 // TestJSONLinesEmptyKey reads JSON Lines whose first object has an empty
 // key, with columns "*": binding the columns panicked (index -1).
 func TestJSONLinesEmptyKey(t *testing.T) {
-	rs := compileRead(t, ReadOptions{Format: Format{FileFormat: FormatJSONL}})
+	rs := compileRead(t, text.ReadOptions{Format: text.Format{FileFormat: text.FormatJSONL}})
 	data := []byte(`{"":"e","k":1}` + "\n" + `{"k":2,"":null}` + "\n")
 	rows, dirty := decodeAll(t, rs, data, SplitSpec{})
 	require.Empty(t, dirty)
@@ -1143,19 +1144,19 @@ func TestJSONLinesEmptyKey(t *testing.T) {
 // literals wrote every date as the same text, read back as 1970-01-01.
 func TestDatePatternsReadWhatTheyWrite(t *testing.T) {
 	for _, pattern := range []string{" ", "'date'", "--"} {
-		_, err := WriteOptions{DateFormat: pattern}.Compile()
+		_, err := CompileWrite(text.WriteOptions{DateFormat: pattern})
 		require.ErrorContains(t, err, "no date or time letters", pattern)
-		_, err = ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: pattern}}}.Compile()
+		_, err = CompileRead(text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.KindDate, Format: pattern}}})
 		require.ErrorContains(t, err, "no date or time letters", pattern)
 	}
 	schema := datasync.Schema{{Name: "d", Kind: datasync.KindDate}, {Name: "n", Kind: datasync.KindInt}}
 	rows := []datasync.Record{{datasync.DateValue(datasync.DateOf(2024, 2, 29)), datasync.Int(1)}}
 	for _, pattern := range []string{" yyyy-MM-dd", "yyyy/MM/dd ", "  dd.MM.yyyy  "} {
-		ws, err := WriteOptions{DateFormat: pattern}.Compile()
+		ws, err := CompileWrite(text.WriteOptions{DateFormat: pattern})
 		require.NoError(t, err)
 		files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 		require.NoError(t, err)
-		rs := compileRead(t, ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "date", Format: pattern}, ColumnAt(1, "long")}})
+		rs := compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.KindDate, Format: pattern}, colAt(1, "long")}})
 		got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
 		require.Empty(t, dirty, "%q wrote %q", pattern, files[0])
 		requireRowsEqual(t, rows, got)
@@ -1166,7 +1167,7 @@ func TestDatePatternsReadWhatTheyWrite(t *testing.T) {
 // year has more digits than a timestamp holds: "700000" with "y" wrapped
 // around to year 115445. It is a dirty value now.
 func TestPatternTimestampsBeyondTheRange(t *testing.T) {
-	rs := compileRead(t, ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "timestamp", Format: "yyyy-MM-dd HH:mm"}}})
+	rs := compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.KindTimestamp, Format: "yyyy-MM-dd HH:mm"}}})
 	rows, dirty := decodeAll(t, rs, []byte("700000-01-01 00:00\n294247-01-10 04:00\n-290308-12-21 20:00\n"), SplitSpec{})
 	require.Len(t, dirty, 1)
 	require.ErrorContains(t, dirty[0].Err, "out of the range of a timestamp")
@@ -1181,17 +1182,17 @@ func TestPatternTimestampsBeyondTheRange(t *testing.T) {
 // nothing of their value: a time format with a month wrote "0" for every
 // time (which did not even read back), a date format of hours "00".
 func TestWritePatternsMustWriteTheirValue(t *testing.T) {
-	for _, o := range []WriteOptions{
+	for _, o := range []text.WriteOptions{
 		{TimeFormat: "M"}, {TimeFormat: "yyyy HH:mm"}, {DateFormat: "HH"}, {TimestampFormat: "XXX"},
 	} {
-		_, err := o.Compile()
+		_, err := CompileWrite(o)
 		require.Error(t, err, "%+v", o)
 	}
-	for _, o := range []WriteOptions{
+	for _, o := range []text.WriteOptions{
 		{TimeFormat: "HH:mm"}, {TimeFormat: "ss.SSS"}, {DateFormat: "yyyy"}, {DateFormat: "dd/MM"}, {TimestampFormat: "HH:mm"},
 		{TimestampFormat: "yyyy-MM-dd'T'HH:mm:ssXXX"},
 	} {
-		_, err := o.Compile()
+		_, err := CompileWrite(o)
 		require.NoError(t, err, "%+v", o)
 	}
 }
@@ -1222,33 +1223,33 @@ func TestZoneItemOptionalAnywhere(t *testing.T) {
 func TestCSVWriterQuotesPatternsWithTheDelimiter(t *testing.T) {
 	schema := datasync.Schema{{Name: "t", Kind: datasync.KindTime}, {Name: "ts", Kind: datasync.KindTimestamp}}
 	rows := []datasync.Record{{datasync.TimeValue(datasync.TimeOfDayOf(10, 5, 0, 0)), datasync.TimestampValue(datasync.TimestampFromMicros(0, false))}}
-	ws, err := WriteOptions{TimeFormat: "HH,mm", TimestampFormat: "yyyy-MM-dd, HH:mm"}.Compile()
+	ws, err := CompileWrite(text.WriteOptions{TimeFormat: "HH,mm", TimestampFormat: "yyyy-MM-dd, HH:mm"})
 	require.NoError(t, err)
 	files, err := encodeAll(t, ws, schema, rows, StreamConfig{})
 	require.NoError(t, err)
 	require.Equal(t, "\"10,05\",\"1970-01-01, 00:00\"\n", string(files[0]))
-	rs := compileRead(t, ReadOptions{Column: []ColumnSpec{{Index: new(int), Type: "time", Format: "HH,mm"}, {Index: func() *int { i := 1; return &i }(), Type: "timestamp", Format: "yyyy-MM-dd, HH:mm"}}})
+	rs := compileRead(t, text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.KindTime, Format: "HH,mm"}, {Index: func() *int { i := 1; return &i }(), Type: datasync.KindTimestamp, Format: "yyyy-MM-dd, HH:mm"}}})
 	got, dirty := decodeAll(t, rs, files[0], SplitSpec{})
 	require.Empty(t, dirty)
 	requireRowsEqual(t, rows, got)
 
 	null := `"NULL"`
-	_, err = WriteOptions{Format: Format{NullFormat: &null}}.Compile()
+	_, err = CompileWrite(text.WriteOptions{Format: text.Format{NullText: &null}})
 	require.ErrorContains(t, err, "contains the csv quote")
 }
 
-// TestTextNullFormatEndingWithEscape writes NULLs in text whose nullFormat
+// TestTextNullFormatEndingWithEscape writes NULLs in text whose null text
 // ends with the escape: written as it is, the escape escaped the delimiter
 // after it and the row lost its fields. The writer refuses it; `\N`
 // (escape first) and `N\\` (an escaped escape) are fine.
-func TestTextNullFormatEndingWithEscape(t *testing.T) {
+func TestTextNullTextEndingWithEscape(t *testing.T) {
 	str := func(s string) *string { return &s }
 	for _, null := range []string{`\`, `N\`, `\\\`} {
-		_, err := WriteOptions{Format: Format{FileFormat: FormatText, NullFormat: str(null)}}.Compile()
+		_, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FormatText, NullText: str(null)}})
 		require.ErrorContains(t, err, "ends with the escape", null)
 	}
 	for _, null := range []string{`\N`, `N\\`, ""} {
-		_, err := WriteOptions{Format: Format{FileFormat: FormatText, NullFormat: str(null)}}.Compile()
+		_, err := CompileWrite(text.WriteOptions{Format: text.Format{FileFormat: text.FormatText, NullText: str(null)}})
 		require.NoError(t, err, null)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // memOpener serves a file from memory.
@@ -110,14 +111,37 @@ func must[T any](v T, err error) T {
 	return v
 }
 
+// kindOf returns the kind named typ, "long" being an Int as in DataX; it
+// panics on other names, a mistake in the test.
+func kindOf(typ string) datasync.Kind {
+	if typ == "long" {
+		return datasync.KindInt
+	}
+	k, ok := datasync.ParseKind(typ)
+	if !ok {
+		panic("no kind " + typ)
+	}
+	return k
+}
+
+// colAt, colNamed and colConst are text.ColumnAt, ColumnNamed and
+// ColumnConst with the kind given by name.
+func colAt(i int, typ string) text.ColumnSpec { return text.ColumnAt(i, kindOf(typ)) }
+
+func colNamed(name, typ string) text.ColumnSpec { return text.ColumnNamed(name, kindOf(typ)) }
+
+func colConst(name, typ, value string) text.ColumnSpec {
+	return text.ColumnConst(name, kindOf(typ), value)
+}
+
 // columnsFor returns the read columns for a schema: by index, or by name.
-func columnsFor(s datasync.Schema, byName bool) []ColumnSpec {
-	cols := make([]ColumnSpec, len(s))
+func columnsFor(s datasync.Schema, byName bool) []text.ColumnSpec {
+	cols := make([]text.ColumnSpec, len(s))
 	for i, c := range s {
 		if byName {
-			cols[i] = ColumnNamed(c.Name, c.Kind.String())
+			cols[i] = text.ColumnNamed(c.Name, c.Kind)
 		} else {
-			cols[i] = ColumnAt(i, c.Kind.String())
+			cols[i] = text.ColumnAt(i, c.Kind)
 			cols[i].Name = c.Name
 		}
 	}

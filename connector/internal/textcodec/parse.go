@@ -12,6 +12,7 @@ import (
 	"unsafe"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/internal/civil"
 )
 
@@ -19,7 +20,7 @@ import (
 // with variable-width payloads copied into the batch's arena: no allocation
 // per field once the batch has grown.
 type fieldParser struct {
-	bytesFmt string
+	bytesFmt text.BytesFormat
 	scratch  []byte
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // The fast paths agree with the core's parsers wherever they say yes.
@@ -34,7 +35,7 @@ func TestFastPathsAgreeWithTheCore(t *testing.T) {
 
 func TestNeedsQuoteMatchesTheByteLoop(t *testing.T) {
 	for _, delim := range []string{",", "|", "\t", "||"} {
-		ws, err := WriteOptions{Format: Format{FieldDelimiter: delim}}.Compile()
+		ws, err := CompileWrite(text.WriteOptions{Format: text.Format{FieldDelimiter: delim}})
 		assert.NoError(t, err)
 		e := ws.NewEncoder(nil)
 		alphabet := []byte("ab,|\t\"\r\n x\x00\xff")
@@ -58,7 +59,7 @@ func TestNeedsQuoteMatchesTheByteLoop(t *testing.T) {
 }
 
 func TestSpacesAroundNonTextValues(t *testing.T) {
-	rs, err := ReadOptions{Column: []ColumnSpec{ColumnAt(0, "int"), ColumnAt(1, "decimal"), ColumnAt(2, "date"), ColumnAt(3, "string"), ColumnAt(4, "bool")}}.Compile()
+	rs, err := CompileRead(text.ReadOptions{Column: []text.ColumnSpec{colAt(0, "int"), colAt(1, "decimal"), colAt(2, "date"), colAt(3, "string"), colAt(4, "bool")}})
 	assert.NoError(t, err)
 	rows, dirty := decodeAll(t, rs, []byte(" 12 ,\t1.50 , 2024-01-02 , kept ,  true\n"), SplitSpec{})
 	assert.Empty(t, dirty)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Position is where a reader is in a file: what its checkpoint holds. It
@@ -25,7 +26,7 @@ type Position struct {
 	Header []string `json:"h,omitempty"`
 	// Compression is the compression detected at the start of the file, ""
 	// before it was looked at.
-	Compression string `json:"c,omitempty"`
+	Compression text.Compression `json:"c,omitempty"`
 	// CRC is the CRC-64 (ECMA) of the bytes before Offset, when Hashed.
 	CRC    uint64 `json:"crc,omitempty"`
 	Hashed bool   `json:"x,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // ReaderOptions configures a Reader.
@@ -42,7 +43,7 @@ func (s *ReadSpec) OpenReader(ctx context.Context, op Opener, sp SplitSpec, from
 	} else {
 		pos = Position{Offset: sp.Start, Fields: sp.Fields, Header: sp.Header}
 		if sp.Start > 0 {
-			pos.Compression = CompressNone // only uncompressed files are split
+			pos.Compression = text.CompressionNone // only uncompressed files are split
 		}
 	}
 	r := &Reader{ctx: ctx, sp: sp, verify: opts.VerifyCRC}
@@ -50,7 +51,7 @@ func (s *ReadSpec) OpenReader(ctx context.Context, op Opener, sp SplitSpec, from
 		r.dec = &Decoder{pos: pos, done: true}
 		return r, nil
 	}
-	fromStart := pos.Offset == 0 || pos.Compression != CompressNone
+	fromStart := pos.Offset == 0 || pos.Compression != text.CompressionNone
 	if fromStart {
 		raw, err := op.OpenAt(ctx, 0)
 		if err != nil {
@@ -69,15 +70,15 @@ func (s *ReadSpec) OpenReader(ctx context.Context, op Opener, sp SplitSpec, from
 		}
 		if pos.Compression != "" && pos.Compression != comp {
 			raw.Close()
-			return nil, &FileError{Name: sp.Name, Err: fmt.Errorf("the file was %s when the checkpoint was taken and is %s now (it changed?)", pos.Compression, comp)}
+			return nil, &text.FileError{Name: sp.Name, Err: fmt.Errorf("the file was %s when the checkpoint was taken and is %s now (it changed?)", pos.Compression, comp)}
 		}
 		pos.Compression = comp
-		if comp == CompressNone {
+		if comp == text.CompressionNone {
 			r.tee = nil // the decoder hashes what it consumes instead
 		}
 		r.stream = stream
 		d, err := s.NewDecoder(stream, DecoderConfig{Name: sp.Name, Pos: pos, StreamAt: 0, End: sp.End,
-			HashCRC: r.verify && sp.Whole() && comp == CompressNone})
+			HashCRC: r.verify && sp.Whole() && comp == text.CompressionNone})
 		if err != nil {
 			r.Close()
 			return nil, err
@@ -145,7 +146,7 @@ func (r *Reader) verifyCRC() error {
 		return nil
 	}
 	if got != want {
-		return datasync.Retryable(&FileError{Name: r.sp.Name, Err: fmt.Errorf("CRC-64 mismatch: read %d, the object has %d", got, want)})
+		return datasync.Retryable(&text.FileError{Name: r.sp.Name, Err: fmt.Errorf("CRC-64 mismatch: read %d, the object has %d", got, want)})
 	}
 	return nil
 }

@@ -3,11 +3,13 @@ package textcodec
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Defaults of the read options.
@@ -20,19 +22,19 @@ const (
 // unresolved ("*", or index columns named from the header) until Resolve
 // has seen the first file; it is safe for concurrent use.
 type ReadSpec struct {
-	format     string
+	format     text.FileFormat
 	delim      []byte
 	nullText   []byte
 	escape     int // -1 for none
-	bytesFmt   string
+	bytesFmt   text.BytesFormat
 	cs         *charset
-	compress   string // "" to detect
+	compress   text.Compression // "" to detect
 	skipHeader bool
 	splitSize  int64
 	splittable bool // whether large uncompressed files may be split
 	maxRecord  int
 
-	specs []ColumnSpec
+	specs []text.ColumnSpec
 	star  bool // columns are "*": every field, named from the header
 
 	mu       sync.Mutex
@@ -51,9 +53,9 @@ type column struct {
 	layout   *layout
 }
 
-// Compile checks the options and compiles them.
-func (o ReadOptions) Compile() (*ReadSpec, error) {
-	f, err := o.Format.compile(false)
+// CompileRead checks the options and compiles them.
+func CompileRead(o text.ReadOptions) (*ReadSpec, error) {
+	f, err := compileFormat(o.Format, false)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +72,15 @@ func (o ReadOptions) Compile() (*ReadSpec, error) {
 	if s.maxRecord <= 0 {
 		s.maxRecord = DefaultMaxRecordSize
 	}
-	s.splittable = s.format != FormatCSV || o.NoQuotedNewlines
-	if len(o.Column) == 0 || (len(o.Column) == 1 && o.Column[0].isStar()) {
+	s.splittable = s.format != text.FormatCSV || o.NoQuotedNewlines
+	if len(o.Column) == 0 || (len(o.Column) == 1 && o.Column[0].IsStar()) {
 		s.star = true
 		return s, nil
 	}
 	var errs []error
 	seen := map[string]bool{}
 	for i, c := range o.Column {
-		if c.isStar() {
+		if c.IsStar() {
 			errs = append(errs, errors.New(`column "*" must be the only column`))
 			continue
 		}
@@ -101,14 +103,14 @@ func (o ReadOptions) Compile() (*ReadSpec, error) {
 	return s, nil
 }
 
-func (s *ReadSpec) compileColumn(i int, c ColumnSpec) (column, error) {
+func (s *ReadSpec) compileColumn(i int, c text.ColumnSpec) (column, error) {
 	col := column{name: c.Name, index: -1, kind: datasync.KindString}
-	if c.Type != "" {
-		k, ok := datasync.ParseKind(c.Type)
-		if !ok || k == datasync.KindNull {
-			return col, fmt.Errorf("type %q is not a kind (string, long, double, decimal, boolean, bytes, date, time, timestamp, json)", c.Type)
-		}
-		col.kind = k
+	switch {
+	case c.Type == datasync.KindNull: // the default: String
+	case slices.Contains(datasync.Kinds(), c.Type):
+		col.kind = c.Type
+	default:
+		return col, fmt.Errorf("type %v is not a kind", c.Type)
 	}
 	l, err := compileLayout(c.Format)
 	if err != nil {
@@ -146,7 +148,7 @@ func (s *ReadSpec) compileColumn(i int, c ColumnSpec) (column, error) {
 		}
 		col.index = *c.Index
 	case c.Name != "":
-		if s.format != FormatJSONL && !s.skipHeader {
+		if s.format != text.FormatJSONL && !s.skipHeader {
 			return col, fmt.Errorf("a column given by name needs a header line to find it in: set skipHeader (or give an index)")
 		}
 		col.key = c.Name
@@ -167,20 +169,20 @@ func parseConstant(text string, col column) (datasync.Value, error) {
 	return v.Clone(), nil
 }
 
-// Format returns the file format.
-func (s *ReadSpec) FileFormat() string { return s.format }
+// FileFormat returns the file format.
+func (s *ReadSpec) FileFormat() text.FileFormat { return s.format }
 
 // Splittable reports whether a large file in compression c (as detected)
 // may be read in byte ranges.
-func (s *ReadSpec) Splittable(c string) bool {
-	return s.splitSize > 0 && s.splittable && c == CompressNone
+func (s *ReadSpec) Splittable(c text.Compression) bool {
+	return s.splitSize > 0 && s.splittable && c == text.CompressionNone
 }
 
 // SplitSize returns the target size of byte-range splits.
 func (s *ReadSpec) SplitSize() int64 { return s.splitSize }
 
 // Compression returns the compress setting: "" to detect.
-func (s *ReadSpec) Compression() string { return s.compress }
+func (s *ReadSpec) Compression() text.Compression { return s.compress }
 
 // NeedsProbe reports whether the schema depends on the first file (columns
 // "*", or index columns that take their names from the header) and is not
@@ -208,10 +210,10 @@ func (s *ReadSpec) NeedsProbe() bool {
 
 // Probe is what the start of the first file says about its columns.
 type Probe struct {
-	Compression string   // as detected
-	Header      []string // the header's names, with SkipHeader
-	Fields      int      // fields of the first record (or of the header); 0 for jsonl
-	Keys        []string // for jsonl: the keys of the first object
+	Compression text.Compression // as detected
+	Header      []string         // the header's names, with SkipHeader
+	Fields      int              // fields of the first record (or of the header); 0 for jsonl
+	Keys        []string         // for jsonl: the keys of the first object
 }
 
 // Resolve fixes the columns, with the probe of the first file when
@@ -229,7 +231,7 @@ func (s *ReadSpec) Resolve(p *Probe) (datasync.Schema, error) {
 			return nil, errors.New(`columns "*" need the first file to count its fields, and there is none`)
 		}
 		switch {
-		case s.format == FormatJSONL:
+		case s.format == text.FormatJSONL:
 			if len(p.Keys) == 0 {
 				return nil, errors.New(`columns "*" of jsonl need a first line that is a JSON object with keys`)
 			}
@@ -308,7 +310,7 @@ func (s *ReadSpec) columns() ([]column, error) {
 // NeedsHeaderNames reports whether columns are found by header name, so
 // that every file's header must be read.
 func (s *ReadSpec) needsHeaderNames(cols []column) bool {
-	if s.format == FormatJSONL {
+	if s.format == text.FormatJSONL {
 		return false
 	}
 	for _, c := range cols {
@@ -330,7 +332,7 @@ func (s *ReadSpec) CheckProbe(p *Probe) error {
 	if err != nil {
 		return err
 	}
-	if s.format == FormatJSONL {
+	if s.format == text.FormatJSONL {
 		return nil
 	}
 	maxIndex := -1

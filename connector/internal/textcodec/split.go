@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // SplitSpec describes one split of a file source: a whole file, or a byte
@@ -28,14 +29,14 @@ func (s SplitSpec) Whole() bool { return s.Start == 0 && s.End == 0 }
 // splittable, and probe (which reads its start) finds it uncompressed.
 func (s *ReadSpec) PlanFile(name string, size int64, probe func() (*Probe, error)) ([]SplitSpec, error) {
 	whole := []SplitSpec{{Name: name, Size: size}}
-	if s.splitSize <= 0 || !s.splittable || size <= s.splitSize || s.compress == CompressGzip || s.compress == CompressZstd || s.compress == CompressBzip2 {
+	if s.splitSize <= 0 || !s.splittable || size <= s.splitSize || s.compress == text.CompressionGzip || s.compress == text.CompressionZstd || s.compress == text.CompressionBzip2 {
 		return whole, nil
 	}
 	p, err := probe()
 	if err != nil {
 		return nil, err
 	}
-	if p.Compression != CompressNone {
+	if p.Compression != text.CompressionNone {
 		return whole, nil
 	}
 	n := (size + s.splitSize - 1) / s.splitSize
@@ -64,7 +65,7 @@ func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
 		return nil, err
 	}
 	p := &Probe{Compression: comp, Header: d.pos.Header, Fields: d.pos.Fields}
-	if p.Fields > 0 && s.format != FormatJSONL {
+	if p.Fields > 0 && s.format != text.FormatJSONL {
 		return p, nil
 	}
 	for {
@@ -81,17 +82,17 @@ func (s *ReadSpec) ProbeStream(raw io.Reader, name string) (*Probe, error) {
 		}
 		utf, err := d.toUTF8(rec)
 		if err != nil {
-			return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+			return nil, &text.FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
 		}
-		if s.format == FormatJSONL {
+		if s.format == text.FormatJSONL {
 			d.probeKeys = &p.Keys
 			if err := d.scanJSONLine(utf); err != nil {
-				return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+				return nil, &text.FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
 			}
 			return p, nil
 		}
 		if err := d.split(utf, lines > 1); err != nil {
-			return nil, &FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
+			return nil, &text.FileError{Name: name, Err: fmt.Errorf("line %d: %w", d.pos.Line+1, err)}
 		}
 		p.Fields = len(d.fields)
 		return p, nil

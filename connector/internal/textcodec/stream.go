@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // Outputs is where a StreamWriter's bytes go: the files or objects a
@@ -85,7 +86,7 @@ func (w *StreamWriter) setNames(schemaNames []string) {
 // format or the encoding cannot hold) come back in a *datasync.RowErrors;
 // every other row is written once.
 func (w *StreamWriter) Write(b *datasync.Batch) error {
-	if !w.named || (w.spec.format == FormatJSONL && len(w.names) < b.Width()) {
+	if !w.named || (w.spec.format == text.FormatJSONL && len(w.names) < b.Width()) {
 		w.setNames(b.Schema().Names())
 	}
 	var rejected []*datasync.RowError

@@ -5,18 +5,20 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/datasync-go/datasync/connector/text"
 )
 
 // WriteSpec is WriteOptions checked and compiled. It is safe for concurrent
 // use; each writer makes its own Encoder.
 type WriteSpec struct {
-	format      string
+	format      text.FileFormat
 	delim       []byte
 	nullText    []byte
 	escape      int
-	bytesFmt    string
+	bytesFmt    text.BytesFormat
 	cs          *charset
-	compress    string
+	compress    text.Compression
 	header      []string
 	writeHeader bool
 	dateL       *layout
@@ -27,9 +29,9 @@ type WriteSpec struct {
 	escapeSet   [256]bool // bytes that text escapes
 }
 
-// Compile checks the options and compiles them.
-func (o WriteOptions) Compile() (*WriteSpec, error) {
-	f, err := o.Format.compile(true)
+// CompileWrite checks the options and compiles them.
+func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
+	f, err := compileFormat(o.Format, true)
 	var errs []error
 	if err != nil {
 		errs = append(errs, err)
@@ -60,12 +62,12 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 	if s.tsL != nil && !s.tsL.writes(append(dateItems, clockItems...)...) {
 		errs = append(errs, fmt.Errorf("timestampFormat %q writes no part of a timestamp", o.TimestampFormat))
 	}
-	if f.format == FormatCSV && strings.Contains(string(f.nullText), `"`) {
+	if f.format == text.FormatCSV && strings.Contains(string(f.nullText), `"`) {
 		// Written unquoted, a null text with a quote reads back as (part
 		// of) a quoted field, not as NULL.
-		errs = append(errs, fmt.Errorf("nullFormat %q contains the csv quote", f.nullText))
+		errs = append(errs, fmt.Errorf("null text %q contains the csv quote", f.nullText))
 	}
-	if f.format == FormatText && f.escape >= 0 && len(f.delim) > 0 {
+	if f.format == text.FormatText && f.escape >= 0 && len(f.delim) > 0 {
 		// The writer escapes the escape character and the delimiter's first
 		// character by writing them after the escape; the letters that
 		// escapes use (\n, \t, \0...) would read back as other characters.
@@ -78,7 +80,7 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 		// NULL is written as the null text itself: an escape at its end
 		// would escape the delimiter or the line end after it.
 		if n := len(f.nullText) - len(bytes.TrimRight(f.nullText, string(rune(f.escape)))); n%2 == 1 {
-			errs = append(errs, fmt.Errorf("nullFormat %q ends with the escape %q, which would escape what follows it", f.nullText, string(rune(f.escape))))
+			errs = append(errs, fmt.Errorf("null text %q ends with the escape %q, which would escape what follows it", f.nullText, string(rune(f.escape))))
 		}
 	}
 	for _, h := range o.Header {
@@ -111,10 +113,10 @@ func (o WriteOptions) Compile() (*WriteSpec, error) {
 }
 
 // FileFormat returns the file format.
-func (s *WriteSpec) FileFormat() string { return s.format }
+func (s *WriteSpec) FileFormat() text.FileFormat { return s.format }
 
 // Compression returns the compression of the output.
-func (s *WriteSpec) Compression() string { return s.compress }
+func (s *WriteSpec) Compression() text.Compression { return s.compress }
 
 // HeaderNames returns the names for the header line (and jsonl keys): the
 // configured header, or the schema's names when asked for or when the
@@ -123,7 +125,7 @@ func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
 	if len(s.header) > 0 {
 		return s.header
 	}
-	if s.writeHeader || s.format == FormatJSONL {
+	if s.writeHeader || s.format == text.FormatJSONL {
 		return schemaNames
 	}
 	return nil
@@ -131,26 +133,19 @@ func (s *WriteSpec) HeaderNames(schemaNames []string) []string {
 
 // HasHeaderLine reports whether outputs start with a header line.
 func (s *WriteSpec) HasHeaderLine() bool {
-	return s.format != FormatJSONL && (len(s.header) > 0 || s.writeHeader)
+	return s.format != text.FormatJSONL && (len(s.header) > 0 || s.writeHeader)
 }
 
-// The write modes of the text sinks, as packages file and oss name them.
-const (
-	WriteTruncate    = "truncate"
-	WriteAppend      = "append"
-	WriteNonConflict = "nonConflict"
-)
-
-// ParseWriteMode returns the write mode m names (DataX's names, any case;
-// empty is nonConflict, overwrite is truncate).
-func ParseWriteMode(m string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(m)) {
+// ParseWriteMode returns the canonical write mode m names (any case; empty
+// is nonConflict, overwrite is truncate).
+func ParseWriteMode(m text.WriteMode) (text.WriteMode, error) {
+	switch strings.ToLower(strings.TrimSpace(string(m))) {
 	case "", "nonconflict":
-		return WriteNonConflict, nil
+		return text.WriteNonConflict, nil
 	case "truncate", "overwrite":
-		return WriteTruncate, nil
+		return text.WriteTruncate, nil
 	case "append":
-		return WriteAppend, nil
+		return text.WriteAppend, nil
 	}
 	return "", fmt.Errorf("writeMode %q: want truncate, append or nonConflict", m)
 }

@@ -1,13 +1,11 @@
-package textcodec
+package text
 
-import (
-	"errors"
-	"fmt"
-)
+import "fmt"
 
 // LineError locates a line of a file that could not be read as a row. It is
-// the Err of the datasync.RowError a reader reports; its own Err is the
-// reason (a *datasync.ConversionError for a value that does not parse).
+// the Err of the datasync.RowError a reader reports (use errors.As on a
+// DirtyRecord's Err); its own Err is the reason (a
+// *datasync.ConversionError for a value that does not parse).
 type LineError struct {
 	Name     string // the file or object
 	Line     int64  // the line the record starts on, from 1; within the byte range when Relative
@@ -28,10 +26,10 @@ func (e *LineError) Error() string {
 func (e *LineError) Unwrap() error { return e.Err }
 
 // FileError is a failure to read a file as a whole (its header lacks a
-// column, a record is too long): it fails the split and is not worth
-// retrying.
+// column, a record is too long, it changed since the job was planned): it
+// fails the split and is not worth retrying.
 type FileError struct {
-	Name string
+	Name string // the file or object
 	Err  error
 }
 
@@ -44,19 +42,13 @@ func (e *FileError) Unwrap() error { return e.Err }
 // Retryable reports false: reading the same file again fails the same way.
 func (e *FileError) Retryable() bool { return false }
 
-var (
-	errUnterminated = errors.New("unterminated quoted field")
-	errAfterQuote   = errors.New("unexpected text after a closing quote")
-	errLineBreak    = errors.New("line break in an unquoted field")
-)
-
 // CorruptError is compressed input that cannot be decompressed: cut short,
 // or damaged. It fails the split and is not worth retrying, unlike a
 // connection that failed while the file was read (the stream's own error is
 // then returned, with its own retry classification).
 type CorruptError struct {
-	Name        string // the file or object
-	Compression string // gzip, zstd or bzip2
+	Name        string      // the file or object
+	Compression Compression // gzip, zstd or bzip2
 	// CompressedOffset is how many bytes of the file the decompressor had
 	// read when it failed (a decompressor reads ahead, so the damage is at
 	// or before it); DecompressedOffset is how many bytes it had produced.

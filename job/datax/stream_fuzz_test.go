@@ -1,4 +1,4 @@
-package stream_test
+package datax_test
 
 import (
 	"context"
@@ -11,15 +11,15 @@ import (
 	"testing"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/connector/stream"
+	"github.com/datasync-go/datasync/job"
 )
 
-// FuzzColumnSpec builds streamreader columns from DataX column specs
+// FuzzStreamColumnSpec builds streamreader columns from DataX column specs
 // (type and one of value, random "min,max", incr "start,step") and reads
 // a few records: a spec is refused with a message naming the column, or
 // generates values of its type within its range, without panicking.
 // Seed corpora are under testdata/fuzz.
-func FuzzColumnSpec(f *testing.F) {
+func FuzzStreamColumnSpec(f *testing.F) {
 	for _, s := range [][3]string{
 		{"long", "random", "1,100"}, {"long", "random", "-9e18,9e18"}, {"long", "random", "0,1e19"},
 		{"long", "random", "NaN,NaN"}, {"double", "random", "-Inf,Inf"}, {"string", "random", "0,10"},
@@ -30,7 +30,7 @@ func FuzzColumnSpec(f *testing.F) {
 		f.Add(s[0], s[1], s[2])
 	}
 	f.Fuzz(func(t *testing.T, typ, which, spec string) {
-		c := stream.ColumnSpec{Type: typ}
+		c := dataxColumn{Type: typ}
 		switch which {
 		case "random":
 			c.Random = spec
@@ -42,7 +42,7 @@ func FuzzColumnSpec(f *testing.F) {
 			}
 			c.Value = json.RawMessage(spec)
 		}
-		src, err := stream.NewSource(stream.SourceConfig{Column: []stream.ColumnSpec{c}, SliceRecordCount: 5})
+		src, err := streamReader(c, 5)
 		if err != nil {
 			if !strings.Contains(err.Error(), "column[0]") {
 				t.Fatalf("%+v: error %q names no column", c, err)
@@ -84,7 +84,7 @@ func FuzzColumnSpec(f *testing.F) {
 
 // checkInRange checks that a random value is within its spec's bounds:
 // the number for numbers, the length for strings.
-func checkInRange(t *testing.T, c stream.ColumnSpec, v datasync.Value) {
+func checkInRange(t *testing.T, c dataxColumn, v datasync.Value) {
 	t.Helper()
 	a, b, _ := strings.Cut(c.Random, ",")
 	lo, _ := strconv.ParseFloat(strings.TrimSpace(a), 64)
@@ -114,20 +114,20 @@ func checkInRange(t *testing.T, c stream.ColumnSpec, v datasync.Value) {
 // start beyond a long wrapped silently. Each is refused when built; the
 // widest valid ranges work.
 func TestRandomAndIncrSpecsOutOfRange(t *testing.T) {
-	for _, c := range []stream.ColumnSpec{
+	for _, c := range []dataxColumn{
 		{Type: "long", Random: "0,1e19"}, {Type: "long", Random: "-1e19,0"}, {Type: "long", Random: "NaN,1"},
 		{Type: "double", Random: "-Inf,Inf"}, {Type: "double", Random: "-1.7e308,1.7e308"}, {Type: "string", Random: "5,1e15"},
 		{Type: "long", Incr: "1e30,1"}, {Type: "long", Incr: "0,Inf"}, {Type: "long", Random: "1.2,1.8"},
 	} {
-		if _, err := stream.NewSource(stream.SourceConfig{Column: []stream.ColumnSpec{c}, SliceRecordCount: 1}); err == nil {
+		if _, err := streamReader(c, 1); err == nil {
 			t.Errorf("%+v: accepted", c)
 		}
 	}
-	for _, c := range []stream.ColumnSpec{
+	for _, c := range []dataxColumn{
 		{Type: "long", Random: "-9223372036854775808,9223372036854775807"}, {Type: "long", Random: "-9e18,9e18"},
 		{Type: "long", Random: "7,7"}, {Type: "long", Random: "1.5,2.5"}, {Type: "double", Random: "-8e307,8e307"},
 	} {
-		src, err := stream.NewSource(stream.SourceConfig{Column: []stream.ColumnSpec{c}, SliceRecordCount: 50})
+		src, err := streamReader(c, 50)
 		if err != nil {
 			t.Fatalf("%+v: %v", c, err)
 		}
@@ -150,4 +150,36 @@ func TestRandomAndIncrSpecsOutOfRange(t *testing.T) {
 			}
 		}
 	}
+}
+
+// dataxColumn is one column of DataX's streamreader, as a job file gives it.
+type dataxColumn struct {
+	Type   string
+	Random string // "min,max"
+	Incr   string // "start,step"
+	Value  json.RawMessage
+}
+
+// streamReader builds DataX's streamreader of one column c, through the
+// job-file translation, with count records per split.
+func streamReader(c dataxColumn, count int) (datasync.Source, error) {
+	col := map[string]any{"type": c.Type}
+	switch {
+	case c.Random != "":
+		col["random"] = c.Random
+	case c.Incr != "":
+		col["incr"] = c.Incr
+	case c.Value != nil:
+		col["value"] = c.Value
+	}
+	raw, err := json.Marshal(map[string]any{"column": []any{col}, "sliceRecordCount": count})
+	if err != nil {
+		return nil, err
+	}
+	conn, _ := job.DefaultRegistry.Lookup("streamreader")
+	params, err := conn.Source.Decode(raw)
+	if err != nil {
+		return nil, err
+	}
+	return conn.Source.Build(params)
 }
