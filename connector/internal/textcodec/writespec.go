@@ -1,6 +1,7 @@
 package textcodec
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -64,7 +65,7 @@ func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
 	if f.format == text.FormatCSV && strings.Contains(string(f.nullText), `"`) {
 		// Written unquoted, a null text with a quote reads back as (part
 		// of) a quoted field, not as NULL.
-		errs = append(errs, fmt.Errorf("nullFormat %q contains the csv quote", f.nullText))
+		errs = append(errs, fmt.Errorf("null text %q contains the csv quote", f.nullText))
 	}
 	if f.format == text.FormatText && f.escape >= 0 && len(f.delim) > 0 {
 		// The writer escapes the escape character and the delimiter's first
@@ -75,6 +76,11 @@ func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
 		}
 		if c := f.delim[0]; unescapeByte(c) != c && byte(f.escape) != c {
 			errs = append(errs, fmt.Errorf("fieldDelimiter %q: its first character, escaped, reads back as another character; choose another delimiter or no escape", f.delim))
+		}
+		// NULL is written as the null text itself: an escape at its end
+		// would escape the delimiter or the line end after it.
+		if n := len(f.nullText) - len(bytes.TrimRight(f.nullText, string(rune(f.escape)))); n%2 == 1 {
+			errs = append(errs, fmt.Errorf("null text %q ends with the escape %q, which would escape what follows it", f.nullText, string(rune(f.escape))))
 		}
 	}
 	for _, h := range o.Header {
