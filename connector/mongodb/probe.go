@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
-	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // ProbeTimeout bounds a Probe whose context has no deadline.
@@ -41,9 +39,10 @@ func (r ProbeReport) String() string {
 
 // Probe connects to the server of uri, as "test connectivity" does in
 // DataWorks, and reports its version and the collections of database that
-// the account can list. It writes nothing. The connection waits at most
-// ProbeTimeout unless ctx has a deadline; errors name the server, never its
-// password, and keep the driver's error as their cause.
+// the account can list. It writes nothing. It waits at most ProbeTimeout
+// unless ctx has a deadline; errors name the server, never its password
+// (blotted out as the source and sink do), and keep the driver's error as
+// their cause when it holds no password.
 func Probe(ctx context.Context, uri, database string) (ProbeReport, error) {
 	r := ProbeReport{Server: RedactURI(uri), Database: database}
 	if _, has := ctx.Deadline(); !has {
@@ -51,29 +50,20 @@ func Probe(ctx context.Context, uri, database string) (ProbeReport, error) {
 		ctx, cancel = context.WithTimeout(ctx, ProbeTimeout)
 		defer cancel()
 	}
-	client, err := mongo.Connect(options.Client().ApplyURI(uri).SetServerSelectionTimeout(ProbeTimeout))
+	e, err := connect(uri, nil, database, "")
 	if err != nil {
-		return r, fmt.Errorf("mongodb: %s: %s", r.Server, redactError(err, uri))
+		return r, fmt.Errorf("mongodb: %w", err)
 	}
-	defer client.Disconnect(context.Background())
+	defer e.close()
 	var info struct {
 		Version string `bson:"version"`
 	}
-	if err := client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
-		return r, fmt.Errorf("mongodb: cannot connect to %s: %s", r.Server, redactError(err, uri))
+	if err := e.client.Database("admin").RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return r, fmt.Errorf("mongodb: cannot connect to %s: %w", r.Server, e.wrap(err))
 	}
 	r.Version = info.Version
-	if r.Collections, err = client.Database(database).ListCollectionNames(ctx, bson.D{}); err != nil {
-		return r, fmt.Errorf("mongodb: %s: list the collections of %s: %s", r.Server, database, redactError(err, uri))
+	if r.Collections, err = e.client.Database(database).ListCollectionNames(ctx, bson.D{}); err != nil {
+		return r, fmt.Errorf("mongodb: %s: list the collections of %s: %w", r.Server, database, e.wrap(err))
 	}
 	return r, nil
-}
-
-// redactError is err's text with the password of uri blotted out.
-func redactError(err error, uri string) string {
-	text := err.Error()
-	if pw := uriPassword(uri); pw != "" {
-		text = strings.ReplaceAll(text, pw, Mask)
-	}
-	return text
 }
