@@ -63,7 +63,7 @@ func (r *Redactor) collect(params any) {
 
 var (
 	urlPassword     = regexp.MustCompile(`://[^:/@\s]*:([^@\s]+)@`)          // scheme://user:pass@host
-	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:([^@\s]+)@[a-z]*\(`)    // user:pass@tcp(host)
+	mysqlPassword   = regexp.MustCompile(`^[^:@/\s]*:(\S+)@[a-z]*\(`)        // user:pass@tcp(host); the password may hold "@" (the driver splits at the last)
 	keywordPassword = regexp.MustCompile(`(?i)password\s*=\s*'?([^'\s&;]+)`) // password=, sslpassword=, ...KeyStorePassword=
 )
 
