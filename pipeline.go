@@ -158,7 +158,7 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	splits, err := p.Plan(ctx)
+	splits, err := p.runPlan(ctx)
 	if err != nil {
 		return res, err
 	}
