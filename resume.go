@@ -1,6 +1,7 @@
 package datasync
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -39,4 +40,33 @@ func (a *splitAttempt) saveProgress(p SplitProgress) error {
 		return fmt.Errorf("save the split's checkpoint: %w", err)
 	}
 	return nil
+}
+
+// flushLanded checks, after the attempt failed in a flush of a
+// CheckpointWriter, whether that flush's commit landed all the same (its
+// reply was lost): the sink's durable progress is then what the flush
+// recorded. If so, the window is counted as written (not taken back and
+// written again: the retry resumes after it) and landed is what it held;
+// done reports that it was the split's last flush, so the split succeeded.
+func (a *splitAttempt) flushLanded(ctx context.Context) (landed tally, done bool) {
+	p := a.flushing
+	cs, ok := a.w.j.p.dst.(CheckpointSink)
+	if p == nil || !ok || ctx.Err() != nil {
+		return tally{}, false
+	}
+	if _, ok := a.writer.(CheckpointWriter); !ok {
+		return tally{}, false
+	}
+	got, ok, err := cs.DurableCheckpoint(ctx, a.split.ID)
+	if err != nil || !ok || got.Done != p.Done || !bytes.Equal(got.Checkpoint, p.Checkpoint) {
+		return tally{}, false
+	}
+	landed = a.since
+	a.flushing = nil
+	a.w.j.p.cfg.logger.LogAttrs(ctx, slog.LevelInfo, "a commit whose reply was lost had landed: the split resumes after it",
+		slog.String("split", a.split.ID))
+	if err := a.durable(p.Checkpoint, p.Done); err != nil {
+		return landed, false
+	}
+	return landed, p.Done
 }

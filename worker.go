@@ -54,6 +54,12 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 			return res, nil
 		}
 		retry := ctx.Err() == nil && !errors.Is(err, ErrDirtyLimit) && attempt <= cfg.retries && IsRetryable(err)
+		landed, done := a.flushLanded(ctx)
+		if done {
+			res.Checkpoint = cp
+			return res, nil // the split's last commit landed; only its reply was lost
+		}
+		pending = pending.minus(landed)
 		if !retry {
 			// What was written after the last flush was not committed; what
 			// was read and found dirty stays counted, as it happened.
@@ -156,6 +162,7 @@ type splitAttempt struct {
 	received   tally  // the reader's counts for the batches the writer received
 	delivered  int64  // records handed to Write by this attempt, to number dirty rows
 	dog        *watchdog
+	flushing   *SplitProgress // what the flush under way records, nil when none is
 }
 
 // run makes the attempt. On failure it returns, with the error, what was
@@ -415,8 +422,12 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 // rejected (see RowError.Record); a CheckpointWriter records p with the rows.
 func (a *splitAttempt) flush(ctx context.Context, p SplitProgress) error {
 	a.dog.enter(sideWriter, callFlush)
+	a.flushing = &p
 	err := a.flushWriter(ctx, p)
 	a.dog.leave(sideWriter)
+	if err == nil {
+		a.flushing = nil
+	}
 	var rejected *RowErrors
 	if err != nil && !errors.As(err, &rejected) {
 		return fmt.Errorf("flush the sink: %w", err)

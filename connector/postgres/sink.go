@@ -23,6 +23,8 @@ type Sink struct {
 	set    sinkSettings
 	conns  *conns
 	logger *slog.Logger
+	// progress is where checkpoints go with exactly-once on, else nil.
+	progress *progress
 
 	mu     sync.Mutex
 	rel    *relation       // the target, once read from the catalog
@@ -39,6 +41,8 @@ var (
 	_ datasync.Sink        = (*Sink)(nil)
 	_ datasync.Finalizer   = (*Sink)(nil)
 	_ datasync.SinkChecker = (*Sink)(nil)
+
+	_ datasync.CheckpointSink = (*Sink)(nil)
 )
 
 // NewSink returns a Sink for cfg. It checks the config and does no I/O.
@@ -55,7 +59,8 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Sink{cfg: cfg, set: set, conns: c, logger: logger}, nil
+	prog, _ := cfg.progressSettings() // validated above
+	return &Sink{cfg: cfg, set: set, conns: c, logger: logger, progress: prog}, nil
 }
 
 // Close closes the pool the Sink opened from its DSN, if any; never a pool
@@ -76,7 +81,16 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	}
 	defer conn.Release()
 	c := conn.Conn()
+	resuming := false
+	if s.progress != nil {
+		if resuming, err = s.prepareProgress(ctx, c); err != nil {
+			return err
+		}
+	}
 	for i, q := range s.cfg.PreSQL {
+		if resuming {
+			break // it ran when the interrupted run started
+		}
 		if _, err := c.Exec(ctx, s.replaceTable(q)); err != nil {
 			return classify(fmt.Errorf("postgres: preSql[%d]: %w", i, err))
 		}
@@ -105,7 +119,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		s.logger.LogAttrs(ctx, slog.LevelWarn, "the server has no INSERT .. ON CONFLICT (before PostgreSQL 9.5): upserts merge with an UPDATE and an INSERT",
 			slog.String("table", rel.display), slog.Int("server_version", rel.version))
 	}
-	if s.cfg.Truncate {
+	if s.cfg.Truncate && !resuming {
 		if _, err := c.Exec(ctx, "TRUNCATE TABLE "+rel.sql); err != nil {
 			return classify(fmt.Errorf("postgres: truncate %s: %w", rel.display, err))
 		}
@@ -116,9 +130,11 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	return nil
 }
 
-// Finalize runs the post-SQL, once, after every split succeeded.
+// Finalize runs the post-SQL, once, after every split succeeded; then,
+// with exactly-once on, it forgets the job's progress, so that its next run
+// copies everything again.
 func (s *Sink) Finalize(ctx context.Context) error {
-	if len(s.cfg.PostSQL) == 0 {
+	if len(s.cfg.PostSQL) == 0 && s.progress == nil {
 		return nil
 	}
 	conn, err := s.conns.acquire(ctx)
@@ -130,6 +146,9 @@ func (s *Sink) Finalize(ctx context.Context) error {
 		if _, err := conn.Exec(ctx, s.replaceTable(q)); err != nil {
 			return classify(fmt.Errorf("postgres: postSql[%d]: %w", i, err))
 		}
+	}
+	if s.progress != nil {
+		return s.forgetProgress(ctx, conn.Conn())
 	}
 	return nil
 }
