@@ -75,6 +75,41 @@ type PlanStore interface {
 	SavePlan(ctx context.Context, splits []Split) error
 }
 
+// ResumePreparer is implemented by a Sink whose Prepare has steps that must
+// not run again when a run resumes an interrupted one, such as truncating
+// the target, pre-SQL, or removing earlier output: they would undo the work
+// being resumed. Pipeline.Run calls PrepareResume instead of Prepare when it
+// resumes with a saved plan (WithCheckpointStore with a PlanStore); a
+// distributed engine calls Pipeline.PrepareResume.
+type ResumePreparer interface {
+	PrepareResume(ctx context.Context, s Schema) error
+}
+
+// PrepareResume is Prepare for a job that resumes an interrupted run: the
+// sink's PrepareResume when it is a ResumePreparer, else its Prepare.
+func (p *Pipeline) PrepareResume(ctx context.Context) error {
+	schema, err := p.sourceSchema(ctx)
+	if err != nil {
+		return err
+	}
+	return p.prepareSink(ctx, schema, true)
+}
+
+// prepareSink prepares the sink for schema, as for a resumed run when
+// resuming.
+func (p *Pipeline) prepareSink(ctx context.Context, schema Schema, resuming bool) error {
+	var err error
+	if rp, ok := p.dst.(ResumePreparer); ok && resuming {
+		err = rp.PrepareResume(ctx, schema)
+	} else {
+		err = p.dst.Prepare(ctx, schema)
+	}
+	if err != nil {
+		return fmt.Errorf("datasync: prepare the sink: %w", err)
+	}
+	return nil
+}
+
 // WithCheckpointStore makes Pipeline.Run and RunSplit save each split's
 // progress in store and resume splits from it (see CheckpointStore). A sink
 // that is a CheckpointSink is asked first: its progress is exact.
@@ -146,25 +181,26 @@ func (j *job) resumePoint(ctx context.Context, s Split, cp Checkpoint, first boo
 }
 
 // runPlan returns the plan of a Run: the store's saved plan when it keeps
-// one (a resumed run), else a new plan, saved.
-func (p *Pipeline) runPlan(ctx context.Context) ([]Split, error) {
+// one (resuming), else a new plan, saved.
+func (p *Pipeline) runPlan(ctx context.Context) (splits []Split, resuming bool, err error) {
 	ps, ok := p.cfg.checkpoints.(PlanStore)
 	if !ok {
-		return p.Plan(ctx)
+		splits, err = p.Plan(ctx)
+		return splits, false, err
 	}
-	splits, ok, err := ps.SavedPlan(ctx)
+	splits, ok, err = ps.SavedPlan(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("datasync: load the saved plan: %w", err)
+		return nil, false, fmt.Errorf("datasync: load the saved plan: %w", err)
 	}
 	if ok {
 		p.cfg.logger.LogAttrs(ctx, slog.LevelInfo, "resuming with the saved plan", slog.Int("splits", len(splits)))
-		return splits, nil
+		return splits, true, nil
 	}
 	if splits, err = p.Plan(ctx); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if err := ps.SavePlan(ctx, splits); err != nil {
-		return nil, fmt.Errorf("datasync: save the plan: %w", err)
+		return nil, false, fmt.Errorf("datasync: save the plan: %w", err)
 	}
-	return splits, nil
+	return splits, false, nil
 }

@@ -52,6 +52,7 @@ var (
 	_ datasync.SinkChecker = (*Sink)(nil)
 
 	_ datasync.CheckpointSink = (*Sink)(nil)
+	_ datasync.ResumePreparer = (*Sink)(nil)
 )
 
 // NewSink returns a Sink for cfg. It checks the config but does no I/O.
@@ -247,6 +248,17 @@ func (s *Sink) buildPlan(info serverInfo, m *tableMeta, schema datasync.Schema) 
 // PreSQL, and creates the table when it is missing (CreateTable). Nothing
 // is changed when a check fails.
 func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, false)
+}
+
+// PrepareResume is Prepare for a run that resumes an interrupted one (see
+// datasync.ResumePreparer): without truncate and preSql, which ran when
+// that run started.
+func (s *Sink) PrepareResume(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, true)
+}
+
+func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming bool) error {
 	c, err := s.pool.acquire(ctx, 0)
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
@@ -272,11 +284,12 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	} else if _, err := s.buildPlan(info, meta, schema); err != nil {
 		return err
 	}
-	resuming := false
 	if s.progress != nil {
-		if resuming, err = s.prepareProgress(ctx, c); err != nil {
+		found, err := s.prepareProgress(ctx, c)
+		if err != nil {
 			return err
 		}
+		resuming = resuming || found
 	}
 	if s.cfg.Truncate && !missing && !resuming {
 		if _, err := c.ExecContext(ctx, "TRUNCATE TABLE "+s.table.quoted()); err != nil {

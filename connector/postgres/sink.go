@@ -43,6 +43,7 @@ var (
 	_ datasync.SinkChecker = (*Sink)(nil)
 
 	_ datasync.CheckpointSink = (*Sink)(nil)
+	_ datasync.ResumePreparer = (*Sink)(nil)
 )
 
 // NewSink returns a Sink for cfg. It checks the config and does no I/O.
@@ -75,17 +76,29 @@ func (s *Sink) Close() error {
 // Truncate is set, then checking that schema's columns map onto the table
 // (names, count, types, conflict key). Nothing is written when it fails.
 func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, false)
+}
+
+// PrepareResume is Prepare for a run that resumes an interrupted one (see
+// datasync.ResumePreparer): without truncate and preSql, which ran when
+// that run started.
+func (s *Sink) PrepareResume(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, true)
+}
+
+func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming bool) error {
 	conn, err := s.conns.acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
 	c := conn.Conn()
-	resuming := false
 	if s.progress != nil {
-		if resuming, err = s.prepareProgress(ctx, c); err != nil {
+		found, err := s.prepareProgress(ctx, c)
+		if err != nil {
 			return err
 		}
+		resuming = resuming || found
 	}
 	for i, q := range s.cfg.PreSQL {
 		if resuming {
