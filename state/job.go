@@ -74,7 +74,7 @@ type TaskState struct {
 
 // SplitsDone counts, over every task, the splits recorded done, and all the
 // splits planned.
-func (s *JobState) SplitsDone() (done, planned int) {
+func (s JobState) SplitsDone() (done, planned int) {
 	for _, t := range s.Tasks {
 		planned += len(t.Plan)
 		for _, p := range t.Splits {
