@@ -70,6 +70,9 @@ type JobState struct {
 type TaskState struct {
 	Plan   []datasync.Split                  `json:"plan,omitempty"`
 	Splits map[string]datasync.SplitProgress `json:"splits,omitempty"`
+	// Finished is set when the task succeeded (Finalize included): a
+	// resumed run skips it.
+	Finished bool `json:"finished,omitempty"`
 }
 
 // SplitsDone counts, over every task, the splits recorded done, and all the

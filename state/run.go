@@ -181,6 +181,19 @@ func (t *Task) SavedPlan(context.Context) ([]datasync.Split, bool, error) {
 	return slices.Clone(t.run.state.Tasks[t.index].Plan), true, nil
 }
 
+// Finish records that the task succeeded, so that a run resuming the job
+// skips it.
+func (t *Task) Finish() error {
+	return t.run.update(t.index, func(ts *TaskState) { ts.Finished = true })
+}
+
+// Finished reports whether the task succeeded in the run being resumed.
+func (t *Task) Finished() bool {
+	t.run.mu.Lock()
+	defer t.run.mu.Unlock()
+	return t.index < len(t.run.state.Tasks) && t.run.state.Tasks[t.index].Finished
+}
+
 // SavePlan saves the task's plan, and forgets progress of splits it has not.
 func (t *Task) SavePlan(_ context.Context, splits []datasync.Split) error {
 	return t.run.update(t.index, func(ts *TaskState) {
