@@ -135,4 +135,3 @@ func TestCheckpointSinkMakesLostCommitRepliesExact(t *testing.T) {
 	assert.Equal(t, int64(0), res.RecordsRead)
 	assert.Len(t, dst.rows, 100)
 }
-
