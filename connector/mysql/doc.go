@@ -98,6 +98,23 @@
 // load is checked as below, its rows decoded back into values for the
 // INSERT path when it is not exact.
 //
+// # Exactly-once
+//
+// With ProgressTable set, every flush commits the rows written since the
+// last one and the split's checkpoint in one transaction: the checkpoint
+// is a row (job, split, checkpoint, done, updated_at) of an InnoDB
+// progress table, which Prepare creates when missing, written with INSERT
+// .. ON DUPLICATE KEY UPDATE just before COMMIT. The Sink is a
+// datasync.CheckpointSink: before a split runs, and before each retry, the
+// pipeline reads its durable checkpoint back, so a window whose COMMIT
+// landed (even when its reply was lost) is never written twice, and a split
+// found done is skipped. Prepare of a job that has progress in the table
+// (an interrupted run) skips Truncate and PreSQL; Finalize deletes the
+// job's progress after PostSQL, so the next run copies everything again.
+// ProgressJob (default: Table) keys the job's rows (hashed beyond 255
+// bytes). The target table must be transactional (InnoDB) for the
+// guarantee to hold.
+//
 // # Nothing is changed or dropped silently
 //
 // LOAD DATA LOCAL turns data errors into warnings and truncates, rounds,
