@@ -77,8 +77,16 @@ func (p *progress) createSQL() string {
 // has progress in it: a run that was interrupted, which this one resumes.
 func (s *Sink) prepareProgress(ctx context.Context, c *conn) (resuming bool, err error) {
 	p := s.progress
-	if _, err := c.ExecContext(ctx, p.createSQL()); err != nil {
-		return false, classify(fmt.Errorf("mysql sink: create the progress table %s: %w", p.table, err))
+	var exists int
+	err = c.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ?",
+		p.table.db, p.table.table).Scan(&exists)
+	if err != nil {
+		return false, classify(fmt.Errorf("mysql sink: look up the progress table %s: %w", p.table, err))
+	}
+	if exists == 0 { // created only when missing: a user may write a table made for it, without CREATE
+		if _, err := c.ExecContext(ctx, p.createSQL()); err != nil {
+			return false, classify(fmt.Errorf("mysql sink: create the progress table %s: %w", p.table, err))
+		}
 	}
 	var n int
 	err = c.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+p.table.quoted()+" WHERE job = ?", p.job).Scan(&n)

@@ -84,11 +84,17 @@ func (p *progress) recordSQL(split string, sp datasync.SplitProgress) string {
 // has progress in it: a run that was interrupted, which this one resumes.
 func (s *Sink) prepareProgress(ctx context.Context, c *pgx.Conn) (resuming bool, err error) {
 	p := s.progress
-	if _, err := c.Exec(ctx, p.createSQL()); err != nil {
-		var pe *pgconn.PgError
-		// Two jobs creating it at once: one wins, the other sees the type or key exist.
-		if !errors.As(err, &pe) || (pe.Code != "23505" && pe.Code != "42P07") {
-			return false, classify(fmt.Errorf("postgres: create the progress table %s: %w", p.table.sql(), err))
+	var exists bool
+	if err := c.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", p.table.sql()).Scan(&exists); err != nil {
+		return false, classify(fmt.Errorf("postgres: look up the progress table %s: %w", p.table.sql(), err))
+	}
+	if !exists { // created only when missing: a user may write a table made for it, without CREATE
+		if _, err := c.Exec(ctx, p.createSQL()); err != nil {
+			var pe *pgconn.PgError
+			// Two jobs creating it at once: one wins, the other sees the type or key exist.
+			if !errors.As(err, &pe) || (pe.Code != "23505" && pe.Code != "42P07") {
+				return false, classify(fmt.Errorf("postgres: create the progress table %s: %w", p.table.sql(), err))
+			}
 		}
 	}
 	err = c.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+p.table.sql()+" WHERE job = $1)", p.job).Scan(&resuming)
