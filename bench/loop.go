@@ -176,6 +176,7 @@ func (h *harness) runOnce(ctx context.Context, r *runner, index int) report.Run 
 			return fail("the library child's result is unreadable: %v (%q)", err, out.Stdout)
 		}
 		res.LibraryElapsed = child.Elapsed
+		res.LibraryCPU = child.UserCPU + child.SysCPU
 		if r.sc.To == discardEnd {
 			mismatch = h.verifyDiscard(child)
 		}
