@@ -63,9 +63,17 @@ func runChild(arg string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile, err := startProfile(p)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "datasync-bench child:", err)
+		return 2
+	}
 	user0, sys0 := proc.SelfCPU()
 	res, err := fn(ctx, p)
 	user1, sys1 := proc.SelfCPU()
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", p.Scenario, err)
 		return 1
