@@ -12,22 +12,22 @@ import (
 	"github.com/datasync-go/datasync/encoded"
 )
 
-// Pages read with COPY. Where every column is read in binary (the source
-// has an encoding, see passthrough.go), each page of a key split is read with
+// Pass-through pages read with COPY. When a key split's rows travel as
+// binary COPY tuples (the sink accepts the source's encoding, see
+// passthrough.go), each page is read with
 //
 //	COPY (SELECT ... WHERE key > last AND key <= hi ORDER BY key LIMIT n) TO STDOUT (FORMAT binary)
 //
 // instead of an extended-protocol query: the server sends the rows already
-// framed as the tuples a binary COPY into PostgreSQL takes. When they pass
-// through (the sink accepts the source's encoding), the reader appends each
+// framed as the tuples the sink's COPY takes, so the reader appends each
 // one to the batch's arena as it arrives, parsing only the field lengths
-// (for the rows' sizes) and the key of the last row; otherwise it decodes
-// the fields to values as it would a query's. COPY takes no
+// (for the rows' sizes) and the key of the last row. COPY takes no
 // parameters, so the page's bounds are written into the statement as
 // literals: this way is used only when they can be written exactly, for a
 // unique key of integer columns that are all read (copyPages).
 
-// copyPages reports whether r's pages can be read with COPY: a keyset split of a table whose unique key
+// copyPages reports whether r's pages can be read with COPY when the batch
+// takes the source's encoding: a keyset split of a table whose unique key
 // is integer columns among those read, no column selected for paging only.
 func (r *reader) copyPages() bool {
 	m := r.m
@@ -124,7 +124,7 @@ func (r *reader) copyPage(ctx context.Context, b *datasync.Batch, limit int64) (
 	r.s.copyPages.Add(1)
 	before := b.Bytes()
 	t := &r.tuples
-	t.reset(r, b, encoded.Offered(b) == r.m.encoding)
+	t.reset(r, b)
 	if _, err := r.conn.Conn().PgConn().CopyTo(ctx, t, sql); err != nil {
 		return 0, false, classify(fmt.Errorf("postgres: split %q: %w", r.id, err))
 	}
@@ -146,7 +146,6 @@ func (r *reader) copyPage(ctx context.Context, b *datasync.Batch, limit int64) (
 type tupleStream struct {
 	r        *reader
 	b        *datasync.Batch
-	pass     bool   // the rows pass through: appended as tuples, else decoded to values
 	header   bool   // the header was read
 	ended    bool   // the trailer was read
 	carry    []byte // the start of a tuple whose end is in a later message
@@ -159,8 +158,8 @@ type tupleStream struct {
 // of an extension area, which follows.
 var copySignature = []byte("PGCOPY\n\xff\r\n\x00")
 
-func (t *tupleStream) reset(r *reader, b *datasync.Batch, pass bool) {
-	*t = tupleStream{r: r, b: b, pass: pass, carry: t.carry[:0]}
+func (t *tupleStream) reset(r *reader, b *datasync.Batch) {
+	*t = tupleStream{r: r, b: b, carry: t.carry[:0]}
 }
 
 // Write consumes p, which may hold any part of the stream.
@@ -225,21 +224,6 @@ func (t *tupleStream) consume(data []byte) (int, error) {
 		size := 0
 		complete := true
 		for _, typ := range types {
-			if !t.pass { // sized when decoded
-				if len(data)-q < 4 {
-					complete = false
-					break
-				}
-				if l := int(int32(binary.BigEndian.Uint32(data[q:]))); l > 0 {
-					if len(data)-q-4 < l {
-						complete = false
-						break
-					}
-					q += l
-				}
-				q += 4
-				continue
-			}
 			if len(data)-q < 4 {
 				complete = false
 				break
@@ -262,11 +246,7 @@ func (t *tupleStream) consume(data []byte) (int, error) {
 		t.got++
 		if !t.b.Full() {
 			t.r.keepKey(data[p:q])
-			if t.pass {
-				encoded.Append(t.b, data[p:q], size, t.r.m.decoder)
-			} else {
-				t.r.decodeTuple(t.b, data[p:q])
-			}
+			encoded.Append(t.b, data[p:q], size, t.r.m.decoder)
 			t.appended++
 		}
 		p = q
@@ -293,27 +273,4 @@ func (r *reader) keepKey(tuple []byte) {
 		r.last[i] = append(r.last[i][:0], tuple[q:q+max(l, 0)]...) // a unique key read by key pages is never NULL
 	}
 	r.hasLast = true
-}
-
-// decodeTuple appends the values of tuple (complete, of the source's types)
-// to b as a record; a value that does not decode leaves the row out, as a
-// dirty record, as append does for a query's row.
-func (r *reader) decodeTuple(b *datasync.Batch, tuple []byte) {
-	rec := b.Append()
-	q := 2
-	for i, typ := range r.m.types {
-		l := int(int32(binary.BigEndian.Uint32(tuple[q:])))
-		q += 4
-		if l < 0 {
-			continue // Append gives NULLs
-		}
-		val, err := typ.decode(tuple[q:q+l], b, &r.scratch)
-		q += l
-		if err != nil {
-			b.RemoveLast()
-			r.dirty = append(r.dirty, &datasync.RowError{Row: -1, Column: r.m.schema[i].Name, Err: err})
-			return
-		}
-		rec[i] = val
-	}
 }

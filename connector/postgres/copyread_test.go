@@ -16,8 +16,8 @@ import (
 	"github.com/datasync-go/datasync/encoded"
 )
 
-// TestCopyPages copies tables PG -> PG, passed through and as values, pages
-// read with COPY and, for comparison, with queries: each gives the source's rows,
+// TestCopyPages copies tables PG -> PG with pass-through, pages read with
+// COPY and, for comparison, with queries: both give the source's rows,
 // each once, and COPY serves exactly the tables it is meant for (a unique
 // key of integer columns that are read); the others page with queries.
 func TestCopyPages(t *testing.T) {
@@ -54,23 +54,18 @@ func TestCopyPages(t *testing.T) {
 		name := fmt.Sprintf("t%d", i)
 		t.Run(tc.name, func(t *testing.T) {
 			want := src.rows(`SELECT t::text FROM ` + name + ` t WHERE ` + cmp(tc.cfg.Where, "true") + ` ORDER BY 1`)
-			for _, way := range []struct{ disable, pass bool }{{false, true}, {true, true}, {false, false}, {true, false}} {
-				disable := way.disable
+			for _, disable := range []bool{false, true} {
 				disableCopyPages = disable
 				t.Cleanup(func() { disableCopyPages = false })
 				dst.exec(`TRUNCATE ` + name)
 				cfg := tc.cfg
 				cfg.DSN, cfg.Table = src.dsn, name
 				s := newSource(t, cfg)
-				k := newSink(t, SinkConfig{DSN: dst.dsn, Table: name, Column: cfg.Column, DisablePassThrough: !way.pass})
+				k := newSink(t, SinkConfig{DSN: dst.dsn, Table: name, Column: cfg.Column})
 				res, err := run(t, s, k, datasync.WithParallelism(2), datasync.WithBatchSize(300, 1<<20))
 				require.NoError(t, err)
 				assert.Equal(t, int64(len(want)), res.RecordsWritten)
-				if way.pass {
-					assert.Equal(t, int64(len(want)), k.passedThrough.Load(), "every row passed through")
-				} else {
-					assert.Zero(t, k.passedThrough.Load(), "rows as values")
-				}
+				assert.Equal(t, int64(len(want)), k.passedThrough.Load(), "every row passed through")
 				if len(cfg.Column) == 0 {
 					assert.Equal(t, want, dst.rows(`SELECT t::text FROM `+name+` t ORDER BY 1`))
 				} else {
@@ -150,7 +145,7 @@ func TestTupleStreamChunks(t *testing.T) {
 		r := &reader{s: s, m: m, keyAt: []int{0}}
 		ts := &tupleStream{}
 		rows := throughPipeline(t, m.encoding, func(b *datasync.Batch) {
-			ts.reset(r, b, true)
+			ts.reset(r, b)
 			for _, c := range chunks {
 				n, err := ts.Write(c)
 				require.NoError(t, err)

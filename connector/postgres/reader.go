@@ -323,7 +323,7 @@ func (r *reader) pageRows(b *datasync.Batch) int64 {
 }
 
 func (r *reader) readKeyset(ctx context.Context, b *datasync.Batch) error {
-	viaCopy := r.copyPages()
+	viaCopy := r.copyPages() && encoded.Offered(b) == r.m.encoding
 	for !b.Full() {
 		limit := r.pageRows(b)
 		if viaCopy {
