@@ -107,6 +107,14 @@ type SinkConfig struct {
 	PostSQL []string `json:"postSql,omitempty"`
 	// Truncate empties the table once per job, before any row is written.
 	Truncate bool `json:"truncate,omitempty"`
+	// AtomicRefresh replaces the table's rows as one atomic step: the job
+	// loads a staging table made LIKE the table (INCLUDING ALL), and once
+	// every split succeeded swaps it in by renames in one transaction, so
+	// that readers see the old rows or the new ones, never a half-loaded
+	// table; a failed job drops the staging table and leaves the table as it
+	// was. See the package doc ("Atomic refresh") for what is carried over.
+	// It cannot be combined with Truncate.
+	AtomicRefresh bool `json:"atomicRefresh,omitempty"`
 	// CreateTable creates the table from the source's schema when it does
 	// not exist (see the package doc for the types chosen).
 	CreateTable bool `json:"createTable,omitempty"`
@@ -230,6 +238,9 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 			continue
 		}
 		s.conflictKey = append(s.conflictKey, ref)
+	}
+	if c.AtomicRefresh && c.Truncate {
+		bad("atomicRefresh loads an empty staging table: truncate has nothing to do beside it")
 	}
 	for i, q := range c.PreSQL {
 		if strings.TrimSpace(q) == "" {
