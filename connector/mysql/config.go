@@ -116,6 +116,14 @@ type SinkConfig struct {
 	PostSQL []string `json:"postSql,omitempty"`
 	// Truncate empties the table once per job, before PreSQL.
 	Truncate bool `json:"truncate,omitempty"`
+	// AtomicRefresh replaces the table's rows as one atomic step: the job
+	// loads a staging table made with CREATE TABLE ... LIKE the table, and
+	// once every split succeeded swaps it in with one RENAME TABLE of both,
+	// so that readers see the old rows or the new ones, never a half-loaded
+	// table; a failed job drops the staging table and leaves the table as it
+	// was. See the package doc ("Atomic refresh") for what is carried over.
+	// It cannot be combined with Truncate.
+	AtomicRefresh bool `json:"atomicRefresh,omitempty"`
 	// BatchSize bounds the rows of each multi-row INSERT; 0 sizes them by
 	// max_allowed_packet and the 65,535-placeholder limit alone. LOAD DATA
 	// streams a whole batch whatever it is.
@@ -246,6 +254,9 @@ func (c *SinkConfig) validate() error {
 	}
 	if c.BatchSize < 0 {
 		errs = append(errs, fmt.Errorf("batchSize %d is negative", c.BatchSize))
+	}
+	if c.AtomicRefresh && c.Truncate {
+		errs = append(errs, errors.New("atomicRefresh loads an empty staging table: truncate has nothing to do beside it"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("mysql sink: invalid config: %w", err)

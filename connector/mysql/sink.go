@@ -22,7 +22,8 @@ import (
 type Sink struct {
 	cfg    SinkConfig
 	pool   *pool
-	table  tableName
+	table  tableName // the table written: final, or its staging table (AtomicRefresh)
+	final  tableName // the table configured
 	mode   WriteMode
 	load   LoadData
 	logger *slog.Logger
@@ -65,6 +66,10 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	}
 	s := &Sink{cfg: cfg, pool: p, mode: WriteMode(strings.ToLower(string(cfg.WriteMode))), load: LoadData(strings.ToLower(string(cfg.LoadData))), logger: cfg.Logger}
 	s.table, _ = parseTableName(cfg.Table) // validated above
+	s.final = s.table
+	if cfg.AtomicRefresh {
+		s.table = stagingName(s.final)
+	}
 	if s.mode == "" {
 		s.mode = WriteInsert
 	}
@@ -251,6 +256,11 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
+	if s.cfg.AtomicRefresh {
+		if err := s.stage(ctx, c, info, schema); err != nil {
+			return err
+		}
+	}
 	meta, err := loadTable(ctx, c, info, s.table)
 	missing := errors.Is(err, errNoTable)
 	if err != nil && !missing {
@@ -273,7 +283,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		}
 	}
 	for _, stmt := range s.cfg.PreSQL {
-		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
+		if _, err := c.ExecContext(ctx, withTable(stmt, s.final)); err != nil {
 			return classify(fmt.Errorf("mysql sink: preSql %q: %w", shorten(stmt), err))
 		}
 	}
@@ -294,8 +304,14 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	return err
 }
 
-// Finalize runs PostSQL, once, after every split succeeded.
+// Finalize runs PostSQL, once, after every split succeeded; with
+// AtomicRefresh it first swaps the staging table in.
 func (s *Sink) Finalize(ctx context.Context) error {
+	if s.cfg.AtomicRefresh {
+		if err := s.swap(ctx); err != nil {
+			return err
+		}
+	}
 	if len(s.cfg.PostSQL) == 0 {
 		return nil
 	}
@@ -305,7 +321,7 @@ func (s *Sink) Finalize(ctx context.Context) error {
 	}
 	defer c.release()
 	for _, stmt := range s.cfg.PostSQL {
-		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
+		if _, err := c.ExecContext(ctx, withTable(stmt, s.final)); err != nil {
 			return classify(fmt.Errorf("mysql sink: postSql %q: %w", shorten(stmt), err))
 		}
 	}
@@ -329,7 +345,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
-	meta, err := loadTable(ctx, c, info, s.table)
+	meta, err := loadTable(ctx, c, info, s.final)
 	if errors.Is(err, errNoTable) {
 		if !s.cfg.CreateTable {
 			return fmt.Errorf("mysql sink: table %s does not exist (set createTable to create it)", s.table)
