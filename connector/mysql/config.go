@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/datasync-go/datasync"
 )
 
 // SourceConfig configures a Source. The JSON names are DataX mysqlreader's
@@ -59,6 +61,10 @@ type SourceConfig struct {
 	// the pipeline's parallelism, with no split under MinSplitRows estimated
 	// rows. Empty and small tables get one split.
 	Splits int `json:"splits,omitempty"`
+	// Incremental, when its Column is set, makes the source incremental
+	// (see datasync.Incremental and state.RunIncremental): it is read
+	// whole by itself, and past the last run's mark through Since.
+	Incremental datasync.Incremental `json:"incremental,omitzero"`
 	// MinSplitRows is the smallest number of rows (by the server's estimate)
 	// worth a split of its own when Splits is 0; default 20,000.
 	MinSplitRows int64 `json:"minSplitRows,omitempty"`
@@ -187,6 +193,9 @@ func (c *SourceConfig) validate() error {
 		errs = append(errs, errors.New("set table or querySql"))
 	case c.Table != "" && c.QuerySQL != "":
 		errs = append(errs, errors.New("set table or querySql, not both"))
+	}
+	if c.Incremental.Column != "" && c.QuerySQL != "" {
+		errs = append(errs, errors.New("incremental reads a table past a mark: it cannot be combined with querySql"))
 	}
 	if c.QuerySQL != "" {
 		if len(c.Column) > 0 && !isStar(c.Column) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/datasync-go/datasync"
 )
 
 // SourceConfig configures a Source. JSON names are DataX's where DataX has
@@ -61,6 +63,10 @@ type SourceConfig struct {
 	// Splits, when above 0, is the number of key ranges to plan instead of
 	// four per unit of parallelism.
 	Splits int `json:"splits,omitempty"`
+	// Incremental, when its Column is set, makes the source incremental
+	// (see datasync.Incremental and state.RunIncremental): it is read
+	// whole by itself, and past the last run's mark through Since.
+	Incremental datasync.Incremental `json:"incremental,omitzero"`
 }
 
 // WriteMode is how a Sink writes rows (see SinkConfig.WriteMode).
@@ -149,6 +155,9 @@ func (c *SourceConfig) validate() (tbl name, cols []columnRef, key []columnRef, 
 	}
 	if c.FetchSize < 0 {
 		bad("fetchSize %d is negative", c.FetchSize)
+	}
+	if c.Incremental.Column != "" && c.QuerySQL != "" {
+		bad("incremental reads a table past a mark: it cannot be combined with querySql")
 	}
 	if c.Splits < 0 {
 		bad("splits %d is negative", c.Splits)
