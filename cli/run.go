@@ -61,6 +61,11 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		}
 		opts = append(opts, datasync.WithProgress(show, interval))
 	}
+	incr, err := s.beginIncremental(ctx)
+	defer incr.close()
+	if err != nil {
+		return s.fail(err)
+	}
 	pipelines, err := j.Pipelines(opts...)
 	if err != nil {
 		return s.fail(err)
@@ -78,7 +83,13 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	for i, p := range pipelines {
 		t := j.Tasks[i]
 		logger.Info("task started", "task", i, "reader", t.ReaderName, "writer", t.WriterName)
+		if d := incr.describe(i); d != "" {
+			logger.Info(d, "task", i)
+		}
 		res, err := p.Run(ctx)
+		if err == nil {
+			err = incr.commit(i)
+		}
 		printReport(errOut, res, j.DirtyPath)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
