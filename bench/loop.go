@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
+	"github.com/datasync-go/datasync/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 	"github.com/datasync-go/datasync/bench/internal/report"
 )

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
+	"github.com/datasync-go/datasync/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 )
 

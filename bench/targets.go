@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
+	"github.com/datasync-go/datasync/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 )
 
