@@ -19,7 +19,7 @@ import (
 // TestComparePostgresWithMySQL compares a PostgreSQL table with a MySQL
 // one holding the same values in other types (numeric(12,4) and
 // decimal(12,2), timestamptz and datetime(6), bytea and varbinary, NULL
-// beside ''): they verify equal. Then one changed value, one missing row
+// beside ”): they verify equal. Then one changed value, one missing row
 // and one extra row are each found, with their key range.
 func TestComparePostgresWithMySQL(t *testing.T) {
 	ctx := context.Background()
