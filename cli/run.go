@@ -37,6 +37,8 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	every := fs.Duration("progress", 0, "progress interval (default 200ms on a terminal, 5s otherwise)")
 	quiet := fs.Bool("quiet", false, "show no progress, only the report and errors")
 	verbose := fs.Bool("v", false, "log more (debug level)")
+	verifyAfter := fs.Bool("verify", false, "verify each task's target against its source after the run (see datasync verify)")
+	vf := addVerifyFlags(fs)
 	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
@@ -60,6 +62,10 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			show = progressBar(errOut)
 		}
 		opts = append(opts, datasync.WithProgress(show, interval))
+	}
+	sources := make([]datasync.Source, len(j.Tasks)) // whole, for --verify
+	for i, t := range j.Tasks {
+		sources[i] = t.Source
 	}
 	incr, err := s.beginIncremental(ctx)
 	defer incr.close()
@@ -101,6 +107,9 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			fmt.Fprintf(errOut, "%s: task %d (%s -> %s) failed: %v\n", e.name, i, t.ReaderName, t.WriterName, err)
 			return exitCode(err)
 		}
+	}
+	if *verifyAfter {
+		return s.verifyTasks(ctx, errOut, sources, vf.options())
 	}
 	return ExitOK
 }
