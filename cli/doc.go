@@ -13,9 +13,10 @@
 //
 // The commands:
 //
-//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v]
+//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v] [--verify]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
+//	verify job.json [-p name=value ...] [--key COLS] [--range-rows N] [--max-keys N]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
 //	version
 //
@@ -25,6 +26,19 @@
 // --run-date YYYY-MM-DD[ hh:mm:ss] (the scheduled time DataWorks'
 // scheduling parameters, such as ${bizdate} and $[yyyymmdd-1], are
 // computed from; default now).
+//
+// Incremental tasks (a reader with incrementalColumn, see package
+// job/datax): run reads the rows past the mark of the task's last
+// successful run and saves the new mark when the task succeeds. Marks live
+// in the state directory ($DATASYNC_STATE_DIR, else datasync under
+// $XDG_STATE_HOME or ~/.local/state; see package state), under the job
+// file's absolute path and the task's path in it (job.content[0]).
+//
+// verify compares each task's source with its target without moving data
+// (package verify): counts and checksums per key range, then the keys that
+// are missing, extra or changed. It exits 0 when all are equal, 1
+// otherwise; run --verify does the same after a successful run (comparing
+// an incremental task's whole source).
 //
 // Named data sources live in a catalog file (package job/datasource): the
 // file given with --datasources, else $DATASYNC_DATASOURCES, else

@@ -11,4 +11,21 @@
 // through modernc.org/sqlite) because the state is a few kilobytes per job,
 // written at most once per flush: plain files need no dependency, can be read
 // and repaired with cat and rm, and rename(2) gives the atomicity needed.
+//
+// # Incremental marks
+//
+// A job's incremental tasks (a source that is a datasync.IncrementalSource
+// with its Column set) keep their high-water marks in marks.json in the
+// job's directory, by task name, replaced atomically. RunIncremental (or
+// BeginIncremental, a pipeline of one's own, then Incremental.Commit) reads
+// the task's mark and the source's current high-water mark H, copies the
+// rows past the mark (less the lookback) up to H (every row on the first
+// run), and saves H only when the run succeeded: a failed or killed run
+// leaves the mark, so the next run copies its rows again. Rows that get a
+// value at or below H after the run read them (a transaction that commits
+// late) are picked up only within the lookback: pair a lookback with an
+// overwriting sink mode (upsert, replace) so that rows read twice are not
+// written twice. Rows whose column is NULL are never read by an
+// incremental run. Store.ClearMarks (or clearing the job) makes the next
+// run copy everything again.
 package state

@@ -140,7 +140,7 @@ func (s *Store) BeginIncremental(ctx context.Context, job, task string, src data
 	}
 	if found {
 		if saved.Column != column {
-			return nil, fmt.Errorf("state: task %q of job %q: its mark was saved for column %q, and the incremental column is now %q: clear the job's marks to copy everything again",
+			return nil, fmt.Errorf("state: task %q of job %q: its mark was saved for column %q, and the incremental column is now %q: clear the job's marks (datasync state clear, or Store.ClearMarks) to copy everything again",
 				task, job, saved.Column, column)
 		}
 		run.From = &saved
