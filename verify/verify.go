@@ -24,12 +24,14 @@
 package verify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -142,6 +144,7 @@ func Compare(ctx context.Context, src, dst datasync.Source, o Options) (*Report,
 	if err != nil {
 		return nil, err
 	}
+	ss = compareSchema(ss, ts)
 	var a, b *side
 	var errA, errB error
 	var wg sync.WaitGroup
@@ -162,6 +165,37 @@ func Compare(ctx context.Context, src, dst datasync.Source, o Options) (*Report,
 		return nil, fmt.Errorf("verify: the target has %d keys held by several rows (first: %s): name a unique key, or the target has duplicates", len(b.dups), b.dups[0])
 	}
 	return compareSides(a, b, ss, key, o), nil
+}
+
+// compareSchema returns the schema both sides' values are canonicalized
+// by: the source's, except where the two sides' kinds differ and one is
+// more precise: text against any other kind takes the other (a file's
+// "12.50" against a database's decimal), integer against decimal takes
+// decimal, a float against a number takes float, integer against bool
+// takes bool.
+func compareSchema(src, dst datasync.Schema) datasync.Schema {
+	out := slices.Clone(src)
+	numeric := func(k datasync.Kind) bool {
+		return k == datasync.KindInt || k == datasync.KindDecimal || k == datasync.KindFloat
+	}
+	for i := range out {
+		a, b := src[i].Kind, dst[i].Kind
+		switch {
+		case a == b:
+		case a == datasync.KindString || a == datasync.KindNull:
+			out[i].Kind = b
+		case b == datasync.KindString || b == datasync.KindNull:
+		case a == datasync.KindFloat || b == datasync.KindFloat:
+			if numeric(a) && numeric(b) {
+				out[i].Kind = datasync.KindFloat
+			}
+		case numeric(a) && numeric(b):
+			out[i].Kind = datasync.KindDecimal
+		case a == datasync.KindBool && b == datasync.KindInt, a == datasync.KindInt && b == datasync.KindBool:
+			out[i].Kind = datasync.KindBool
+		}
+	}
+	return out
 }
 
 // keyColumns returns the positions of the key columns.
@@ -337,7 +371,7 @@ func compareSides(a, b *side, schema datasync.Schema, key []int, o Options) *Rep
 		}
 	}
 	numeric := len(key) == 1 && (schema[key[0]].Kind == datasync.KindInt || schema[key[0]].Kind == datasync.KindDecimal || schema[key[0]].Kind == datasync.KindFloat)
-	slices.SortFunc(keys, func(x, y string) int { return compareKeys(x, y, numeric) })
+	sortKeys(keys, numeric)
 	for start := 0; start < len(keys); start += o.RangeRows {
 		rng := keys[start:min(start+o.RangeRows, len(keys))]
 		rep.Ranges++
@@ -385,15 +419,50 @@ func compareSides(a, b *side, schema datasync.Schema, key []int, o Options) *Rep
 	return rep
 }
 
-// compareKeys orders keys: a single numeric column by value, others by
-// their text.
-func compareKeys(x, y string, numeric bool) int {
-	if numeric {
-		rx, okx := new(big.Rat).SetString(x)
-		ry, oky := new(big.Rat).SetString(y)
-		if okx && oky {
-			return rx.Cmp(ry)
+// sortKeys sorts keys: a single numeric column by value (NULL first),
+// others by their text.
+func sortKeys(keys []string, numeric bool) {
+	if !numeric {
+		slices.Sort(keys)
+		return
+	}
+	type numKey struct {
+		text string
+		i    int64
+		r    *big.Rat // when the text is not an int64
+		ok   bool    // a number
+	}
+	nk := make([]numKey, len(keys))
+	for j, k := range keys {
+		nk[j].text = k
+		if i, err := strconv.ParseInt(k, 10, 64); err == nil {
+			nk[j].i, nk[j].ok = i, true
+		} else if r, ok := new(big.Rat).SetString(k); ok {
+			nk[j].r, nk[j].ok = r, true
 		}
 	}
-	return strings.Compare(x, y)
+	rat := func(k numKey) *big.Rat {
+		if k.r != nil {
+			return k.r
+		}
+		return new(big.Rat).SetInt64(k.i)
+	}
+	slices.SortFunc(nk, func(x, y numKey) int {
+		switch {
+		case !x.ok || !y.ok:
+			if x.ok != y.ok {
+				if !x.ok {
+					return -1
+				}
+				return 1
+			}
+			return strings.Compare(x.text, y.text)
+		case x.r == nil && y.r == nil:
+			return cmp.Compare(x.i, y.i)
+		}
+		return rat(x).Cmp(rat(y))
+	})
+	for j := range nk {
+		keys[j] = nk[j].text
+	}
 }

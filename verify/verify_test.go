@@ -3,6 +3,8 @@ package verify_test
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 
 	_ "github.com/go-sql-driver/mysql"
@@ -10,8 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	filesource "github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/postgres"
+	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/internal/testdb"
 	"github.com/datasync-go/datasync/verify"
 )
@@ -79,4 +83,42 @@ func TestComparePostgresWithMySQL(t *testing.T) {
 	// Ranges cut the keys of both sides: 101 of them, the last alone.
 	assert.Equal(t, verify.RangeDiff{From: "1000", To: "1000", SourceRows: 0, TargetRows: 1, Extra: 1, ExtraKeys: []string{"1000"}}, rep.Diffs[2])
 	assert.Contains(t, rep.Diffs[1].String(), "keys [51 .. 60]: source 10 rows, target 9 rows; 1 missing in the target (57)")
+}
+
+// TestCompareFileWithPostgres compares a CSV file, read as text, with a
+// PostgreSQL table: the file's "12.50" equals numeric 12.5, its wall-clock
+// UTC time equals a timestamptz, its quoted "" is the empty string and its
+// \N is NULL, and a file row whose NULL became '' is found.
+func TestCompareFileWithPostgres(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.Postgres(t)
+	pg, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer pg.Close(ctx)
+	_, err = pg.Exec(ctx, `CREATE TABLE t (id bigint PRIMARY KEY, amount numeric(10,3), at timestamptz, note text, ok boolean);
+		INSERT INTO t VALUES (1, 12.5, '2026-01-01 08:00:00+08', '', true), (2, -0.001, NULL, NULL, false), (10, 3, '2026-06-01 12:30:00.25+00', 'x,y', NULL)`)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	write := func(body string) string {
+		p := filepath.Join(dir, "t.csv")
+		require.NoError(t, os.WriteFile(p, []byte("id,amount,at,note,ok\n"+body), 0o600))
+		return p
+	}
+	path := write("10,3.000,2026-06-01 12:30:00.250000,\"x,y\",\\N\n1,12.50,2026-01-01 00:00:00,\"\",t\n2,-0.0010,\\N,\\N,false\n")
+	file, err := filesource.NewSource(filesource.SourceConfig{Path: []string{path}, ReadOptions: text.ReadOptions{SkipHeader: true, Column: []text.ColumnSpec{{Name: "*"}}}})
+	require.NoError(t, err)
+	table, err := postgres.NewSource(postgres.SourceConfig{DSN: dsn, Table: "t"})
+	require.NoError(t, err)
+	defer table.Close()
+	rep, err := verify.Compare(ctx, file, table, verify.Options{Key: []string{"id"}})
+	require.NoError(t, err)
+	assert.True(t, rep.Equal(), "%v", rep.Diffs)
+
+	write("10,3.000,2026-06-01 12:30:00.250000,\"x,y\",\\N\n1,12.50,2026-01-01 00:00:00,\"\",t\n2,-0.0010,\\N,\"\",false\n")
+	rep, err = verify.Compare(ctx, file, table, verify.Options{Key: []string{"id"}})
+	require.NoError(t, err)
+	require.Len(t, rep.Diffs, 1)
+	assert.Equal(t, []string{"2"}, rep.Diffs[0].ChangedKeys, "NULL and '' differ")
+	assert.Equal(t, "1", rep.Diffs[0].From)
+	assert.Equal(t, "10", rep.Diffs[0].To, "numeric keys in numeric order")
 }
