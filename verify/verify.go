@@ -430,7 +430,7 @@ func sortKeys(keys []string, numeric bool) {
 		text string
 		i    int64
 		r    *big.Rat // when the text is not an int64
-		ok   bool    // a number
+		ok   bool     // a number
 	}
 	nk := make([]numKey, len(keys))
 	for j, k := range keys {

@@ -88,7 +88,7 @@ func TestComparePostgresWithMySQL(t *testing.T) {
 // TestCompareFileWithPostgres compares a CSV file, read as text, with a
 // PostgreSQL table: the file's "12.50" equals numeric 12.5, its wall-clock
 // UTC time equals a timestamptz, its quoted "" is the empty string and its
-// \N is NULL, and a file row whose NULL became '' is found.
+// \N is NULL, and a file row whose NULL became an empty string is found.
 func TestCompareFileWithPostgres(t *testing.T) {
 	ctx := context.Background()
 	dsn := testdb.Postgres(t)
