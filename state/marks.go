@@ -34,22 +34,52 @@ const marksFile = "marks.json"
 // (tasks of one job may finish at once).
 var markMu sync.Mutex
 
+// markEntry is what marks.json keeps of one task: its mark, and the range
+// of a run that began and did not succeed (the next run copies the same
+// range, so that a resumed run's splits read what they were planned for).
+type markEntry struct {
+	Mark    *Mark `json:"mark,omitempty"`
+	Pending *Mark `json:"pending,omitempty"`
+}
+
 func (s *Store) markPath(job string) string { return filepath.Join(s.jobDir(job), marksFile) }
 
-// markRead returns the marks of job by task, empty when none were saved.
-func (s *Store) markRead(job string) (map[string]Mark, error) {
+// markRead returns the entries of job by task, empty when none were saved.
+func (s *Store) markRead(job string) (map[string]markEntry, error) {
 	data, err := os.ReadFile(s.markPath(job))
 	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]Mark{}, nil
+		return map[string]markEntry{}, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("state: read the marks of job %q: %w", job, err)
 	}
-	marks := map[string]Mark{}
-	if err := json.Unmarshal(data, &marks); err != nil {
+	entries := map[string]markEntry{}
+	if err := json.Unmarshal(data, &entries); err != nil {
 		return nil, fmt.Errorf("state: the marks of job %q (%s) are damaged: %w", job, s.markPath(job), err)
 	}
-	return marks, nil
+	return entries, nil
+}
+
+// markUpdate changes the entry of task of job with change, and saves the
+// file atomically.
+func (s *Store) markUpdate(job, task string, change func(*markEntry)) error {
+	markMu.Lock()
+	defer markMu.Unlock()
+	entries, err := s.markRead(job)
+	if err != nil {
+		return err
+	}
+	e := entries[task]
+	change(&e)
+	entries[task] = e
+	data, err := json.MarshalIndent(entries, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(s.markPath(job), data); err != nil {
+		return fmt.Errorf("state: save the mark of job %q task %q: %w", job, task, err)
+	}
+	return nil
 }
 
 // Marks returns the high-water marks saved for job's incremental tasks, by
@@ -57,7 +87,17 @@ func (s *Store) markRead(job string) (map[string]Mark, error) {
 func (s *Store) Marks(job string) (map[string]Mark, error) {
 	markMu.Lock()
 	defer markMu.Unlock()
-	return s.markRead(job)
+	entries, err := s.markRead(job)
+	if err != nil {
+		return nil, err
+	}
+	marks := map[string]Mark{}
+	for task, e := range entries {
+		if e.Mark != nil {
+			marks[task] = *e.Mark
+		}
+	}
+	return marks, nil
 }
 
 // Mark returns the mark saved for task of job; ok is false when none was:
@@ -71,23 +111,22 @@ func (s *Store) Mark(job, task string) (m Mark, ok bool, err error) {
 	return m, ok, nil
 }
 
-// SaveMark replaces the mark of task of job, atomically.
-func (s *Store) SaveMark(job, task string, m Mark) error {
+// pending returns the upper end of task's run that began and has not
+// succeeded, if any.
+func (s *Store) pending(job, task string) (*Mark, error) {
 	markMu.Lock()
 	defer markMu.Unlock()
-	marks, err := s.markRead(job)
+	entries, err := s.markRead(job)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	marks[task] = m
-	data, err := json.MarshalIndent(marks, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(s.markPath(job), data); err != nil {
-		return fmt.Errorf("state: save the mark of job %q task %q: %w", job, task, err)
-	}
-	return nil
+	return entries[task].Pending, nil
+}
+
+// SaveMark replaces the mark of task of job, atomically, and forgets the
+// range of a run that had not succeeded.
+func (s *Store) SaveMark(job, task string, m Mark) error {
+	return s.markUpdate(job, task, func(e *markEntry) { e.Mark, e.Pending = &m, nil })
 }
 
 // ClearMarks forgets the marks of job: its incremental tasks copy
@@ -126,7 +165,12 @@ type Incremental struct {
 // BeginIncremental starts a run of the incremental task named task of job,
 // whose source is src (an datasync.IncrementalSource with its Column set):
 // it reads the saved mark and the source's current high-water mark, and
-// returns the source to read. Nothing is saved until Commit.
+// returns the source to read. It records the run's range as pending; the
+// mark moves only at Commit. When an earlier run's range is still pending
+// (that run failed or was killed), this run copies that same range again
+// rather than a new one, so that a run resumed from durable checkpoints
+// reads what its splits were planned for; later rows wait for the next
+// run.
 func (s *Store) BeginIncremental(ctx context.Context, job, task string, src datasync.Source) (*Incremental, error) {
 	is, ok := src.(datasync.IncrementalSource)
 	if !ok || is.Incremental().Column == "" {
@@ -145,6 +189,23 @@ func (s *Store) BeginIncremental(ctx context.Context, job, task string, src data
 		}
 		run.From = &saved
 	}
+	pending, err := s.pending(job, task)
+	if err != nil {
+		return nil, err
+	}
+	if pending != nil && pending.Column == column {
+		// A run of this range began and did not succeed: copy the same
+		// range, so that a resumed run's splits read what they were
+		// planned for. The rows past it wait for the next run.
+		run.To = *pending
+		if run.Source, err = is.Since(ctx, saved.Value, found, pending.Value); err != nil {
+			return nil, err
+		}
+		if c, ok := run.Source.(io.Closer); ok {
+			run.closer = c
+		}
+		return run, nil
+	}
 	hw, any, err := is.HighWater(ctx)
 	if err != nil {
 		return nil, err
@@ -159,6 +220,9 @@ func (s *Store) BeginIncremental(ctx context.Context, job, task string, src data
 		return run, nil
 	}
 	run.To = Mark{Column: column, Value: hw}
+	if err := s.markUpdate(job, task, func(e *markEntry) { e.Pending = &Mark{Column: column, Value: hw} }); err != nil {
+		return nil, err
+	}
 	run.Source, err = is.Since(ctx, saved.Value, found, hw)
 	if err != nil {
 		return nil, err

@@ -201,6 +201,11 @@ func TestIncrementalMySQL(t *testing.T) {
 	m, _, err = store.Mark("job", "orders")
 	require.NoError(t, err)
 	assert.Equal(t, "60", m.Value, "a failed run does not move the mark")
-	assert.EqualValues(t, 2, run().RecordsRead, "ids past 60 - 5: 60 again, and 61 that the failed run did not copy")
+	db.exec(t, "INSERT INTO src VALUES (62, 'after the failure', 0)")
+	assert.EqualValues(t, 2, run().RecordsRead, "the failed run's range again: ids past 60 - 5 up to 61, not 62")
+	m, _, err = store.Mark("job", "orders")
+	require.NoError(t, err)
+	assert.Equal(t, "61", m.Value)
+	assert.EqualValues(t, 3, run().RecordsRead, "ids past 61 - 5: 60, 61 and 62")
 	same()
 }

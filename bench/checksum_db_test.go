@@ -1,4 +1,4 @@
-package checksum_test
+package main_test
 
 import (
 	"context"
