@@ -12,26 +12,26 @@
 // Each row is hashed (128 bits of SHA-256) and filed under its key, the
 // values of the key columns in canonical text.
 //
-// The keys of both sides are then sorted in the key's order (numbers by
-// value, others by their text) and cut into ranges of Options.RangeRows
-// keys; a range whose row count or sum of row hashes differs between the
+// The keys of both sides are then merged in the key's order (numbers by
+// value, times in time order, text by its bytes; NULL first) and cut into
+// ranges of Options.RangeRows keys; a range whose row count or sum of row hashes differs between the
 // sides is reported with its first and last key and, narrowed down, the
 // keys missing from the target, extra in it, and changed.
 //
-// Memory: one entry per row of each side (its key text and 16 bytes), so
-// a table of tens of millions of rows needs gigabytes; reading is at the
-// speed of the connectors' readers.
+// Memory is bounded: each side's entries (key text, sort key and 16 bytes
+// per row) are sorted in memory up to Options.MemoryRows and spilled to
+// temporary files beyond, then both sides are merged in key order, so a
+// table of any size is compared in one pass over each side. Reading is at
+// the speed of the connectors' readers, in parallel splits.
 package verify
 
 import (
-	"cmp"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -53,6 +53,12 @@ type Options struct {
 	// Parallelism is how many splits of each side are read at once
 	// (default 4).
 	Parallelism int
+	// MemoryRows bounds the rows of each side held in memory (default
+	// 500,000); beyond it, sorted runs are spilled to temporary files in
+	// TempDir (default os.TempDir()) and merged.
+	MemoryRows int
+	// TempDir is where spilled runs go.
+	TempDir string
 }
 
 // Report is what Compare found.
@@ -106,13 +112,6 @@ func (d RangeDiff) String() string {
 // rowHash is a row's 128-bit hash.
 type rowHash struct{ lo, hi uint64 }
 
-// side is what was read of one side: row hashes by key.
-type side struct {
-	rows  int64
-	byKey map[string]rowHash
-	dups  []string // keys seen twice
-}
-
 // Compare reads src and dst and compares their rows (see the package doc).
 // The sources' schemas must have as many columns; columns are matched by
 // position, and each is canonicalized by the source column's kind. A
@@ -145,12 +144,17 @@ func Compare(ctx context.Context, src, dst datasync.Source, o Options) (*Report,
 		return nil, err
 	}
 	ss = compareSchema(ss, ts)
-	var a, b *side
+	if o.MemoryRows <= 0 {
+		o.MemoryRows = 500_000
+	}
+	a, b := newSpool(o.MemoryRows, o.TempDir), newSpool(o.MemoryRows, o.TempDir)
+	defer a.close()
+	defer b.close()
 	var errA, errB error
 	var wg sync.WaitGroup
 	wg.Add(2)
-	go func() { defer wg.Done(); a, errA = readSide(ctx, src, ss, key, o.Parallelism) }()
-	go func() { defer wg.Done(); b, errB = readSide(ctx, dst, ss, key, o.Parallelism) }()
+	go func() { defer wg.Done(); errA = readSide(ctx, src, ss, key, o.Parallelism, a) }()
+	go func() { defer wg.Done(); errB = readSide(ctx, dst, ss, key, o.Parallelism, b) }()
 	wg.Wait()
 	if errA != nil {
 		return nil, fmt.Errorf("verify: read the source: %w", errA)
@@ -158,13 +162,7 @@ func Compare(ctx context.Context, src, dst datasync.Source, o Options) (*Report,
 	if errB != nil {
 		return nil, fmt.Errorf("verify: read the target: %w", errB)
 	}
-	if len(a.dups) > 0 {
-		return nil, fmt.Errorf("verify: the source has %d keys held by several rows (first: %s): name a unique key", len(a.dups), a.dups[0])
-	}
-	if len(b.dups) > 0 {
-		return nil, fmt.Errorf("verify: the target has %d keys held by several rows (first: %s): name a unique key, or the target has duplicates", len(b.dups), b.dups[0])
-	}
-	return compareSides(a, b, ss, key, o), nil
+	return compareSides(a, b, o)
 }
 
 // compareSchema returns the schema both sides' values are canonicalized
@@ -231,13 +229,12 @@ func keyColumns(s datasync.Schema, names []string) ([]int, error) {
 }
 
 // readSide reads every split of src, hashing each row as of schema (the
-// source's) and filing it under its key.
-func readSide(ctx context.Context, src datasync.Source, schema datasync.Schema, key []int, parallelism int) (*side, error) {
+// compare schema) and spooling it under its key.
+func readSide(ctx context.Context, src datasync.Source, schema datasync.Schema, key []int, parallelism int, out *spool) error {
 	splits, err := src.Plan(ctx, datasync.PlanHint{Parallelism: parallelism})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := &side{byKey: map[string]rowHash{}}
 	var mu sync.Mutex
 	work := make(chan datasync.Split)
 	errs := make(chan error, parallelism)
@@ -269,15 +266,12 @@ feed:
 	wg.Wait()
 	close(errs)
 	if err := <-errs; err != nil {
-		return nil, err
+		return err
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return ctx.Err()
 }
 
-func readSplit(ctx context.Context, src datasync.Source, sp datasync.Split, schema datasync.Schema, key []int, out *side, mu *sync.Mutex) error {
+func readSplit(ctx context.Context, src datasync.Source, sp datasync.Split, schema datasync.Schema, key []int, out *spool, mu *sync.Mutex) error {
 	r, err := src.Open(ctx, sp, nil)
 	if err != nil {
 		return err
@@ -288,9 +282,8 @@ func readSplit(ctx context.Context, src datasync.Source, sp datasync.Split, sche
 	for i, k := range key {
 		keySchema[i] = schema[k]
 	}
-	keyHasher := checksum.NewHasher(keySchema)
-	keyText := make([]byte, 0, 64)
 	var keyRec datasync.Record
+	var sk, text, scratch []byte
 	b := datasync.NewBatch(schema, 1024, 4<<20)
 	for {
 		b.Reset()
@@ -312,23 +305,22 @@ func readSplit(ctx context.Context, src datasync.Source, sp datasync.Split, sche
 				return err
 			}
 			after := rowHasher.Sum()
-			h := rowHash{after.Lo - before.Lo, after.Hi - before.Hi}
 			keyRec = keyRec[:0]
 			for _, k := range key {
 				keyRec = append(keyRec, rec[k])
 			}
-			keyText, err = canonicalKey(keyText[:0], keyHasher, keyRec, keySchema)
+			var kerr error
+			sk, text, scratch, kerr = appendSortKey(sk[:0], text[:0], keyRec, keySchema, scratch)
+			if kerr != nil {
+				return kerr
+			}
+			e := entry{sk: bytes.Clone(sk), text: string(text), h: rowHash{after.Lo - before.Lo, after.Hi - before.Hi}}
+			mu.Lock()
+			err := out.add(e)
+			mu.Unlock()
 			if err != nil {
 				return err
 			}
-			mu.Lock()
-			k := string(keyText)
-			if _, dup := out.byKey[k]; dup {
-				out.dups = append(out.dups, k)
-			}
-			out.byKey[k] = h
-			out.rows++
-			mu.Unlock()
 		}
 		if err == io.EOF {
 			return nil
@@ -336,133 +328,130 @@ func readSplit(ctx context.Context, src datasync.Source, sp datasync.Split, sche
 	}
 }
 
-// canonicalKey appends the canonical text of a key's values, joined by
-// ", " (NULL as NULL).
-func canonicalKey(dst []byte, _ *checksum.Hasher, rec datasync.Record, schema datasync.Schema) ([]byte, error) {
-	for i, v := range rec {
-		if i > 0 {
-			dst = append(dst, ", "...)
-		}
-		if v.IsNull() {
-			dst = append(dst, "NULL"...)
-			continue
-		}
-		var err error
-		dst, err = checksum.Canonical(dst, schema[i].Kind, v.AppendTo(nil))
-		if err != nil {
-			return dst, fmt.Errorf("key column %s: %w", schema[i].Name, err)
-		}
-	}
-	return dst, nil
-}
-
-// compareSides sorts the union of the keys, cuts it into ranges and
-// compares each range's count and sum, then the rows of the ranges that
-// differ.
-func compareSides(a, b *side, schema datasync.Schema, key []int, o Options) *Report {
+// compareSides merges both sides in key order, cuts the keys into ranges
+// and compares each range's count and sum; a range that differs is
+// narrowed down to its keys.
+func compareSides(a, b *spool, o Options) (*Report, error) {
 	rep := &Report{SourceRows: a.rows, TargetRows: b.rows}
-	keys := make([]string, 0, len(a.byKey)+len(b.byKey))
-	for k := range a.byKey {
-		keys = append(keys, k)
+	ia, err := a.sorted()
+	if err != nil {
+		return nil, err
 	}
-	for k := range b.byKey {
-		if _, ok := a.byKey[k]; !ok {
-			keys = append(keys, k)
-		}
+	ib, err := b.sorted()
+	if err != nil {
+		return nil, err
 	}
-	numeric := len(key) == 1 && (schema[key[0]].Kind == datasync.KindInt || schema[key[0]].Kind == datasync.KindDecimal || schema[key[0]].Kind == datasync.KindFloat)
-	sortKeys(keys, numeric)
-	for start := 0; start < len(keys); start += o.RangeRows {
-		rng := keys[start:min(start+o.RangeRows, len(keys))]
-		rep.Ranges++
-		var sa, sb rowHash
-		var na, nb int64
-		for _, k := range rng {
-			if h, ok := a.byKey[k]; ok {
-				na++
-				sa.lo += h.lo
-				sa.hi += h.hi
-			}
-			if h, ok := b.byKey[k]; ok {
-				nb++
-				sb.lo += h.lo
-				sb.hi += h.hi
-			}
+	na, nb := &dedup{it: ia, side: "source"}, &dedup{it: ib, side: "target"}
+	ea, okA, err := na.next()
+	if err != nil {
+		return nil, err
+	}
+	eb, okB, err := nb.next()
+	if err != nil {
+		return nil, err
+	}
+	var cur rangeState
+	for okA || okB {
+		c := 0
+		switch {
+		case !okB:
+			c = -1
+		case !okA:
+			c = 1
+		default:
+			c = bytes.Compare(ea.sk, eb.sk)
 		}
-		if na == nb && sa == sb {
-			continue
-		}
-		d := RangeDiff{From: rng[0], To: rng[len(rng)-1], SourceRows: na, TargetRows: nb}
-		for _, k := range rng {
-			ha, inA := a.byKey[k]
-			hb, inB := b.byKey[k]
-			switch {
-			case !inB:
-				d.Missing++
-				if len(d.MissingKeys) < o.MaxKeys {
-					d.MissingKeys = append(d.MissingKeys, k)
-				}
-			case !inA:
-				d.Extra++
-				if len(d.ExtraKeys) < o.MaxKeys {
-					d.ExtraKeys = append(d.ExtraKeys, k)
-				}
-			case ha != hb:
-				d.Changed++
-				if len(d.ChangedKeys) < o.MaxKeys {
-					d.ChangedKeys = append(d.ChangedKeys, k)
-				}
+		switch {
+		case c < 0:
+			cur.add(ea.text, &ea, nil, o.MaxKeys)
+			ea, okA, err = na.next()
+		case c > 0:
+			cur.add(eb.text, nil, &eb, o.MaxKeys)
+			eb, okB, err = nb.next()
+		default:
+			cur.add(ea.text, &ea, &eb, o.MaxKeys)
+			if ea, okA, err = na.next(); err == nil {
+				eb, okB, err = nb.next()
 			}
 		}
-		rep.Diffs = append(rep.Diffs, d)
+		if err != nil {
+			return nil, err
+		}
+		if cur.keys == o.RangeRows {
+			cur.close(rep)
+		}
 	}
-	return rep
+	if cur.keys > 0 {
+		cur.close(rep)
+	}
+	return rep, nil
 }
 
-// sortKeys sorts keys: a single numeric column by value (NULL first),
-// others by their text.
-func sortKeys(keys []string, numeric bool) {
-	if !numeric {
-		slices.Sort(keys)
-		return
+// dedup is an iterator that fails on a key held by two rows of its side.
+type dedup struct {
+	it   iterator
+	side string
+	last []byte
+	seen bool
+}
+
+func (d *dedup) next() (entry, bool, error) {
+	e, ok, err := d.it.next()
+	if err != nil || !ok {
+		return e, ok, err
 	}
-	type numKey struct {
-		text string
-		i    int64
-		r    *big.Rat // when the text is not an int64
-		ok   bool     // a number
+	if d.seen && bytes.Equal(d.last, e.sk) {
+		return e, false, fmt.Errorf("verify: the %s has several rows with the key %s: name a unique key (Options.Key, --key)", d.side, e.text)
 	}
-	nk := make([]numKey, len(keys))
-	for j, k := range keys {
-		nk[j].text = k
-		if i, err := strconv.ParseInt(k, 10, 64); err == nil {
-			nk[j].i, nk[j].ok = i, true
-		} else if r, ok := new(big.Rat).SetString(k); ok {
-			nk[j].r, nk[j].ok = r, true
+	d.last, d.seen = e.sk, true
+	return e, true, nil
+}
+
+// rangeState is the range being compared.
+type rangeState struct {
+	keys   int
+	sa, sb rowHash
+	d      RangeDiff
+}
+
+// add adds a key, with its entry on each side (nil where absent).
+func (r *rangeState) add(text string, a, b *entry, maxKeys int) {
+	if r.keys == 0 {
+		r.d.From = text
+	}
+	r.d.To = text
+	r.keys++
+	note := func(n *int, list *[]string) {
+		*n++
+		if len(*list) < maxKeys {
+			*list = append(*list, text)
 		}
 	}
-	rat := func(k numKey) *big.Rat {
-		if k.r != nil {
-			return k.r
-		}
-		return new(big.Rat).SetInt64(k.i)
+	if a != nil {
+		r.d.SourceRows++
+		r.sa.lo += a.h.lo
+		r.sa.hi += a.h.hi
 	}
-	slices.SortFunc(nk, func(x, y numKey) int {
-		switch {
-		case !x.ok || !y.ok:
-			if x.ok != y.ok {
-				if !x.ok {
-					return -1
-				}
-				return 1
-			}
-			return strings.Compare(x.text, y.text)
-		case x.r == nil && y.r == nil:
-			return cmp.Compare(x.i, y.i)
-		}
-		return rat(x).Cmp(rat(y))
-	})
-	for j := range nk {
-		keys[j] = nk[j].text
+	if b != nil {
+		r.d.TargetRows++
+		r.sb.lo += b.h.lo
+		r.sb.hi += b.h.hi
 	}
+	switch {
+	case b == nil:
+		note(&r.d.Missing, &r.d.MissingKeys)
+	case a == nil:
+		note(&r.d.Extra, &r.d.ExtraKeys)
+	case a.h != b.h:
+		note(&r.d.Changed, &r.d.ChangedKeys)
+	}
+}
+
+// close ends the range: it is a difference when its counts or sums differ.
+func (r *rangeState) close(rep *Report) {
+	rep.Ranges++
+	if r.d.SourceRows != r.d.TargetRows || r.sa != r.sb {
+		rep.Diffs = append(rep.Diffs, r.d)
+	}
+	*r = rangeState{}
 }

@@ -83,6 +83,21 @@ func TestComparePostgresWithMySQL(t *testing.T) {
 	// Ranges cut the keys of both sides: 101 of them, the last alone.
 	assert.Equal(t, verify.RangeDiff{From: "1000", To: "1000", SourceRows: 0, TargetRows: 1, Extra: 1, ExtraKeys: []string{"1000"}}, rep.Diffs[2])
 	assert.Contains(t, rep.Diffs[1].String(), "keys [51 .. 60]: source 10 rows, target 9 rows; 1 missing in the target (57)")
+
+	// Spilled to temporary files (7 rows a run) and merged: the same report.
+	dir := t.TempDir()
+	spilled, err := verify.Compare(ctx, src, dst, verify.Options{RangeRows: 10, MemoryRows: 7, TempDir: dir})
+	require.NoError(t, err)
+	assert.Equal(t, rep, spilled)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left, "the runs are removed")
+
+	// A key that is not unique is refused.
+	_, err = verify.Compare(ctx, src, dst, verify.Options{Key: []string{"ratio"}})
+	require.NoError(t, err, "ratio is unique")
+	_, err = verify.Compare(ctx, src, dst, verify.Options{Key: []string{"note"}})
+	require.ErrorContains(t, err, "several rows with the key")
 }
 
 // TestCompareFileWithPostgres compares a CSV file, read as text, with a
