@@ -23,8 +23,8 @@ by count and checksum per key range. The ranges that differ are printed
 with the keys missing from the target, extra in it, or changed.
 
 Rows are identified by --key, else by the source's primary key, else by all
-their columns. The target is read as the writer would write it (PostgreSQL
-and MySQL writers). An incremental task's source is compared whole; a
+their columns. The target is read back as the writer writes it (PostgreSQL
+and MySQL tables, txtfilewriter's files). An incremental task's source is compared whole; a
 source with a where condition is compared with the whole target table.
 
 Exit code: 0 when every task's target equals its source, 1 otherwise.

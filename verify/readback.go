@@ -10,7 +10,7 @@ import (
 )
 
 // ReadBacker is implemented by a Sink that can read back what it writes,
-// as a Source: the PostgreSQL and MySQL sinks. Given the schema of the
+// as a Source: the PostgreSQL, MySQL and file sinks. Given the schema of the
 // records it is written (the job's source's), the Source reads the target
 // columns those records go to, in the same order.
 type ReadBacker interface {
@@ -19,7 +19,7 @@ type ReadBacker interface {
 
 // ErrNoReadBack is returned by CompareSink for a sink that cannot be read
 // back.
-var ErrNoReadBack = errors.New("verify: the writer cannot be read back (verify reads PostgreSQL and MySQL targets)")
+var ErrNoReadBack = errors.New("verify: the writer cannot be read back (verify reads back PostgreSQL, MySQL and file targets)")
 
 // CompareSink compares src with what dst holds: dst read back (see
 // ReadBacker), with Compare.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	_ "github.com/go-sql-driver/mysql"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/datasync-go/datasync"
 	filesource "github.com/datasync-go/datasync/connector/file"
 	"github.com/datasync-go/datasync/connector/mysql"
 	"github.com/datasync-go/datasync/connector/postgres"
@@ -136,4 +138,47 @@ func TestCompareFileWithPostgres(t *testing.T) {
 	assert.Equal(t, []string{"2"}, rep.Diffs[0].ChangedKeys, "NULL and '' differ")
 	assert.Equal(t, "1", rep.Diffs[0].From)
 	assert.Equal(t, "10", rep.Diffs[0].To, "numeric keys in numeric order")
+}
+
+// TestCompareSinkReadsBackFiles copies a PostgreSQL table to CSV files and
+// verifies them through the file sink's ReadBack: equal, then a file line
+// removed is found.
+func TestCompareSinkReadsBackFiles(t *testing.T) {
+	ctx := context.Background()
+	dsn := testdb.Postgres(t)
+	pg, err := pgx.Connect(ctx, dsn)
+	require.NoError(t, err)
+	defer pg.Close(ctx)
+	_, err = pg.Exec(ctx, `CREATE TABLE t (id bigint PRIMARY KEY, amount numeric(10,3), at timestamptz, day date, raw bytea, note text);
+		INSERT INTO t SELECT i, i / 3.0, '2026-01-01 00:00:00+00'::timestamptz + i * interval '1 hour', '2026-01-01'::date + i,
+			decode(md5(i::text), 'hex'), CASE WHEN i % 2 = 0 THEN '' END FROM generate_series(1, 200) i`)
+	require.NoError(t, err)
+	src, err := postgres.NewSource(postgres.SourceConfig{DSN: dsn, Table: "t", Splits: 3})
+	require.NoError(t, err)
+	defer src.Close()
+	dir := t.TempDir()
+	sink, err := filesource.NewSink(filesource.SinkConfig{Path: dir, FileName: "t", WriteOptions: text.WriteOptions{
+		WriteHeader: true, DateFormat: "yyyy/MM/dd", Format: text.Format{BytesFormat: text.BytesHex}}})
+	require.NoError(t, err)
+	p, err := datasync.NewPipeline(src, sink)
+	require.NoError(t, err)
+	_, err = p.Run(ctx)
+	require.NoError(t, err)
+
+	rep, err := verify.CompareSink(ctx, src, sink, verify.Options{RangeRows: 50})
+	require.NoError(t, err)
+	assert.True(t, rep.Equal(), "%v", rep.Diffs)
+	assert.EqualValues(t, 200, rep.TargetRows)
+
+	files, err := filepath.Glob(filepath.Join(dir, "t_*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	data, err := os.ReadFile(files[0])
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	require.NoError(t, os.WriteFile(files[0], []byte(strings.Join(append(lines[:2:2], lines[3:]...), "")), 0o600))
+	rep, err = verify.CompareSink(ctx, src, sink, verify.Options{RangeRows: 50})
+	require.NoError(t, err)
+	require.Len(t, rep.Diffs, 1)
+	assert.Equal(t, 1, rep.Diffs[0].Missing)
 }
