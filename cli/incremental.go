@@ -29,6 +29,9 @@ func (s *session) beginIncremental(ctx context.Context) (*incrementalRuns, error
 		if !ok || is.Incremental().Column == "" {
 			continue
 		}
+		if err := state.CheckIncrementalSink(t.Sink); err != nil {
+			return r, fmt.Errorf("%s: %w", t.Path, err)
+		}
 		if store == nil {
 			dir, err := state.DefaultDir()
 			if err != nil {

@@ -252,12 +252,30 @@ func (r *Incremental) Close() error {
 	return r.closer.Close()
 }
 
+// targetReplacer is implemented by a Sink that empties or replaces its
+// target on each run (the PostgreSQL and MySQL sinks with truncate or
+// atomicRefresh).
+type targetReplacer interface{ ReplacesTarget() bool }
+
+// CheckIncrementalSink refuses a sink that empties or replaces its target
+// on each run: an incremental run into it would leave only the rows past
+// the mark. RunIncremental calls it; so does `datasync run`.
+func CheckIncrementalSink(dst datasync.Sink) error {
+	if r, ok := dst.(targetReplacer); ok && r.ReplacesTarget() {
+		return errors.New("state: an incremental run copies only the rows past its mark, and this writer empties or replaces its table on each run (truncate, atomicRefresh): the table would keep only those rows")
+	}
+	return nil
+}
+
 // RunIncremental runs the incremental task named task of job once: it
 // begins the run (BeginIncremental), copies the rows past the saved mark
 // from src to dst with a pipeline made with opts, and saves the new mark
 // only when the pipeline succeeded. A failed run leaves the mark where it
 // was, so the next run copies its rows again.
 func RunIncremental(ctx context.Context, s *Store, job, task string, src datasync.Source, dst datasync.Sink, opts ...datasync.Option) (datasync.Result, error) {
+	if err := CheckIncrementalSink(dst); err != nil {
+		return datasync.Result{}, err
+	}
 	run, err := s.BeginIncremental(ctx, job, task, src)
 	if err != nil {
 		return datasync.Result{}, err

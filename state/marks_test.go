@@ -139,6 +139,13 @@ func TestIncrementalPostgres(t *testing.T) {
 	assert.EqualValues(t, 3, res.RecordsRead, "the failed run's row, and the two at the mark (lookback)")
 	same()
 
+	// A sink that replaces its table each run is refused.
+	refresh, err := postgres.NewSink(postgres.SinkConfig{DSN: dsn, Table: "dst", AtomicRefresh: true})
+	require.NoError(t, err)
+	defer refresh.Close()
+	_, err = state.RunIncremental(ctx, store, "job", "task0", src, refresh)
+	require.ErrorContains(t, err, "empties or replaces its table")
+
 	// The mark is of one column: another column refuses until cleared.
 	other, err := postgres.NewSource(postgres.SourceConfig{DSN: dsn, Table: "src", Incremental: datasync.Incremental{Column: "id"}})
 	require.NoError(t, err)

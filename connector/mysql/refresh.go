@@ -44,8 +44,10 @@ func stagingName(target tableName) tableName { return withSuffix(target, refresh
 // indexes, AUTO_INCREMENT and CHECK constraints; not foreign keys, triggers
 // or the AUTO_INCREMENT counter), creating the target first when it is
 // missing and CreateTable is set. A staging table left by a job that
-// crashed is dropped first.
-func (s *Sink) stage(ctx context.Context, c *conn, info serverInfo, schema datasync.Schema) error {
+// crashed is dropped first, unless resuming: a run that resumes an
+// interrupted one keeps loading the staging table that run began (its
+// splits' checkpoints are of the rows in it).
+func (s *Sink) stage(ctx context.Context, c *conn, info serverInfo, schema datasync.Schema, resuming bool) error {
 	_, err := loadTable(ctx, c, info, s.final)
 	if errors.Is(err, errNoTable) && s.cfg.CreateTable {
 		ddl, err := createTableSQL(s.final, schema)
@@ -63,6 +65,15 @@ func (s *Sink) stage(ctx context.Context, c *conn, info serverInfo, schema datas
 		return fmt.Errorf("mysql sink: table %s does not exist (set createTable to create it)", s.final)
 	} else if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
+	}
+	if resuming {
+		_, err := loadTable(ctx, c, info, s.table)
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, errNoTable) {
+			return fmt.Errorf("mysql sink: %w", err)
+		}
 	}
 	if _, err := c.ExecContext(ctx, "DROP TABLE IF EXISTS "+s.table.quoted()); err != nil {
 		return classify(fmt.Errorf("mysql sink: atomicRefresh: drop the staging table %s: %w", s.table, err))
@@ -118,3 +129,8 @@ func (s *Sink) Abort(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ReplacesTarget reports whether each run empties or replaces the table
+// (Truncate, AtomicRefresh): an incremental run into it would leave only
+// the rows past its mark, which package state refuses.
+func (s *Sink) ReplacesTarget() bool { return s.cfg.AtomicRefresh || s.cfg.Truncate }

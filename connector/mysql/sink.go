@@ -257,7 +257,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
 	if s.cfg.AtomicRefresh {
-		if err := s.stage(ctx, c, info, schema); err != nil {
+		if err := s.stage(ctx, c, info, schema, false); err != nil {
 			return err
 		}
 	}

@@ -73,8 +73,10 @@ func relationSchema(ctx context.Context, c *pgx.Conn, rel *relation) (string, er
 // stage (re)creates the staging table LIKE target, INCLUDING ALL (defaults,
 // constraints, indexes, identity, generated columns, storage, comments,
 // statistics), in the target's schema, and returns it. A staging table left
-// by a job that crashed is dropped first.
-func (s *Sink) stage(ctx context.Context, c *pgx.Conn, target *relation) (*relation, error) {
+// by a job that crashed is dropped first, unless resuming: a run that
+// resumes an interrupted one keeps loading the staging table that run
+// began (its splits' checkpoints are of the rows in it).
+func (s *Sink) stage(ctx context.Context, c *pgx.Conn, target *relation, resuming bool) (*relation, error) {
 	if target.kind != 'r' {
 		return nil, fmt.Errorf("postgres: atomicRefresh needs a plain table, and %s is not one (relkind %c)", target.display, target.kind)
 	}
@@ -84,6 +86,13 @@ func (s *Sink) stage(ctx context.Context, c *pgx.Conn, target *relation) (*relat
 	}
 	wn := s.writeName()
 	staging := nsp + "." + quoteIdent(wn.parts[len(wn.parts)-1])
+	if resuming {
+		if rel, err := loadRelation(ctx, c, wn, newTypes()); err == nil && rel.oid != target.oid {
+			return rel, nil
+		} else if err != nil && !isNoTable(err) {
+			return nil, err
+		}
+	}
 	if _, err := c.Exec(ctx, "DROP TABLE IF EXISTS "+staging); err != nil {
 		return nil, classify(fmt.Errorf("postgres: drop the staging table %s: %w", staging, err))
 	}
@@ -297,3 +306,8 @@ func (s *Sink) Abort(ctx context.Context) error {
 	}
 	return nil
 }
+
+// ReplacesTarget reports whether each run empties or replaces the table
+// (Truncate, AtomicRefresh): an incremental run into it would leave only
+// the rows past its mark, which package state refuses.
+func (s *Sink) ReplacesTarget() bool { return s.cfg.AtomicRefresh || s.cfg.Truncate }

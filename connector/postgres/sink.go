@@ -111,7 +111,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		}
 	}
 	if s.cfg.AtomicRefresh {
-		if rel, err = s.stage(ctx, c, rel); err != nil {
+		if rel, err = s.stage(ctx, c, rel, false); err != nil {
 			return err
 		}
 	}
