@@ -26,6 +26,10 @@
 // late) are picked up only within the lookback: pair a lookback with an
 // overwriting sink mode (upsert, replace) so that rows read twice are not
 // written twice. Rows whose column is NULL are never read by an
-// incremental run. Store.ClearMarks (or clearing the job) makes the next
-// run copy everything again.
+// incremental run. A run after one that failed copies that run's range
+// again (recorded as pending when it began), so that a resumed run reads
+// what its splits were planned for; later rows wait for the next run. A
+// sink that empties or replaces its table each run (truncate,
+// atomicRefresh) is refused (CheckIncrementalSink). Store.ClearMarks (or
+// clearing the job) makes the next run copy everything again.
 package state
