@@ -130,8 +130,8 @@
 // a half-loaded one. A failed job's Abort drops the staging table; the
 // table is untouched. Not carried over, and so to be recreated by PostSQL
 // if needed: foreign keys of the table, triggers, row-level security
-// policies, and an identity column's sequence position (the new table's
-// identity restarts). Objects that depend on the table (views, foreign keys
+// policies. Identity columns keep their sequence's position (setval on the
+// new table's sequence). Objects that depend on the table (views, foreign keys
 // of other tables referencing it) make the DROP fail, which rolls the swap
 // back: the job fails and the old table stays. The user must own the table
 // (or have its owner's role) and may create tables in its schema; Check

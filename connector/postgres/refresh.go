@@ -134,8 +134,9 @@ func (s *Sink) checkRefresh(ctx context.Context, c *pgx.Conn, rel *relation) err
 
 // swap puts the staging table in the target's place, in one transaction:
 // the target is renamed aside, the staging table takes its name, the
-// sequences the old table's columns owned, its privileges, owner and index
-// names are carried over, and the old table is dropped. Readers block on
+// sequences the old table's columns owned, its identity columns' sequence
+// positions, its privileges, owner and index names are carried over, and
+// the old table is dropped. Readers block on
 // the renames' lock for the transaction's duration and then see the new
 // table; a failure rolls everything back, leaving the target as it was.
 func (s *Sink) swap(ctx context.Context) error {
@@ -218,6 +219,20 @@ func swapIn(ctx context.Context, tx pgx.Tx, target, staged *relation) error {
 	if err != nil {
 		return fail("read its indexes", err)
 	}
+	// Identity columns: the new table's sequences start afresh; they take
+	// the old ones' positions.
+	var identities []string
+	if target.version >= 100000 { // identity columns came with PostgreSQL 10
+		identities, err = collectStrings(ctx, tx, `SELECT 'SELECT setval(pg_get_serial_sequence(%s, ' || quote_literal(a.attname) || '), ' ||
+			q.last_value || ', ' || q.is_called || ')'
+		FROM pg_catalog.pg_attribute a CROSS JOIN LATERAL pg_catalog.pg_sequence_last_value(pg_get_serial_sequence($2, a.attname)::regclass) AS l(v)
+		CROSS JOIN LATERAL (SELECT coalesce(l.v, s.seqstart) AS last_value, l.v IS NOT NULL AS is_called
+			FROM pg_catalog.pg_sequence s WHERE s.seqrelid = pg_get_serial_sequence($2, a.attname)::regclass) q
+		WHERE a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attidentity <> ''`, target.oid, target.sql)
+		if err != nil {
+			return fail("read its identity sequences", err)
+		}
+	}
 
 	if err := exec("rename it aside", "ALTER TABLE "+target.sql+" RENAME TO "+quoteIdent(oldName)); err != nil {
 		return err
@@ -237,6 +252,11 @@ func swapIn(ctx context.Context, tx pgx.Tx, target, staged *relation) error {
 	}
 	for _, q := range seqs {
 		if err := exec("move a sequence to the new table", strings.Replace(q, "%s", newSQL, 1)); err != nil {
+			return err
+		}
+	}
+	for _, q := range identities {
+		if err := exec("carry an identity's position over", strings.Replace(q, "%s", quoteLiteral(newSQL), 1)); err != nil {
 			return err
 		}
 	}
