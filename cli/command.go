@@ -29,6 +29,7 @@ Commands:
   run         run a job file
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
+  verify      compare a job's source and target, moving no data
   datasource  list, test, add and remove named data sources
   state       list, show and clear the local state of jobs (resume)
   version     print the version
@@ -90,6 +91,8 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.checkCommand(ctx, rest)
 	case "plan":
 		return e.planCommand(ctx, rest)
+	case "verify":
+		return e.verifyCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
 	case "state":

@@ -13,9 +13,10 @@
 //
 // The commands:
 //
-//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v] [--fresh] [--no-state] [--state-dir DIR]
+//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v] [--verify] [--fresh] [--no-state] [--state-dir DIR]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
+//	verify job.json [-p name=value ...] [--key COLS] [--range-rows N] [--max-keys N]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
 //	state list|show job.json|clear job.json [--state-dir DIR]
 //	version
@@ -34,6 +35,19 @@
 // durable checkpoint. A second run of a job while one runs is refused, and
 // so is resuming a job that changed; --fresh starts over, --no-state keeps
 // no local state.
+//
+// Incremental tasks (a reader with incrementalColumn, see package
+// job/datax): run reads the rows past the mark of the task's last
+// successful run and saves the new mark when the task succeeds. Marks live
+// in the state directory ($DATASYNC_STATE_DIR, else datasync under
+// $XDG_STATE_HOME or ~/.local/state; see package state), under the job
+// file's absolute path and the task's path in it (job.content[0]).
+//
+// verify compares each task's source with its target without moving data
+// (package verify): counts and checksums per key range, then the keys that
+// are missing, extra or changed. It exits 0 when all are equal, 1
+// otherwise; run --verify does the same after a successful run (comparing
+// an incremental task's whole source).
 //
 // Named data sources live in a catalog file (package job/datasource): the
 // file given with --datasources, else $DATASYNC_DATASOURCES, else
