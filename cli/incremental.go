@@ -20,8 +20,9 @@ type incrementalRuns struct {
 }
 
 // beginIncremental replaces the source of every incremental task of the
-// session's job by the rows past its mark.
-func (s *session) beginIncremental(ctx context.Context) (*incrementalRuns, error) {
+// session's job by the rows past its mark, with the marks of the store in
+// stateDir ("" for state.DefaultDir).
+func (s *session) beginIncremental(ctx context.Context, stateDir string) (*incrementalRuns, error) {
 	r := &incrementalRuns{runs: map[int]*state.Incremental{}}
 	var store *state.Store
 	for i, t := range s.job.Tasks {
@@ -33,10 +34,14 @@ func (s *session) beginIncremental(ctx context.Context) (*incrementalRuns, error
 			return r, fmt.Errorf("%s: %w", t.Path, err)
 		}
 		if store == nil {
-			dir, err := state.DefaultDir()
-			if err != nil {
-				return r, err
+			dir := stateDir
+			if dir == "" {
+				var err error
+				if dir, err = state.DefaultDir(); err != nil {
+					return r, err
+				}
 			}
+			var err error
 			if store, err = state.Open(dir); err != nil {
 				return r, err
 			}

@@ -67,7 +67,7 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	for i, t := range j.Tasks {
 		sources[i] = t.Source
 	}
-	incr, err := s.beginIncremental(ctx)
+	incr, err := s.beginIncremental(ctx, "")
 	defer incr.close()
 	if err != nil {
 		return s.fail(err)
