@@ -216,3 +216,49 @@ func TestIncrementalMySQL(t *testing.T) {
 	assert.EqualValues(t, 3, run().RecordsRead, "ids past 61 - 5: 60, 61 and 62")
 	same()
 }
+
+// TestIncrementalMySQLByTime copies a MySQL table by a DATETIME(6) column
+// with a lookback of one second, into PostgreSQL by upsert.
+func TestIncrementalMySQLByTime(t *testing.T) {
+	myDSN, pgDSN := testdb.MySQL(t), testdb.Postgres(t)
+	sqlDB, err := sql.Open("mysql", myDSN)
+	require.NoError(t, err)
+	defer sqlDB.Close()
+	my := myDB{sqlDB}
+	conn, err := pgx.Connect(context.Background(), pgDSN)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	pg := pgDB{conn}
+	my.exec(t, "CREATE TABLE src (id INT PRIMARY KEY, v VARCHAR(20), changed DATETIME(6) NOT NULL) ENGINE=InnoDB",
+		"INSERT INTO src WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30) SELECT i, CONCAT('v', i), TIMESTAMP('2026-01-01 00:00:00') + INTERVAL i SECOND FROM n")
+	pg.exec(t, "CREATE TABLE dst (id int PRIMARY KEY, v text, changed timestamp)")
+	same := func() {
+		t.Helper()
+		a := my.rows(t, "SELECT CONCAT_WS('|', id, v, DATE_FORMAT(changed, '%Y-%m-%d %H:%i:%s')) FROM src ORDER BY id")
+		b := pg.rows(t, "SELECT concat_ws('|', id, v, to_char(changed, 'YYYY-MM-DD HH24:MI:SS')) FROM dst ORDER BY id")
+		assert.Equal(t, a, b)
+	}
+	store, err := state.Open(t.TempDir())
+	require.NoError(t, err)
+	src, err := mysql.NewSource(mysql.SourceConfig{DSN: myDSN, Table: "src", Incremental: datasync.Incremental{Column: "changed", Lookback: time.Second}})
+	require.NoError(t, err)
+	defer src.Close()
+	dst, err := postgres.NewSink(postgres.SinkConfig{DSN: pgDSN, Table: "dst", WriteMode: postgres.WriteUpsert})
+	require.NoError(t, err)
+	defer dst.Close()
+	run := func() int64 {
+		t.Helper()
+		res, err := state.RunIncremental(context.Background(), store, "job", "t", src, dst)
+		require.NoError(t, err)
+		return res.RecordsRead
+	}
+	assert.EqualValues(t, 30, run())
+	same()
+	m, _, err := store.Mark("job", "t")
+	require.NoError(t, err)
+	assert.Equal(t, "2026-01-01 00:00:30.000000", m.Value)
+	assert.EqualValues(t, 1, run(), "the row within the lookback (the mark's own second)")
+	my.exec(t, "UPDATE src SET v = 'late', changed = '2026-01-01 00:00:30.5' WHERE id = 4", "INSERT INTO src VALUES (31, 'new', '2026-01-01 00:01:00')")
+	assert.EqualValues(t, 3, run(), "ids 30 and 4 (within a second of the mark or past it) and 31")
+	same()
+}
