@@ -29,10 +29,10 @@ type Introspector interface {
 
 // TableInfo describes one table, view or object an Introspector lists.
 type TableInfo struct {
-	Schema string    `json:"schema"`         // the schema (database) it is in; "" for files and objects
-	Name   string    `json:"name"`           // its name, or a file's path, or an object's key
-	Type   TableType `json:"type"`           // table, view or object
-	Rows   int64     `json:"rows,omitempty"` // an estimate of its rows, 0 when unknown
+	Schema string    `json:"schema"`          // the schema (database) it is in; "" for files and objects
+	Name   string    `json:"name"`            // its name, or a file's path, or an object's key
+	Type   TableType `json:"type"`            // table, view or object
+	Rows   int64     `json:"rows,omitempty"`  // an estimate of its rows, 0 when unknown
 	Bytes  int64     `json:"bytes,omitempty"` // its size (files and objects), 0 when unknown
 }
 
