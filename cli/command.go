@@ -30,6 +30,7 @@ Commands:
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
   datasource  list, test, add and remove named data sources
+  ui          serve the codeless UI: build, check, run and convert jobs in a browser
   version     print the version
 
 Run 'datasync <command> --help' for a command's options and examples.
@@ -38,8 +39,8 @@ Exit codes: 0 success, 1 failure or interrupted, 2 invalid job or usage,
 3 dirty-data limit passed.
 `
 
-// Command is the datasync command line: run, check, plan, datasource and
-// version, with the connectors of its Registry. The zero value is the
+// Command is the datasync command line: run, check, plan, datasource, ui
+// and version, with the connectors of its Registry. The zero value is the
 // datasync command itself (job.DefaultRegistry, standard output and
 // error). A Command is not modified by Run and may be run more than once.
 type Command struct {
@@ -87,6 +88,8 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.planCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
+	case "ui":
+		return e.uiCommand(ctx, rest)
 	case "version", "--version", "-version":
 		return e.versionCommand(rest)
 	case "help", "-h", "-help", "--help":
