@@ -175,32 +175,40 @@ func (s *Server) place(res *checkResult, err error, j *job.Job) {
 	}
 }
 
-// pairNamed returns the pair whose columns msg names, or -1.
+// pairNamed returns the pair whose columns msg names, or -1. Messages name
+// the source column before the target one ("source column "a" cannot be
+// written to column "b""), so a pair named in that order wins over one
+// named the other way round.
 func pairNamed(pairs []pairCheck, msg string) int {
-	names := map[string]bool{}
-	for _, m := range quotedName.FindAllStringSubmatch(msg, -1) {
+	at := map[string]int{} // each quoted name's first position
+	for i, m := range quotedName.FindAllStringSubmatch(msg, -1) {
 		n := m[1] + m[2]
 		if u, err := strconv.Unquote(`"` + n + `"`); err == nil {
 			n = u
 		}
-		names[strings.Trim(n, "\"`")] = true
-	}
-	both, to, from := -1, -1, -1
-	for i, p := range pairs {
-		switch {
-		case names[p.From] && names[p.To] && both < 0:
-			both = i
-		case names[p.To] && to < 0:
-			to = i
-		case names[p.From] && from < 0:
-			from = i
+		n = strings.Trim(n, "\"`")
+		if _, seen := at[n]; !seen {
+			at[n] = i
 		}
 	}
-	switch {
-	case both >= 0:
-		return both
-	case to >= 0:
-		return to
+	best, bestScore := -1, 0
+	for i, p := range pairs {
+		from, hasFrom := at[p.From]
+		to, hasTo := at[p.To]
+		score := 0
+		switch {
+		case hasFrom && hasTo && (from < to || p.From == p.To):
+			score = 4
+		case hasFrom && hasTo:
+			score = 3
+		case hasTo:
+			score = 2
+		case hasFrom:
+			score = 1
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
 	}
-	return from
+	return best
 }

@@ -185,22 +185,19 @@ func (s *Server) testDataSource(w http.ResponseWriter, r *http.Request) {
 }
 
 // leaves flattens joined and wrapped errors into the errors that join
-// nothing more, the problems themselves.
+// nothing more, the problems themselves: an error that wraps (at any
+// depth) a joined one stands for the joined errors.
 func leaves(err error) []error {
 	if err == nil {
 		return nil
 	}
-	switch u := err.(type) {
-	case interface{ Unwrap() []error }:
-		var out []error
-		for _, e := range u.Unwrap() {
-			out = append(out, leaves(e)...)
-		}
-		return out
-	}
-	if inner := errors.Unwrap(err); inner != nil {
-		if _, joined := inner.(interface{ Unwrap() []error }); joined {
-			return leaves(inner)
+	for inner := err; inner != nil; inner = errors.Unwrap(inner) {
+		if j, ok := inner.(interface{ Unwrap() []error }); ok {
+			var out []error
+			for _, e := range j.Unwrap() {
+				out = append(out, leaves(e)...)
+			}
+			return out
 		}
 	}
 	return []error{err}
