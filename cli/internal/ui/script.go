@@ -133,5 +133,3 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 	s.log.Info("script saved", "path", full)
 	reply(w, http.StatusOK, map[string]string{"path": full, "dialect": cmp.Or(in.Dialect, "dataworks")})
 }
-
-

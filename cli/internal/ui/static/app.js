@@ -67,6 +67,11 @@ function showFieldErrors(fields) {
     }
     const p = $("err-" + name);
     if (!p) { rest.push(f.field + ": " + f.error); continue; }
+    const panel = p.closest("[data-panel]");
+    if (panel && panel.hidden) { // said here too, since its step is not shown
+      const step = document.querySelector(`#steps button[data-step="${panel.dataset.panel}"]`);
+      rest.push(`${step ? step.textContent + ": " : ""}${f.error}`);
+    }
     p.textContent = p.textContent ? p.textContent + " " + f.error : f.error;
     const input = document.querySelector(`[data-field="${CSS.escape(name)}"]`);
     if (input) {
@@ -187,7 +192,7 @@ async function loadColumns(side) {
   }
   if (side === "source") state.srcCols = cols;
   else { state.dstCols = cols; state.mapping = cols.map(() => ""); }
-  clearCheck();
+  renderMapping();
 }
 
 function useQuery() {
