@@ -173,6 +173,7 @@ func TestBrowserBuildsChecksConvertsAndRunsAMySQLToPostgreSQLJob(t *testing.T) {
 	assert.Contains(t, b.text("#preview-table tbody tr:first-child"), "customer 1")
 	assert.Contains(t, b.text("#preview-table thead"), "datetime(3)")
 	b.fits("tables")
+	b.screenshot("ui-tables.png")
 
 	// 3. Mapped by row: two pairs are wrong, and the check says so beside them.
 	b.click("#nav-mapping")
@@ -217,6 +218,7 @@ func TestBrowserBuildsChecksConvertsAndRunsAMySQLToPostgreSQLJob(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, dw, string(saved))
 	b.fits("script")
+	b.screenshot("ui-script.png")
 
 	// 5. Run: live progress, then the report.
 	b.click("#nav-run")

@@ -129,7 +129,7 @@ func (m *Model) validate(cat *datasource.Catalog) []*modelError {
 	if m.Channel.DirtyLimit > 0 && m.Channel.DirtyPath == "" {
 		bad("channel.dirtyPath", "say where tolerated dirty records go")
 	}
-	if m.Channel.DirtyPath != "" && (filepath.IsAbs(m.Channel.DirtyPath) || strings.HasPrefix(filepath.Clean(m.Channel.DirtyPath), "..")) {
+	if m.Channel.DirtyLimit > 0 && m.Channel.DirtyPath != "" && (filepath.IsAbs(m.Channel.DirtyPath) || strings.HasPrefix(filepath.Clean(m.Channel.DirtyPath), "..")) {
 		bad("channel.dirtyPath", "give a path inside the UI's directory")
 	}
 	switch m.Write.Mode {
@@ -282,7 +282,7 @@ func (m *Model) setting(dirtyDir string) scriptSetting {
 		speed["mbps"] = strconv.FormatFloat(c.MBps, 'f', -1, 64)
 	}
 	s := scriptSetting{ErrorLimit: map[string]any{"record": strconv.FormatInt(c.DirtyLimit, 10)}, Speed: speed}
-	if c.DirtyPath != "" {
+	if c.DirtyLimit > 0 && c.DirtyPath != "" {
 		path := c.DirtyPath
 		if dirtyDir != "" {
 			path = filepath.Join(dirtyDir, path)
@@ -332,7 +332,7 @@ func (m *Model) DataX(cat *datasource.Catalog, reg *job.Registry) ([]byte, error
 		speed["byte"] = int64(m.Channel.MBps * (1 << 20))
 	}
 	j.Job.Setting = map[string]any{"speed": speed, "errorLimit": map[string]any{"record": m.Channel.DirtyLimit}}
-	if m.Channel.DirtyPath != "" {
+	if m.Channel.DirtyLimit > 0 && m.Channel.DirtyPath != "" {
 		j.Job.Setting["dirty"] = map[string]any{"path": m.Channel.DirtyPath}
 	}
 	j.Job.Content = []map[string]any{{

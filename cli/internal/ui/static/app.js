@@ -96,6 +96,7 @@ function showStep(name, focus) {
     h.focus();
   }
   if (name === "mapping") renderMapping();
+  say("");
 }
 
 // ---- data sources -------------------------------------------------------
