@@ -1,5 +1,5 @@
 // Package cli is the datasync command as a library: run, check and plan a
-// job file, manage named data sources, with a progress bar, a final report in DataX's layout, exit
+// job file, manage named data sources, serve the codeless UI, with a progress bar, a final report in DataX's layout, exit
 // codes and clean interrupt handling. The datasync program is this package
 // with the built-in connectors; a program with connectors of its own gets
 // the same command from a few lines of main:
@@ -17,6 +17,7 @@
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
+//	ui [--listen 127.0.0.1:PORT] [--datasources FILE] [--dir DIR] [--allow-remote]
 //	version
 //
 // run, check and plan also take --datasources FILE (the catalog of the data
@@ -33,6 +34,13 @@
 // connector's Probe (mysql.Probe, postgres.Probe, oss.Probe) and prints its
 // report. "datasource add" stores credentials as references to environment
 // variables or files, and refuses a secret written on the command line.
+//
+// "ui" serves the codeless UI, a web page embedded in the binary that
+// builds a job step by step (data sources, tables, field mapping with the
+// check's verdict on each pair, channel control), runs it with live
+// progress, and converts it to a DataWorks v2.0 script and a DataX job. It
+// listens on loopback and prints its address with a token that every API
+// call must carry; see its --help.
 //
 // Output: data and results (plan's JSON, check's summary) go to standard
 // output; progress, logs, the report and errors to standard error. The
