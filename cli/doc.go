@@ -1,6 +1,7 @@
 // Package cli is the datasync command as a library: run, check and plan a
-// job file, manage named data sources, serve the codeless UI, with a progress bar, a final report in DataX's layout, exit
-// codes and clean interrupt handling. The datasync program is this package
+// job file, manage named data sources, serve the codeless UI, with a
+// progress bar, a final report in DataX's layout, exit codes and clean
+// interrupt handling. The datasync program is this package
 // with the built-in connectors; a program with connectors of its own gets
 // the same command from a few lines of main:
 //
