@@ -244,3 +244,33 @@ func TestAPIRunsTheJobWithProgressReportAndDirtyRecords(t *testing.T) {
 	e := callJSON[failure](f, "POST", "/api/runs", modelRequest{Model: ordersModel()}, http.StatusBadRequest)
 	assert.Equal(t, "mapping", e.Fields[0].Field)
 }
+
+func TestAPIRunsAQueryWhoseMappingFollowsItsColumns(t *testing.T) {
+	f := newFixture(t)
+	f.tables(10)
+	m := ordersModel(Pair{"total", "amount"}, Pair{"who", "customer"}, Pair{"id", "id"}, Pair{"placed", "placed"})
+	m.Source = Endpoint{DataSource: "shop", Query: "SELECT id, customer AS who, placed, amount * 2 AS total FROM orders WHERE id <= 5"}
+
+	res := callJSON[checkResult](f, "POST", "/api/check", modelRequest{Model: m}, http.StatusOK)
+	require.True(t, res.OK, "%+v", res)
+	assert.Equal(t, []string{"id", "who", "placed", "total"}, []string{res.Pairs[0].From, res.Pairs[1].From, res.Pairs[2].From, res.Pairs[3].From},
+		"in the query's order")
+	out := callJSON[scripts](f, "POST", "/api/script", modelRequest{Model: m}, http.StatusOK)
+	assert.Contains(t, out.DataWorks, `"querySql"`)
+
+	started := callJSON[map[string]string](f, "POST", "/api/runs", modelRequest{Model: m}, http.StatusAccepted)
+	st := waitRun(t, f, started["id"])
+	require.Equal(t, "succeeded", st.State, "%+v", st)
+	var customer, amount string
+	require.NoError(t, f.pg.QueryRow(t.Context(), `SELECT customer, amount::text FROM orders_copy WHERE id = 3`).Scan(&customer, &amount))
+	assert.Equal(t, "customer 3", customer)
+	assert.Equal(t, "7.00", amount)
+	assert.Equal(t, 5, f.pgCount("orders_copy"))
+
+	m.Mapping = m.Mapping[:3] // placed left out
+	res = callJSON[checkResult](f, "POST", "/api/check", modelRequest{Model: m}, http.StatusOK)
+	require.False(t, res.OK)
+	require.NotEmpty(t, res.Fields)
+	assert.Equal(t, "mapping", res.Fields[0].Field)
+	assert.Contains(t, res.Fields[0].Text, `column "placed" of the query is not mapped`)
+}

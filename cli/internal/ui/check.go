@@ -58,13 +58,17 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) checkModel(ctx context.Context, cat *datasource.Catalog, m *Model) *checkResult {
-	res := &checkResult{Pairs: make([]pairCheck, len(m.Mapping))}
-	for i, p := range m.Mapping {
-		res.Pairs[i] = pairCheck{From: p.From, To: p.To, OK: true}
-	}
+	res := &checkResult{Pairs: []pairCheck{}}
 	if errs := m.validate(cat); len(errs) > 0 {
 		res.Fields = errs
 		return res
+	}
+	if errs := s.orderQueryMapping(ctx, cat, m); len(errs) > 0 {
+		res.Fields = errs
+		return res
+	}
+	for _, p := range m.Mapping {
+		res.Pairs = append(res.Pairs, pairCheck{From: p.From, To: p.To, OK: true})
 	}
 	text, err := m.Script(cat, s.dir)
 	if err != nil {

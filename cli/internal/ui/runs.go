@@ -145,6 +145,13 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusBadRequest, failure{Error: "the job is not complete", Fields: errs})
 		return
 	}
+	qctx, cancelQuery := context.WithTimeout(r.Context(), introspectTimeout)
+	errs := s.orderQueryMapping(qctx, cat, m)
+	cancelQuery()
+	if len(errs) > 0 {
+		reply(w, http.StatusBadRequest, failure{Error: "the mapping does not fit the query", Fields: errs})
+		return
+	}
 	text, err := m.Script(cat, s.dir)
 	if err != nil {
 		fail(w, http.StatusBadRequest, "%v", err)

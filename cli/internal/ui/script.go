@@ -2,6 +2,7 @@ package ui
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"io/fs"
 	"net/http"
@@ -18,13 +19,20 @@ type scripts struct {
 }
 
 // convert turns the model into both scripts, or says what is wrong.
-func (s *Server) convert(w http.ResponseWriter, m *Model) (*scripts, bool) {
+func (s *Server) convert(w http.ResponseWriter, r *http.Request, m *Model) (*scripts, bool) {
 	cat, ok := s.catalog(w)
 	if !ok {
 		return nil, false
 	}
 	if errs := m.validate(cat); len(errs) > 0 {
 		reply(w, http.StatusBadRequest, failure{Error: "the job is not complete", Fields: errs})
+		return nil, false
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), introspectTimeout)
+	errs := s.orderQueryMapping(ctx, cat, m)
+	cancel()
+	if len(errs) > 0 {
+		reply(w, http.StatusBadRequest, failure{Error: "the mapping does not fit the query", Fields: errs})
 		return nil, false
 	}
 	dw, err := m.Script(cat, "")
@@ -55,7 +63,7 @@ func (s *Server) script(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &in) {
 		return
 	}
-	if out, ok := s.convert(w, &in.Model); ok {
+	if out, ok := s.convert(w, r, &in.Model); ok {
 		reply(w, http.StatusOK, out)
 	}
 }
@@ -86,7 +94,7 @@ func (s *Server) save(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, "unknown dialect %q (dataworks or datax)", in.Dialect)
 		return
 	}
-	out, ok := s.convert(w, &in.Model)
+	out, ok := s.convert(w, r, &in.Model)
 	if !ok {
 		return
 	}
