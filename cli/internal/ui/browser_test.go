@@ -81,6 +81,10 @@ func newBrowser(t *testing.T, f *fixture) *browser {
 func (b *browser) failureScreenshot() {
 	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
 	defer cancel()
+	if fields, err := chromedp.Run(ctx, chromedp.Evaluate[string](`[...document.querySelectorAll('select, input, textarea')]`+
+		`.map(e => e.id + '=' + (e.type === 'checkbox' ? e.checked : e.value)).join(' ')`)); err == nil {
+		b.t.Logf("the form when the test failed: %s", fields)
+	}
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Logf("no failure screenshot: %v", err)

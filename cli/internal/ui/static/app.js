@@ -158,31 +158,42 @@ async function addDataSource(ev) {
 
 // ---- tables ---------------------------------------------------------------
 
+// Each side's listings are numbered: an answer to a request that a newer
+// one (another data source, schema or table chosen since) replaced is
+// dropped, so a slow answer never undoes a later choice.
+const latest = { source: 0, target: 0 };
+const newer = (side, n) => latest[side] !== n;
+
 async function loadSchemas(side) {
+  const n = ++latest[side];
   const ds = $(side + "-ds").value;
   const sel = $(side + "-schema");
   sel.replaceChildren();
   $(side + "-table").replaceChildren();
-  if (side === "source") state.srcCols = []; else state.dstCols = [];
+  if (side === "source") state.srcCols = []; else { state.dstCols = []; state.mapping = []; }
   if (!ds) return;
   try {
     const r = await api("POST", "/api/schemas", { datasource: ds });
+    if (newer(side, n)) return;
     fillSelect(sel, r.schemas, r.current, null, null);
     await loadTables(side);
   } catch (e) { say(e.message, true); }
 }
 
 async function loadTables(side) {
+  const n = ++latest[side];
   const ds = $(side + "-ds").value;
   const sel = $(side + "-table");
   try {
     const r = await api("POST", "/api/tables", { datasource: ds, schema: $(side + "-schema").value });
+    if (newer(side, n)) return;
     const label = (t) => t.name + (t.type === "view" ? " (view)" : "") + (t.rows ? ` · ~${t.rows} rows` : "");
     fillSelect(sel, r.tables, "", label, "— choose —");
   } catch (e) { say(e.message, true); }
 }
 
 async function loadColumns(side) {
+  const n = ++latest[side];
   const ds = $(side + "-ds").value;
   const table = $(side + "-table").value;
   let cols = [];
@@ -191,6 +202,7 @@ async function loadColumns(side) {
       cols = (await api("POST", "/api/columns", { datasource: ds, schema: $(side + "-schema").value, table })).columns;
     } catch (e) { say(e.message, true); }
   }
+  if (newer(side, n)) return;
   if (side === "source") state.srcCols = cols;
   else { state.dstCols = cols; state.mapping = cols.map(() => ""); }
   renderMapping();
