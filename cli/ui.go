@@ -16,7 +16,8 @@ const uiHelp = `Usage: datasync ui [--listen 127.0.0.1:PORT] [--datasources FILE
 
 Serves the codeless UI, a web page that builds a sync job step by step, as
 DataWorks' codeless UI does: choose the source and the destination among the
-registered data sources (add one and test it if needed), choose the table (or
+registered data sources (add one and test it if needed; MySQL and PostgreSQL,
+and OSS csv objects with a header line as a source), choose the table (or
 write a query) and preview its first rows, map the fields (by name, by row or
 by hand, with their types), check the job against the live systems (each
 problem shown beside the field it concerns), set the channel (parallelism,

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/oss/osstest"
 	"github.com/datasync-go/datasync/job"
 	"github.com/datasync-go/datasync/job/datasource"
 )
@@ -22,8 +23,11 @@ func TestAPIListsAndAddsDataSources(t *testing.T) {
 	list := callJSON[dataSourceList](f, "GET", "/api/datasources", nil, http.StatusOK)
 	require.Len(t, list.DataSources, 3)
 	assert.Equal(t, "shop", list.DataSources[0].Name)
-	assert.True(t, list.DataSources[0].Usable)
-	assert.False(t, list.DataSources[2].Usable, "oss: listed, not offered")
+	assert.True(t, list.DataSources[0].Source)
+	assert.True(t, list.DataSources[0].Target)
+	assert.Equal(t, "lake", list.DataSources[2].Name)
+	assert.True(t, list.DataSources[2].Source, "oss: read")
+	assert.False(t, list.DataSources[2].Target, "oss: not written")
 	assert.Contains(t, list.Types, "mysql")
 	assert.Contains(t, list.Types, "postgresql")
 
@@ -81,8 +85,59 @@ func TestAPIIntrospectsAndPreviews(t *testing.T) {
 
 	e := callJSON[failure](f, "POST", "/api/columns", introspectRequest{DataSource: "shop", Schema: myDB, Table: "missing"}, http.StatusBadGateway)
 	assert.Contains(t, e.Error, "missing")
-	e = callJSON[failure](f, "POST", "/api/tables", introspectRequest{DataSource: "lake"}, http.StatusBadRequest)
-	assert.Contains(t, e.Error, "oss")
+	e = callJSON[failure](f, "POST", "/api/tables", introspectRequest{DataSource: "lake"}, http.StatusBadGateway)
+	assert.Contains(t, e.Error, "127.0.0.1:1", "the unreachable endpoint")
+	assert.NotContains(t, e.Error, passwordValue)
+}
+
+func TestAPIReadsACSVObjectOfOSSIntoPostgreSQL(t *testing.T) {
+	f := newFixture(t)
+	f.tables(0)
+	srv := osstest.NewServer(osstest.WithBuckets("exports"))
+	t.Cleanup(srv.Close)
+	srv.PutObject("exports", "2026/orders.csv", []byte("id,customer,amount,placed\n1,ann,2.50,2026-11-01 10:00:00\n2,bob,3.75,2026-11-02 11:30:00\n"))
+	srv.PutObject("exports", "2026/other.csv", []byte("x\n1\n"))
+	t.Setenv("UI_TEST_OSS_KEY", srv.AccessKeySecret)
+	cat, err := datasource.Load(f.catPath)
+	require.NoError(t, err)
+	require.NoError(t, cat.Add(datasource.DataSource{Name: "exports", Type: datasource.OSS, Endpoint: srv.Endpoint, Bucket: "exports",
+		AccessID: datasource.Inline(srv.AccessKeyID), AccessKey: datasource.Env("UI_TEST_OSS_KEY")}))
+	require.NoError(t, cat.Save(f.catPath))
+
+	tables := callJSON[map[string][]datasync.TableInfo](f, "POST", "/api/tables", introspectRequest{DataSource: "exports"}, http.StatusOK)
+	require.Len(t, tables["tables"], 2)
+	assert.Equal(t, "2026/orders.csv", tables["tables"][0].Name)
+	assert.Equal(t, datasync.TableTypeObject, tables["tables"][0].Type)
+	cols := callJSON[map[string][]column](f, "POST", "/api/columns", introspectRequest{DataSource: "exports", Table: "2026/orders.csv"}, http.StatusOK)
+	var names []string
+	for _, c := range cols["columns"] {
+		names = append(names, c.Name)
+	}
+	assert.Equal(t, []string{"id", "customer", "amount", "placed"}, names, "the header, sampled")
+	prev := callJSON[previewResult](f, "POST", "/api/preview", previewRequest{Source: Endpoint{DataSource: "exports", Table: "2026/orders.csv"}}, http.StatusOK)
+	require.Len(t, prev.Rows, 2)
+	assert.JSONEq(t, `"bob"`, string(prev.Rows[1][1]))
+
+	m := ordersModel(byName...)
+	m.Source = Endpoint{DataSource: "exports", Table: "2026/orders.csv"}
+	res := callJSON[checkResult](f, "POST", "/api/check", modelRequest{Model: m}, http.StatusOK)
+	require.True(t, res.OK, "%+v", res)
+	out := callJSON[scripts](f, "POST", "/api/script", modelRequest{Model: m}, http.StatusOK)
+	assert.Contains(t, out.DataWorks, `"stepType": "oss"`)
+	assert.Contains(t, out.DataX, `"name": "ossreader"`)
+	assert.NotContains(t, out.DataWorks+out.DataX, srv.AccessKeySecret)
+	started := callJSON[map[string]string](f, "POST", "/api/runs", modelRequest{Model: m}, http.StatusAccepted)
+	st := waitRun(t, f, started["id"])
+	require.Equal(t, "succeeded", st.State, "%+v", st)
+	assert.Equal(t, 2, f.pgCount("orders_copy"))
+
+	m.Source.Where = "x > 1"
+	e := callJSON[failure](f, "POST", "/api/runs", modelRequest{Model: m}, http.StatusBadRequest)
+	assert.Equal(t, "source.table", e.Fields[0].Field)
+	m = ordersModel(byName...)
+	m.Target.DataSource = "exports"
+	e = callJSON[failure](f, "POST", "/api/runs", modelRequest{Model: m}, http.StatusBadRequest)
+	assert.Equal(t, "target.datasource", e.Fields[0].Field)
 }
 
 func TestAPICheckPlacesEachProblemBesideItsField(t *testing.T) {

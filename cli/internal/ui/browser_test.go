@@ -165,7 +165,8 @@ func TestBrowserBuildsChecksConvertsAndRunsAMySQLToPostgreSQLJob(t *testing.T) {
 	b.choose("#target-ds", "dw")
 	b.click("#source-test")
 	b.wait(`document.querySelector('#source-test-result').textContent.includes('probed shop')`)
-	assert.NotContains(t, b.text("#target-ds"), "lake", "an OSS data source is not offered")
+	assert.NotContains(t, b.text("#target-ds"), "lake", "an OSS data source is not offered as a destination")
+	assert.Contains(t, b.text("#source-ds"), "lake", "but as a source")
 	b.fits("sources")
 
 	// 2. The tables, and a preview of the first rows.

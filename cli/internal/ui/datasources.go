@@ -19,7 +19,8 @@ type dataSourceInfo struct {
 	Type        string `json:"type"`
 	Where       string `json:"where"`
 	Description string `json:"description,omitempty"`
-	Usable      bool   `json:"usable"` // a MySQL or PostgreSQL one, which the UI reads and writes
+	Source      bool   `json:"source"` // the UI reads it: MySQL, PostgreSQL, OSS
+	Target      bool   `json:"target"` // the UI writes it: MySQL, PostgreSQL
 }
 
 type dataSourceList struct {
@@ -49,7 +50,7 @@ func (s *Server) listDataSources(w http.ResponseWriter, r *http.Request) {
 			where = s.cfg.Where(d)
 		}
 		out.DataSources = append(out.DataSources, dataSourceInfo{Name: d.Name, Type: string(d.Type), Where: where,
-			Description: d.Description, Usable: d.Type.Relational()})
+			Description: d.Description, Source: canRead(d.Type), Target: canWrite(d.Type)})
 	}
 	for _, t := range datasource.Types() {
 		if t.Relational() {

@@ -3,8 +3,10 @@
 // JavaScript, no build step) and the JSON API it calls, which builds a job
 // step by step as DataWorks' codeless UI does.
 //
-// The page edits a Model: a source table (or query) and a target table of
-// the data source catalog, the field mapping, the channel settings. Model.
+// The page edits a Model: a source table (or query) of a MySQL or
+// PostgreSQL data source, or a csv object (with a header line) of an OSS
+// one, and a target table of a MySQL or PostgreSQL data source, all of
+// the catalog; the field mapping; the channel settings. Model.
 // Script turns it into a DataWorks v2.0 script, and every operation parses
 // that script with package job, so the UI has no path of its own to the
 // connectors: the check is Pipeline.Check, the run is Pipeline.Run, the

@@ -80,7 +80,7 @@ func newFixture(t *testing.T) *fixture {
 		dw.Password = datasource.Env("UI_TEST_PG_PASSWORD")
 	}
 	// A data source the UI cannot read, whose secret must stay hidden too.
-	other := datasource.DataSource{Name: "lake", Type: datasource.OSS, Endpoint: "http://127.0.0.1:1", Bucket: "b",
+	other := datasource.DataSource{Name: "lake", Type: datasource.OSS, Endpoint: "http://127.0.0.1:1", Bucket: "lake-bucket",
 		AccessID: datasource.Inline("id"), AccessKey: datasource.Env("UI_TEST_UNUSED_PASSWORD")}
 	cat, err := datasource.New(shop, dw, other)
 	require.NoError(t, err)

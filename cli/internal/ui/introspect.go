@@ -45,11 +45,17 @@ func (s *Server) introspector(cat *datasource.Catalog, name string) (datasync.In
 	if err != nil {
 		return nil, nil, err
 	}
-	if !d.Type.Relational() {
-		return nil, nil, fmt.Errorf("data source %q is %s: the UI lists the tables of MySQL and PostgreSQL data sources", name, d.Type)
+	var reader map[string]any
+	switch {
+	case d.Type.Relational():
+		reader = map[string]any{"datasource": name, "connection": []map[string]any{{"querySql": []string{"SELECT 1"}}}}
+	case d.Type == datasource.OSS:
+		reader = ossReader(name, "*", nil) // every object of the bucket
+		reader["column"] = []string{"*"}
+	default:
+		return nil, nil, fmt.Errorf("data source %q is %s: the UI lists the tables of MySQL and PostgreSQL data sources and the objects of OSS ones", name, d.Type)
 	}
-	j, err := s.parse(cat, readerOnly(string(d.Type), map[string]any{"datasource": name,
-		"connection": []map[string]any{{"querySql": []string{"SELECT 1"}}}}))
+	j, err := s.parse(cat, readerOnly(string(d.Type), reader))
 	if err != nil {
 		return nil, nil, err
 	}

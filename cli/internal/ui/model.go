@@ -83,14 +83,19 @@ func (m *Model) validate(cat *datasource.Catalog) []*modelError {
 	for _, side := range []struct {
 		name string
 		e    Endpoint
-	}{{"source", m.Source}, {"target", m.Target}} {
+		ok   func(datasource.Type) bool
+		what string
+	}{{"source", m.Source, canRead, "reads MySQL and PostgreSQL tables and OSS objects"}, {"target", m.Target, canWrite, "writes MySQL and PostgreSQL tables"}} {
 		if side.e.DataSource == "" {
 			bad(side.name+".datasource", "choose a data source")
 		} else if d, ok := cat.Lookup(side.e.DataSource); !ok {
 			bad(side.name+".datasource", "no data source named %q in the catalog", side.e.DataSource)
-		} else if !d.Type.Relational() {
-			bad(side.name+".datasource", "data source %q is %s: the codeless UI reads and writes MySQL and PostgreSQL tables", d.Name, d.Type)
+		} else if !side.ok(d.Type) {
+			bad(side.name+".datasource", "data source %q is %s: the codeless UI %s", d.Name, d.Type, side.what)
 		}
+	}
+	if d, _ := cat.Lookup(m.Source.DataSource); d.Type == datasource.OSS && (m.Source.Query != "" || m.Source.Where != "" || m.Source.SplitPK != "") {
+		bad("source.table", "an OSS object is read whole: choose an object, with no query or filter")
 	}
 	switch {
 	case m.Source.Query != "" && m.Source.Table != "":
@@ -206,8 +211,34 @@ type scriptOrder struct {
 	Hops []map[string]string `json:"hops"`
 }
 
+// canRead and canWrite say which data sources the UI reads and writes:
+// tables of the MySQL and PostgreSQL families, and csv objects of OSS
+// (read only).
+func canRead(t datasource.Type) bool  { return t.Relational() || t == datasource.OSS }
+func canWrite(t datasource.Type) bool { return t.Relational() }
+
+// ossReader is the reader parameter of an OSS object: csv whose first line
+// is a header naming its fields, read as text (the target parses it).
+func ossReader(dataSource, object string, columns []string) map[string]any {
+	p := map[string]any{"datasource": dataSource, "object": []string{object}, "fileFormat": "csv", "skipHeader": true,
+		"encoding": "UTF-8"}
+	cols := make([]map[string]string, len(columns))
+	for i, c := range columns {
+		cols[i] = map[string]string{"name": c, "type": "string"}
+	}
+	p["column"] = cols
+	return p
+}
+
 // readerParameter is the reader step's parameter object.
 func (m *Model) readerParameter(cat *datasource.Catalog) map[string]any {
+	if d, _ := cat.Lookup(m.Source.DataSource); d.Type == datasource.OSS {
+		from := make([]string, len(m.Mapping))
+		for i, pr := range m.Mapping {
+			from[i] = pr.From
+		}
+		return ossReader(m.Source.DataSource, m.Source.Table, from)
+	}
 	t := engineOf(cat, m.Source.DataSource)
 	p := map[string]any{"datasource": m.Source.DataSource, "encoding": "UTF-8"}
 	if m.Source.Query != "" {
@@ -311,6 +342,9 @@ func (m *Model) DataX(cat *datasource.Catalog, reg *job.Registry) ([]byte, error
 		return nil, fmt.Errorf("no DataX plugins are registered for %s -> %s", stepTypeOf(cat, m.Source.DataSource), stepTypeOf(cat, m.Target.DataSource))
 	}
 	rp := m.readerParameter(cat)
+	if d, _ := cat.Lookup(m.Source.DataSource); d.Type == datasource.OSS {
+		return m.dataxJob(reader, rp, writer, cat)
+	}
 	conn := map[string]any{"datasource": rp["datasource"]}
 	delete(rp, "datasource")
 	if q, ok := rp["connection"]; ok {
@@ -320,7 +354,11 @@ func (m *Model) DataX(cat *datasource.Catalog, reg *job.Registry) ([]byte, error
 		delete(rp, "table")
 	}
 	rp["connection"] = []map[string]any{conn}
+	return m.dataxJob(reader, rp, writer, cat)
+}
 
+// dataxJob is the DataX job of a reader and the model's writer.
+func (m *Model) dataxJob(reader string, rp map[string]any, writer string, cat *datasource.Catalog) ([]byte, error) {
 	wp := m.writerParameter(cat)
 	wp["connection"] = []map[string]any{{"datasource": wp["datasource"], "table": []string{wp["table"].(string)}}}
 	delete(wp, "datasource")

@@ -109,13 +109,12 @@ function fillSelect(sel, items, value, label, placeholder) {
   if ([...sel.options].some((o) => o.value === keep)) sel.value = keep;
 }
 
-async function loadDataSources(select) {
+async function loadDataSources() {
   const data = await api("GET", "/api/datasources");
   state.dataSources = data.datasources;
-  const usable = data.datasources.filter((d) => d.usable);
   const label = (d) => `${d.name} (${d.type}, ${d.where})`;
-  fillSelect($("source-ds"), usable, select && select.side === "source" ? select.name : undefined, label, "— choose —");
-  fillSelect($("target-ds"), usable, select && select.side === "target" ? select.name : undefined, label, "— choose —");
+  fillSelect($("source-ds"), data.datasources.filter((d) => d.source), undefined, label, "— choose —");
+  fillSelect($("target-ds"), data.datasources.filter((d) => d.target), undefined, label, "— choose —");
   fillSelect($("ds-type"), data.types, undefined, null, null);
   for (const w of data.warnings || []) say("catalog: " + w, true);
 }
@@ -175,7 +174,7 @@ async function loadSchemas(side) {
   try {
     const r = await api("POST", "/api/schemas", { datasource: ds });
     if (newer(side, n)) return;
-    fillSelect(sel, r.schemas, r.current, null, null);
+    fillSelect(sel, r.schemas, r.current, (x) => x || "(the bucket)", null);
     await loadTables(side);
   } catch (e) { say(e.message, true); }
 }
