@@ -42,7 +42,8 @@ func TestAPIListsAndAddsDataSources(t *testing.T) {
 	assert.Equal(t, 3307, d.Port)
 
 	bad := callJSON[failure](f, "POST", "/api/datasources", newDataSource{Name: "replica", Type: "mysql", Host: "h", Database: "d"}, http.StatusBadRequest)
-	assert.Contains(t, bad.Error, "already has one of that name")
+	require.Len(t, bad.Fields, 1)
+	assert.Equal(t, modelError{Field: "name", Text: `the catalog already has one named "replica"`}, *bad.Fields[0])
 	bad = callJSON[failure](f, "POST", "/api/datasources", newDataSource{Name: "nohost", Type: "postgresql", Database: "d"}, http.StatusBadRequest)
 	require.NotEmpty(t, bad.Fields)
 	assert.Equal(t, "host", bad.Fields[0].Field, "placed beside the field: %+v", bad.Fields)
@@ -328,4 +329,22 @@ func TestAPIRunsAQueryWhoseMappingFollowsItsColumns(t *testing.T) {
 	require.NotEmpty(t, res.Fields)
 	assert.Equal(t, "mapping", res.Fields[0].Field)
 	assert.Contains(t, res.Fields[0].Text, `column "placed" of the query is not mapped`)
+}
+
+func TestAPICancelsARun(t *testing.T) {
+	f := newFixture(t)
+	f.tables(300)
+	m := ordersModel(byName...)
+	m.Channel = Channel{Concurrent: 1, MBps: 0.001} // about 1 KiB/s: minutes for this table
+	started := callJSON[map[string]string](f, "POST", "/api/runs", modelRequest{Model: m}, http.StatusAccepted)
+	require.Eventually(t, func() bool {
+		st := callJSON[runStatusReply](f, "GET", "/api/runs/"+started["id"], nil, http.StatusOK)
+		return st.Progress.RecordsRead > 0
+	}, 30*time.Second, 20*time.Millisecond, "progress is live")
+	callJSON[runStatusReply](f, "POST", "/api/runs/"+started["id"]+"/cancel", map[string]any{}, http.StatusOK)
+	st := waitRun(t, f, started["id"])
+	assert.Equal(t, "cancelled", st.State)
+	assert.Contains(t, st.Error, "rolled back")
+	require.NotNil(t, st.Report)
+	assert.Less(t, st.Report.RecordsWritten, int64(300))
 }

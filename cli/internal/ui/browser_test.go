@@ -193,8 +193,10 @@ func TestBrowserBuildsChecksConvertsAndRunsAMySQLToPostgreSQLJob(t *testing.T) {
 	assert.True(t, b.eval(`document.querySelector('#map-2').getAttribute('aria-invalid') === 'true'`))
 	b.screenshot("ui-mapping.png")
 
-	// Fixed: mapped by name.
-	b.click("#map-name")
+	// Fixed by hand.
+	b.choose("#map-2", "amount")
+	b.choose("#map-3", "placed")
+	assert.Empty(t, b.text("#map-status-2"), "a changed mapping drops the old verdict")
 	b.click("#check")
 	b.wait(`document.querySelector('#check-summary').textContent.startsWith('Check passed')`)
 	for i := range 4 {
@@ -254,6 +256,18 @@ func TestBrowserShowsDirtyRecordsAndWorksByKeyboard(t *testing.T) {
 	b.wait(`!document.querySelector('#step-tables').hidden && document.activeElement.id === 'h-tables'`)
 	b.do(chromedp.Focus(chromedp.CSS("#nav-sources")), chromedp.KeyEvent("\r"))
 	b.wait(`!document.querySelector('#step-sources').hidden`)
+
+	// A data source added from the page, its password named, not typed.
+	b.click("#add-ds summary")
+	b.do(chromedp.SetValue(chromedp.CSS("#ds-name"), "replica"), chromedp.SetValue(chromedp.CSS("#ds-host"), "db.internal"),
+		chromedp.SetValue(chromedp.CSS("#ds-database"), "shop"), chromedp.SetValue(chromedp.CSS("#ds-username"), "etl"),
+		chromedp.SetValue(chromedp.CSS("#ds-password-env"), "REPLICA_PASSWORD"))
+	b.choose("#ds-type", "mysql")
+	b.click("#ds-save")
+	b.wait(`document.querySelector('#ds-result').textContent.startsWith('Added replica')`)
+	b.wait(`document.querySelector('#source-ds option[value="replica"]') !== null`)
+	b.click("#ds-save")
+	b.wait(`document.getElementById('err-ds.name').textContent.includes('already has one')`)
 
 	b.choose("#source-ds", "shop")
 	b.choose("#target-ds", "dw")

@@ -114,6 +114,11 @@ func (s *Server) addDataSource(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	if _, taken := cat.Lookup(d.Name); taken {
+		reply(w, http.StatusBadRequest, failure{Error: "the data source is not valid",
+			Fields: []*modelError{{Field: "name", Text: fmt.Sprintf("the catalog already has one named %q", d.Name)}}})
+		return
+	}
 	if err := cat.Add(d); err != nil {
 		reply(w, http.StatusBadRequest, failure{Error: err.Error(), Fields: dataSourceFields(err)})
 		return
