@@ -268,6 +268,8 @@ func TestBrowserShowsDirtyRecordsAndWorksByKeyboard(t *testing.T) {
 	b.wait(`document.querySelector('#source-ds option[value="replica"]') !== null`)
 	b.click("#ds-save")
 	b.wait(`document.getElementById('err-ds.name').textContent.includes('already has one')`)
+	b.fits("sources")
+	b.screenshot("ui-sources.png")
 
 	b.choose("#source-ds", "shop")
 	b.choose("#target-ds", "dw")
