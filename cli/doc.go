@@ -1,6 +1,7 @@
 // Package cli is the datasync command as a library: run, check and plan a
-// job file, manage named data sources, with a progress bar, a final report in DataX's layout, exit
-// codes and clean interrupt handling. The datasync program is this package
+// job file, manage named data sources, serve the codeless UI, with a
+// progress bar, a final report in DataX's layout, exit codes and clean
+// interrupt handling. The datasync program is this package
 // with the built-in connectors; a program with connectors of its own gets
 // the same command from a few lines of main:
 //
@@ -18,6 +19,7 @@
 //	plan job.json [-p name=value ...]
 //	verify job.json [-p name=value ...] [--key COLS] [--range-rows N] [--max-keys N]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
+//	ui [--listen 127.0.0.1:PORT] [--datasources FILE] [--dir DIR] [--allow-remote]
 //	state list|show job.json|clear job.json [--state-dir DIR]
 //	version
 //
@@ -56,6 +58,13 @@
 // connector's Probe (mysql.Probe, postgres.Probe, oss.Probe) and prints its
 // report. "datasource add" stores credentials as references to environment
 // variables or files, and refuses a secret written on the command line.
+//
+// "ui" serves the codeless UI, a web page embedded in the binary that
+// builds a job step by step (data sources, tables, field mapping with the
+// check's verdict on each pair, channel control), runs it with live
+// progress, and converts it to a DataWorks v2.0 script and a DataX job. It
+// listens on loopback and prints its address with a token that every API
+// call must carry; see its --help.
 //
 // Output: data and results (plan's JSON, check's summary) go to standard
 // output; progress, logs, the report and errors to standard error. The
