@@ -65,6 +65,9 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	if err != nil {
 		return s.fail(err)
 	}
+	if note := j.LimitsNote(); note != "" {
+		logger.Info(note)
+	}
 
 	// The first Ctrl-C (or SIGTERM) cancels the job, which closes every
 	// split; a second one kills the process the usual way.

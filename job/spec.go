@@ -5,6 +5,9 @@ import "encoding/json"
 // file is the outer shape of a job file.
 type file struct {
 	Job spec `json:"job" datasync:"required"`
+	// Setting beside "job" is ignored by DataX; it is accepted with a
+	// warning.
+	Setting json.RawMessage `json:"setting"`
 }
 
 type spec struct {
@@ -39,7 +42,7 @@ type Setting struct {
 
 // Speed is job.setting.speed: the parallelism and the job-wide limits.
 type Speed struct {
-	Channel int     `json:"channel"` // splits at a time (default datasync.DefaultParallelism)
+	Channel int     `json:"channel"` // splits at a time (default datasync.DefaultParallelism; 1 in a DataX job, as DataX)
 	Byte    float64 `json:"byte"`    // bytes per second for the whole job, 0 for no limit
 	Record  float64 `json:"record"`  // records per second for the whole job, 0 for no limit
 }

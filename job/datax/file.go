@@ -33,8 +33,8 @@ type fileWriterParams struct {
 
 // registerFile registers DataX's "txtfilereader" and "txtfilewriter".
 func registerFile(r *job.Registry) {
-	r.Register("txtfilereader", job.Connector{Source: job.SourceFunc(newFileSource)})
-	r.Register("txtfilewriter", job.Connector{Sink: job.SinkFunc(newFileSink)})
+	r.Register("txtfilereader", job.Connector{Source: job.SourceFunc(newFileSource).Accepting(acceptedFor("txtfilereader", textReaderAccepted)...).Refusing(refuseTextFormat("read"))})
+	r.Register("txtfilewriter", job.Connector{Sink: job.SinkFunc(newFileSink).Accepting(acceptedFor("txtfilewriter", textWriterAccepted)...).Refusing(refuseTextFormat("write"))})
 }
 
 func newFileSource(p *fileReaderParams) (datasync.Source, error) {

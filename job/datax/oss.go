@@ -53,8 +53,8 @@ type ossWriterParams struct {
 
 // registerOSS registers DataX's "ossreader" and "osswriter".
 func registerOSS(r *job.Registry) {
-	r.Register("ossreader", job.Connector{Source: job.SourceFunc(newOSSSource)})
-	r.Register("osswriter", job.Connector{Sink: job.SinkFunc(newOSSSink)})
+	r.Register("ossreader", job.Connector{Source: job.SourceFunc(newOSSSource).Accepting(acceptedFor("ossreader", textReaderAccepted)...).Refusing(refuseTextFormat("read"))})
+	r.Register("osswriter", job.Connector{Sink: job.SinkFunc(newOSSSink).Accepting(acceptedFor("osswriter", textWriterAccepted)...).Refusing(refuseTextFormat("write"))})
 }
 
 func newOSSSource(p *ossReaderParams) (datasync.Source, error) {

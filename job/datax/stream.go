@@ -47,8 +47,8 @@ type streamWriterParams struct {
 
 // registerStream registers DataX's "streamreader" and "streamwriter".
 func registerStream(r *job.Registry) {
-	r.Register("streamreader", job.Connector{Source: job.SourceFunc(newStreamSource)})
-	r.Register("streamwriter", job.Connector{Sink: job.SinkFunc(newStreamSink)})
+	r.Register("streamreader", job.Connector{Source: job.SourceFunc(newStreamSource).Accepting(acceptedFor("streamreader", nil)...)})
+	r.Register("streamwriter", job.Connector{Sink: job.SinkFunc(newStreamSink).Accepting(acceptedFor("streamwriter", nil)...)})
 }
 
 // newStreamSource translates the columns' types; a column of an unknown type
