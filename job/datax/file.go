@@ -50,14 +50,26 @@ func newFileSink(p *fileWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := p.textWriteParams.native()
+	if err != nil {
+		return nil, err
+	}
+	naming, suffix := file.NameRandom, p.Suffix
+	if p.SingleFile {
+		naming = ""
+	}
+	if suffix == "" {
+		suffix = "none" // DataX's names have no extension
+	}
 	return file.NewSink(file.SinkConfig{
 		Path:         p.Path,
 		FileName:     p.FileName,
 		WriteMode:    text.WriteMode(p.WriteMode),
 		SingleFile:   p.SingleFile,
 		MaxFileBytes: size,
-		Suffix:       p.Suffix,
-		WriteOptions: p.textWriteParams.native(),
+		Suffix:       suffix,
+		Naming:       naming,
+		WriteOptions: opts,
 	})
 }
 

@@ -39,9 +39,9 @@ type mongodbReaderParams struct {
 	mongoConnection
 	// Username, Password and Database are DataX's other names for
 	// userName, userPassword and dbName (its reader takes either).
-	Username string `json:"username"`
-	Password string `json:"password" datasync:"secret"`
-	Database string `json:"database"`
+	Username       string          `json:"username"`
+	Password       string          `json:"password" datasync:"secret"`
+	Database       string          `json:"database"`
 	CollectionName string          `json:"collectionName" datasync:"required"`
 	Column         []mongoColumn   `json:"column" datasync:"required"`
 	Query          json.RawMessage `json:"query"`

@@ -76,6 +76,10 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := p.textWriteParams.native()
+	if err != nil {
+		return nil, err
+	}
 	c := p.ossConnection
 	return oss.NewSink(oss.SinkConfig{
 		Endpoint: c.Endpoint, Bucket: c.Bucket, AccessID: c.AccessID, AccessKey: c.AccessKey,
@@ -85,6 +89,6 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 		MaxFileBytes: size,
 		PartSize:     p.PartSize,
 		Suffix:       p.Suffix,
-		WriteOptions: p.textWriteParams.native(),
+		WriteOptions: opts,
 	})
 }
