@@ -163,7 +163,7 @@ func (o Options) newJob() *Job {
 func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
 	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Source == nil {
-		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames())}
+		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames(), ok)}
 	}
 	return build(j, p, path, c.Source.accepted, c.Source.refuse, c.Source.Decode, c.Source.Build)
 }
@@ -171,7 +171,7 @@ func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
 func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
 	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Sink == nil {
-		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames())}
+		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames(), ok)}
 	}
 	return build(j, p, path, c.Sink.accepted, c.Sink.refuse, c.Sink.Decode, c.Sink.Build)
 }
@@ -209,8 +209,8 @@ func build[T any](j *Job, p plugin, path string, accepted []Accepted, refuse Ref
 	return built, nil
 }
 
-func unknownConnector(name, path, role string, names []string) error {
-	if msg := unsupportedPlugin(name, role, names); msg != "" {
+func unknownConnector(name, path, role string, names []string, registered bool) error {
+	if msg := unsupportedPlugin(name, role, names, registered); msg != "" {
 		return errors.New(path + ".name: " + msg)
 	}
 	msg := fmt.Sprintf("%s.name: no %s named %q", path, role, name)

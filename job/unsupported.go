@@ -29,11 +29,16 @@ var dataXPlugins = []string{
 }
 
 // unsupportedPlugin returns the message for a DataX plugin that is not
-// registered ("" when name is not one of DataX's).
-func unsupportedPlugin(name, role string, names []string) string {
-	if !slices.Contains(dataXPlugins, strings.ToLower(strings.TrimSpace(name))) {
+// registered ("" when name is not one of DataX's, or is registered in the
+// other role).
+func unsupportedPlugin(name, role string, names []string, registered bool) string {
+	if registered || !slices.Contains(dataXPlugins, strings.ToLower(strings.TrimSpace(name))) {
 		return ""
 	}
-	return fmt.Sprintf("%q is a DataX plugin that datasync does not support; the %ss it supports: %s",
-		name, role, strings.Join(names, ", "))
+	supported := strings.Join(names, ", ")
+	if supported == "" {
+		supported = "none"
+	}
+	return fmt.Sprintf("no %s named %q: it is a DataX plugin that is not supported here; the %ss supported: %s",
+		role, name, role, supported)
 }

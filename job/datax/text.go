@@ -103,9 +103,10 @@ const (
 // gives none: fileFormat text, written as DataX writes it (no quotes, no
 // escapes: a value holding the delimiter or a newline is a dirty row
 // rather than a corrupt line); timestamps as yyyy-MM-dd HH:mm:ss and times
-// as HH:mm:ss. dateFormat (or its older name format) applies to every
-// date and time column, as in DataX, unless timestampFormat or timeFormat
-// say otherwise.
+// as HH:mm:ss. dateFormat (or its older name format) applies to dates and
+// timestamps, as in DataX, unless timestampFormat says otherwise; times of
+// day keep HH:mm:ss unless timeFormat is given (a time written with a
+// date pattern would print 1970-01-01).
 func (p textWriteParams) native() (text.WriteOptions, error) {
 	f := p.textFormat.native()
 	if f.FileFormat == "" {
@@ -128,7 +129,7 @@ func (p textWriteParams) native() (text.WriteOptions, error) {
 		WriteHeader:     p.WriteHeader,
 		DateFormat:      dates,
 		TimestampFormat: cmp.Or(p.TimestampFormat, dates, dataXTimestampFormat),
-		TimeFormat:      cmp.Or(p.TimeFormat, dates, dataXTimeFormat),
+		TimeFormat:      cmp.Or(p.TimeFormat, dataXTimeFormat),
 	}
 	return o, nil
 }
