@@ -3,10 +3,14 @@ package job
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/datasync-go/datasync/internal/strictjson"
 )
 
 // Warning is something a job file asks for that runs, but not as the file
@@ -146,4 +150,47 @@ func topLevelSetting(raw json.RawMessage) []Warning {
 		return nil
 	}
 	return []Warning{{Path: "setting", Message: fmt.Sprintf("accepted, and has no effect: DataX reads only job.setting and ignores a %q beside \"job\"; move what it holds into job.setting", "setting")}}
+}
+
+// indexRE matches a list index in a JSON path.
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+// suggestAccepted adds a suggestion to the decoder's "unknown setting"
+// errors that have none, from the accepted settings at the same place
+// ("encodng" is close to streamwriter's accepted "encoding").
+func suggestAccepted(err error, accepted []Accepted) error {
+	if err == nil || len(accepted) == 0 {
+		return err
+	}
+	var out []error
+	for _, e := range unjoin(err) {
+		var pe *ParamError
+		if !errors.As(e, &pe) {
+			out = append(out, e)
+			continue
+		}
+		parent, key := "", pe.Path
+		if i := strings.LastIndexByte(pe.Path, '.'); i >= 0 {
+			parent, key = indexRE.ReplaceAllString(pe.Path[:i], "[]"), pe.Path[i+1:]
+		}
+		if pe.Err.Error() != fmt.Sprintf("unknown setting %q", key) {
+			out = append(out, e)
+			continue
+		}
+		var names []string
+		for _, a := range accepted {
+			p, name := "", a.Path
+			if i := strings.LastIndexByte(a.Path, '.'); i >= 0 {
+				p, name = a.Path[:i], a.Path[i+1:]
+			}
+			if p == parent {
+				names = append(names, strings.TrimSuffix(name, "[]"))
+			}
+		}
+		if s := strictjson.Suggest(key, names); s != "" {
+			e = &ParamError{Path: pe.Path, Err: fmt.Errorf("%w; did you mean %q?", pe.Err, s)}
+		}
+		out = append(out, e)
+	}
+	return errors.Join(out...)
 }

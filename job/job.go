@@ -191,6 +191,7 @@ func build[T any](j *Job, p plugin, path string, accepted []Accepted, refuse Ref
 	j.Warnings = append(j.Warnings, warnings...)
 	params, err := decode(raw)
 	if err != nil {
+		err = suggestAccepted(err, accepted)
 		return zero, rootParamErrors(err, path+".parameter")
 	}
 	if u, ok := params.(DataSourceUser); ok {

@@ -20,22 +20,24 @@ import (
 type firstAvailable struct {
 	candidates []datasync.Source
 	urls       []string // redacted, for messages
+	unusable   []string // the failures of the URLs that do not even parse
 
 	mu     sync.Mutex
 	chosen datasync.Source
 }
 
 // newFirstAvailable returns the source reading through the first of
-// candidates that works; urls are their JDBC URLs.
-func newFirstAvailable(candidates []datasync.Source, urls []string) datasync.Source {
-	if len(candidates) == 1 {
+// candidates that works; urls are their JDBC URLs, and unusable the
+// failures of the entry's URLs that do not parse.
+func newFirstAvailable(candidates []datasync.Source, urls, unusable []string) datasync.Source {
+	if len(candidates) == 1 && len(unusable) == 0 {
 		return candidates[0]
 	}
 	redacted := make([]string, len(urls))
 	for i, u := range urls {
 		redacted[i] = redactURL(u)
 	}
-	return &firstAvailable{candidates: candidates, urls: redacted}
+	return &firstAvailable{candidates: candidates, urls: redacted, unusable: unusable}
 }
 
 // choose returns the first candidate whose check passes, trying them in
@@ -47,7 +49,7 @@ func (f *firstAvailable) choose(ctx context.Context) (datasync.Source, error) {
 	if f.chosen != nil {
 		return f.chosen, nil
 	}
-	var failures []string
+	failures := append([]string(nil), f.unusable...)
 	for i, c := range f.candidates {
 		err := ctx.Err()
 		if err == nil {
@@ -60,9 +62,9 @@ func (f *firstAvailable) choose(ctx context.Context) (datasync.Source, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		failures = append(failures, fmt.Sprintf("jdbcUrl[%d] %s: %v", i, f.urls[i], err))
+		failures = append(failures, fmt.Sprintf("%s: %v", f.urls[i], err))
 	}
-	return nil, fmt.Errorf("none of the %d jdbcUrls connects:\n    %s", len(f.candidates), strings.Join(failures, "\n    "))
+	return nil, fmt.Errorf("none of the %d jdbcUrls connects:\n    %s", len(failures), strings.Join(failures, "\n    "))
 }
 
 // check runs the source's check, or reads its schema when it has none.

@@ -105,6 +105,7 @@ type ReaderSource struct {
 	Path               string // the JSON path of the entry, for errors
 
 	urlTexts []string // the jdbcUrls as written: URL's, then the fallbacks'
+	unusable []string // the failures of the entry's jdbcUrls that do not parse
 }
 
 // Sources flattens a reader's connection block into one entry per table or
@@ -144,28 +145,36 @@ func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 			fail(path, "give jdbcUrl or datasource")
 			continue
 		}
+		// In a list, a URL that does not parse is one that does not
+		// connect, as in DataX (whose own docs list
+		// jdbc:mysql://127.0.0.1:bad_port/database): it is reported only
+		// if no other one connects.
 		var urls []JDBC
+		var texts, unusable []string
+		var parseErrs []error
 		for k, text := range c.JdbcURL {
 			u, err := ParseJDBC(text, scheme)
 			if err != nil {
-				fail(fmt.Sprintf("%s.jdbcUrl[%d]", path, k), "%v", err)
+				parseErrs = append(parseErrs, &job.ParamError{Path: fmt.Sprintf("%s.jdbcUrl[%d]", path, k), Err: err})
+				unusable = append(unusable, fmt.Sprintf("jdbcUrl[%d]: %v", k, err))
 				continue
 			}
-			urls = append(urls, u)
+			urls, texts = append(urls, u), append(texts, text)
 		}
-		if len(urls) < len(c.JdbcURL) {
+		if len(urls) == 0 {
+			errs = append(errs, parseErrs...)
 			continue
 		}
-		u, fallbacks, texts := urls[0], urls[1:], c.JdbcURL
+		u, fallbacks := urls[0], urls[1:]
 		user, pass := p.Username, p.Password
 		if c.fromSource {
 			user, pass = c.username, c.password
 		}
 		for j, t := range tables {
-			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, Table: t, Username: user, Password: pass, Path: fmt.Sprintf("%s[%d]", tablePath, j)})
+			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, unusable: unusable, Table: t, Username: user, Password: pass, Path: fmt.Sprintf("%s[%d]", tablePath, j)})
 		}
 		for j, q := range c.QuerySQL {
-			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, QuerySQL: q, Username: user, Password: pass, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
+			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, unusable: unusable, QuerySQL: q, Username: user, Password: pass, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
 		}
 	}
 	if len(errs) > 0 {
@@ -214,7 +223,7 @@ func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (d
 			sources = append(sources, candidates...) // closed below
 			continue
 		}
-		sources = append(sources, newFirstAvailable(candidates, e.urlTexts))
+		sources = append(sources, newFirstAvailable(candidates, e.urlTexts, e.unusable))
 	}
 	if len(errs) > 0 {
 		for _, s := range sources {
