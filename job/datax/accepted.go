@@ -96,13 +96,18 @@ var textWriterAccepted = accepted(
 	"retryTime", whyNoRetryLocal,
 	"maxRetryTime", whyNoRetryLocal,
 	"syncMode", "files are always synced before they are made visible",
+	"quoteChar", `csv quotes with '"'; the default text format does not quote`,
+	"lineDelimiter", `lines end with "\n"`,
+	"byteEncoding", "give bytesFormat (base64, hex or raw; base64 by default)",
 	"table", "a Hive table name DataX only reports",
 )
 
 // pluginAccepted are the plugins' own settings with no meaning here,
 // beside those of their family above.
 var pluginAccepted = map[string][]job.Accepted{
-	"streamreader": nil,
+	"streamreader": accepted(
+		"column[].dateFormat", "a date column's value is read as date-time text such as 2024-01-01 00:00:00 (DataX's default pattern), not with this pattern",
+	),
 	"streamwriter": accepted(
 		"encoding", "printed lines are UTF-8",
 		"recordNumBeforeSleep", "DataX's testing throttle; limit a job with job.setting.speed.record",
