@@ -194,3 +194,36 @@ func suggestAccepted(err error, accepted []Accepted) error {
 	}
 	return errors.Join(out...)
 }
+
+// engineSettings are the warnings for DataX's engine settings beside
+// "job" (core.json's core, common and entry, which a job file may
+// override): datasync has no such engine configuration.
+func engineSettings(core, common, entry json.RawMessage) []Warning {
+	var out []Warning
+	for _, s := range []struct {
+		key, why string
+		raw      json.RawMessage
+	}{
+		{"core", "DataX's engine settings (core.transport.channel.speed and the like); datasync's limits are job-wide, in job.setting.speed", core},
+		{"common", "DataX's column casts (common.column.datetimeFormat...); give the formats in the plugins' settings (dateFormat)", common},
+		{"entry", "DataX's JVM settings", entry},
+	} {
+		if len(s.raw) > 0 {
+			out = append(out, Warning{Path: s.key, Message: "accepted, and has no effect: " + s.why})
+		}
+	}
+	return out
+}
+
+// unlimited warns about negative limits, which DataX (and datasync) take
+// as no limit: DataX's jobs often write "byte": -1.
+func (s Speed) unlimited(prefix string) []Warning {
+	var out []Warning
+	if s.Byte < 0 {
+		out = append(out, Warning{Path: prefix + ".byte", Message: "a negative limit means no limit, as in DataX"})
+	}
+	if s.Record < 0 {
+		out = append(out, Warning{Path: prefix + ".record", Message: "a negative limit means no limit, as in DataX"})
+	}
+	return out
+}

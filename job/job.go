@@ -121,6 +121,8 @@ func Parse(data []byte, o Options) (*Job, error) {
 	j.Dialect = DataX
 	j.Setting = f.Job.Setting
 	j.Warnings = append(j.Warnings, topLevelSetting(f.Setting)...)
+	j.Warnings = append(j.Warnings, engineSettings(f.Core, f.Common, f.Entry)...)
+	j.Warnings = append(j.Warnings, f.Job.Setting.Speed.unlimited("job.setting.speed")...)
 	problems = append(problems, f.Job.Setting.check("job.setting")...)
 	for i, c := range f.Job.Content {
 		path := fmt.Sprintf("job.content[%d]", i)
@@ -254,12 +256,6 @@ func (s Setting) check(prefix string) []error {
 	var errs []error
 	if s.Speed.Channel < 0 {
 		errs = append(errs, fmt.Errorf(prefix+".speed.channel: %d is negative", s.Speed.Channel))
-	}
-	if s.Speed.Byte < 0 {
-		errs = append(errs, errors.New(prefix+".speed.byte: a limit cannot be negative"))
-	}
-	if s.Speed.Record < 0 {
-		errs = append(errs, errors.New(prefix+".speed.record: a limit cannot be negative"))
 	}
 	if p := s.ErrorLimit.Percentage; p != nil && (*p < 0 || *p > 1) {
 		errs = append(errs, fmt.Errorf(prefix+".errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))

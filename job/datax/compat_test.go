@@ -370,3 +370,18 @@ func TestTxtFileWriterWritesDataXText(t *testing.T) {
 	assert.Equal(t, "1,say \"hi\",2024-01-02,2024-01-02 03:04:05,2024-01-02 03:04:05,10:11:12\n"+
 		"2,\\N,\\N,\\N,\\N,\\N\n", strings.Join(lines, ""))
 }
+
+// Item 1 at the job level: DataX's engine settings beside "job" and its
+// "no limit" -1 are accepted with warnings.
+func TestDataXEngineSettingsAndUnlimitedSpeedAreAccepted(t *testing.T) {
+	j, res := runDataXJob(t, `{
+		"core": {"transport": {"channel": {"speed": {"byte": 1048576}}}},
+		"common": {"column": {"datetimeFormat": "yyyy-MM-dd HH:mm:ss"}},
+		"job": {"setting": {"speed": {"channel": 2, "byte": -1, "record": -1}},
+			"content": [{
+				"reader": {"name": "streamreader", "parameter": {"column": [{"type": "long", "value": 1}], "sliceRecordCount": 5}},
+				"writer": {"name": "streamwriter", "parameter": {"print": false}}}]}}`)
+	assert.Equal(t, int64(10), res[0].RecordsWritten)
+	assert.Equal(t, []string{"core", "common", "job.setting.speed.byte", "job.setting.speed.record"}, warningPaths(j))
+	assert.Empty(t, j.LimitsNote())
+}
