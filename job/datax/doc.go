@@ -35,7 +35,8 @@
 // fileFormat text without quotes or escapes, timestamps as
 // yyyy-MM-dd HH:mm:ss, times as HH:mm:ss, dateFormat (or its older name
 // format) applied to dates and timestamps; txtfilewriter names its files
-// fileName__<random> as DataX does (connector/file's NameRandom). The Go
+// fileName__<random> and osswriter its objects object__<random>, as DataX
+// does (the connectors' NameRandom). The Go
 // API keeps its own defaults. streamwriter's path and fileName print to
 // that file, and mongodbreader and ocswriter take DataX's other names of
 // their credentials (username, password, database).

@@ -80,6 +80,10 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	suffix := p.Suffix
+	if suffix == "" {
+		suffix = "none" // DataX's keys have no extension
+	}
 	c := p.ossConnection
 	return oss.NewSink(oss.SinkConfig{
 		Endpoint: c.Endpoint, Bucket: c.Bucket, AccessID: c.AccessID, AccessKey: c.AccessKey,
@@ -88,7 +92,8 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 		WriteMode:    text.WriteMode(p.WriteMode),
 		MaxFileBytes: size,
 		PartSize:     p.PartSize,
-		Suffix:       p.Suffix,
+		Suffix:       suffix,
+		Naming:       oss.NameRandom,
 		WriteOptions: opts,
 	})
 }
