@@ -94,6 +94,9 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	if err != nil {
 		return s.fail(err)
 	}
+	if note := j.LimitsNote(); note != "" {
+		logger.Info(note)
+	}
 	if *sf.fresh {
 		if err := clearProgress(ctx, pipelines); err != nil {
 			return s.fail(err)

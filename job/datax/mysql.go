@@ -47,8 +47,8 @@ func (p *mysqlWriterParams) ResolveDataSources(lookup job.DataSourceLookup) erro
 // registerMySQL registers DataX's "mysqlreader" and "mysqlwriter", which
 // take DataX's connection blocks.
 func registerMySQL(r *job.Registry) {
-	r.Register("mysqlreader", job.Connector{Source: job.SourceFunc(newMySQLSource)})
-	r.Register("mysqlwriter", job.Connector{Sink: job.SinkFunc(newMySQLSink)})
+	r.Register("mysqlreader", job.Connector{Source: job.SourceFunc(newMySQLSource).Accepting(acceptedFor("mysqlreader", rdbmsReaderAccepted)...)})
+	r.Register("mysqlwriter", job.Connector{Sink: job.SinkFunc(newMySQLSink).Accepting(acceptedFor("mysqlwriter", rdbmsWriterAccepted)...)})
 }
 
 // newMySQLSource reads every table (or query) of the connection block, as

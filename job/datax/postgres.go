@@ -51,8 +51,8 @@ func (p *postgresWriterParams) ResolveDataSources(lookup job.DataSourceLookup) e
 // registerPostgres registers DataX's "postgresqlreader" and
 // "postgresqlwriter", which take DataX's connection blocks.
 func registerPostgres(r *job.Registry) {
-	r.Register("postgresqlreader", job.Connector{Source: job.SourceFunc(newPostgresSource)})
-	r.Register("postgresqlwriter", job.Connector{Sink: job.SinkFunc(newPostgresSink)})
+	r.Register("postgresqlreader", job.Connector{Source: job.SourceFunc(newPostgresSource).Accepting(acceptedFor("postgresqlreader", rdbmsReaderAccepted)...)})
+	r.Register("postgresqlwriter", job.Connector{Sink: job.SinkFunc(newPostgresSink).Accepting(acceptedFor("postgresqlwriter", rdbmsWriterAccepted)...)})
 }
 
 // newPostgresSource reads every table (or query) of the connection block, as
