@@ -29,7 +29,10 @@ Commands:
   run         run a job file
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
+  verify      compare a job's source and target, moving no data
   datasource  list, test, add and remove named data sources
+  ui          serve the codeless UI: build, check, run and convert jobs in a browser
+  state       list, show and clear the local state of jobs (resume)
   version     print the version
 
 Run 'datasync <command> --help' for a command's options and examples.
@@ -38,8 +41,8 @@ Exit codes: 0 success, 1 failure or interrupted, 2 invalid job or usage,
 3 dirty-data limit passed.
 `
 
-// Command is the datasync command line: run, check, plan, datasource and
-// version, with the connectors of its Registry. The zero value is the
+// Command is the datasync command line: run, check, plan, datasource, ui,
+// state and version, with the connectors of its Registry. The zero value is the
 // datasync command itself (job.DefaultRegistry, standard output and
 // error). A Command is not modified by Run and may be run more than once.
 type Command struct {
@@ -52,6 +55,10 @@ type Command struct {
 	// Version is what the version command prints first (the program's
 	// version); when empty, the main module's version from the build.
 	Version string
+	// Commands are extra commands, by name, that a program adds to the
+	// command line (the Temporal module's "temporal"). They are listed in
+	// the usage text and cannot replace a built-in command.
+	Commands map[string]Extension
 	// Stdout receives data and results (plan's JSON, check's summary);
 	// Stderr receives progress, logs, reports and errors. os.Stdout and
 	// os.Stderr when nil. Progress is drawn as a bar only when Stderr is a
@@ -74,7 +81,7 @@ func (c *Command) Main() {
 func (c *Command) Run(ctx context.Context, args []string) int {
 	e := c.env()
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, e.text(usage))
+		fmt.Fprint(e.stderr, e.text(usage)+c.extensionUsage())
 		return ExitInvalid
 	}
 	cmd, rest := args[0], args[1:]
@@ -85,15 +92,24 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.checkCommand(ctx, rest)
 	case "plan":
 		return e.planCommand(ctx, rest)
+	case "verify":
+		return e.verifyCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
+	case "ui":
+		return e.uiCommand(ctx, rest)
+	case "state":
+		return e.stateCommand(ctx, rest)
 	case "version", "--version", "-version":
 		return e.versionCommand(rest)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, e.text(usage))
+		fmt.Fprint(e.stdout, e.text(usage)+c.extensionUsage())
 		return ExitOK
 	}
-	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage))
+	if x, ok := c.Commands[cmd]; ok {
+		return x.Run(ctx, rest, e.stdout, e.stderr)
+	}
+	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage)+c.extensionUsage())
 	return ExitInvalid
 }
 

@@ -92,6 +92,31 @@
 // 65,535-placeholder limit, and written as literal SQL: no prepared
 // statements, one round trip each.
 //
+// # Atomic refresh
+//
+// With SinkConfig.AtomicRefresh, Prepare (re)creates a staging table,
+// <table>_datasync_new, with CREATE TABLE .. LIKE the table (columns,
+// defaults, indexes, AUTO_INCREMENT attributes, CHECK constraints on 8.0.16
+// and later), and the writers load it. Finalize, once every split
+// succeeded, swaps it in with one RENAME TABLE table TO table_datasync_old,
+// staging TO table, which is atomic: readers wait on its metadata lock and
+// then read the new table, never a half-loaded one. The old table is then
+// dropped, and PostSQL runs. Privileges granted on the table stay, as MySQL
+// grants by name. Not carried over: foreign keys (CREATE TABLE .. LIKE
+// drops them), triggers (they go with the old table) and the AUTO_INCREMENT
+// counter (it follows the rows loaded). A failed job's Abort drops the
+// staging table, leaving the table untouched.
+//
+// # Incremental reads
+//
+// With SourceConfig.Incremental, the source is a datasync.IncrementalSource
+// (see package state for the marks and the runs): HighWater reads
+// CAST(MAX(column) AS CHAR) of the rows the source reads (TIMESTAMP values
+// in UTC, as every session of the package), and Since returns a source
+// whose where condition adds column > mark (less the lookback) AND column
+// <= the run's high-water mark; numeric marks are written as number
+// literals, so that a BIGINT compares exactly.
+//
 // When a MySQL Source feeds a MySQL Sink and every column has the same
 // type on both sides (COLUMN_TYPE and character set; no nullable column
 // into a NOT NULL one), the reader writes each row straight into the LOAD
@@ -101,6 +126,23 @@
 // reader still applies ZeroDate and rejects text that is not UTF-8, and the
 // load is checked as below, its rows decoded back into values for the
 // INSERT path when it is not exact.
+//
+// # Exactly-once
+//
+// With ProgressTable set, every flush commits the rows written since the
+// last one and the split's checkpoint in one transaction: the checkpoint
+// is a row (job, split, checkpoint, done, updated_at) of an InnoDB
+// progress table, which Prepare creates when missing, written with INSERT
+// .. ON DUPLICATE KEY UPDATE just before COMMIT. The Sink is a
+// datasync.CheckpointSink: before a split runs, and before each retry, the
+// pipeline reads its durable checkpoint back, so a window whose COMMIT
+// landed (even when its reply was lost) is never written twice, and a split
+// found done is skipped. Prepare of a job that has progress in the table
+// (an interrupted run) skips Truncate and PreSQL; Finalize deletes the
+// job's progress after PostSQL, so the next run copies everything again.
+// ProgressJob (default: Table) keys the job's rows (hashed beyond 255
+// bytes). The target table must be transactional (InnoDB) for the
+// guarantee to hold.
 //
 // # Nothing is changed or dropped silently
 //

@@ -11,6 +11,7 @@ import (
 // datasync's own settings beside it.
 type mysqlReaderParams struct {
 	ReaderParams
+	IncrementalParams
 	Splits        int    `json:"splits"`
 	MinSplitRows  int64  `json:"minSplitRows"`
 	TinyIntAsBool bool   `json:"tinyIntAsBool"`
@@ -21,9 +22,14 @@ type mysqlReaderParams struct {
 // datasync's own settings beside it.
 type mysqlWriterParams struct {
 	WriterParams
+	AtomicRefreshParams
 	Truncate    bool   `json:"truncate"`
 	CreateTable bool   `json:"createTable"`
 	LoadData    string `json:"loadData"`
+	// ProgressTable and ProgressJob turn exactly-once on (see
+	// mysql.SinkConfig).
+	ProgressTable string `json:"progressTable"`
+	ProgressJob   string `json:"progressJob"`
 }
 
 // ResolveDataSources fills the connection block from the MySQL data
@@ -48,6 +54,10 @@ func registerMySQL(r *job.Registry) {
 // newMySQLSource reads every table (or query) of the connection block, as
 // one source when there are several.
 func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
+	inc, err := p.Incremental()
+	if err != nil {
+		return nil, err
+	}
 	return p.BuildSource("mysql", func(e ReaderSource) (datasync.Source, error) {
 		dsn, tlsConfig := e.URL.MySQLDSN(e.Username, e.Password)
 		return mysql.NewSource(mysql.SourceConfig{
@@ -64,6 +74,7 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 			MinSplitRows:  p.MinSplitRows,
 			TinyIntAsBool: p.TinyIntAsBool,
 			ZeroDate:      mysql.ZeroDate(p.ZeroDate),
+			Incremental:   inc,
 		})
 	})
 }
@@ -96,5 +107,9 @@ func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
 		LoadData:    mysql.LoadData(p.LoadData),
+
+		ProgressTable: p.ProgressTable,
+		ProgressJob:   p.ProgressJob,
+		AtomicRefresh: p.AtomicRefresh,
 	}, nil
 }
