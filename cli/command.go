@@ -30,6 +30,7 @@ Commands:
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
   datasource  list, test, add and remove named data sources
+  state       list, show and clear the local state of jobs (resume)
   version     print the version
 
 Run 'datasync <command> --help' for a command's options and examples.
@@ -91,6 +92,8 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.planCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
+	case "state":
+		return e.stateCommand(ctx, rest)
 	case "version", "--version", "-version":
 		return e.versionCommand(rest)
 	case "help", "-h", "-help", "--help":
