@@ -63,6 +63,7 @@ func TestThreeWorkersFortySplitsOneWorkerLostEveryRowOnce(t *testing.T) {
 
 	res, err := Wait(ctx, run)
 	require.NoError(t, err)
+	t.Logf("result: %s; %d split attempts", res, res.SplitAttempts)
 	assert.Equal(t, 40, res.SplitsPlanned)
 	assert.Equal(t, 40, res.SplitsDone)
 	assert.Greater(t, res.SplitAttempts, 40, "the split of the stopped worker ran again")
