@@ -57,7 +57,11 @@
 // No query stays open between two reads, so a slow writer never leaves a
 // server-side stream waiting until net_write_timeout kills it. The
 // checkpoint is the last key read, and a split reopened from it (in this
-// process or another) resumes just after it.
+// process or another) resumes just after it. A page is read from the
+// driver's own connection (sql.Conn.Raw, driver.Rows.Next), each row's
+// values going straight to the decoder, without database/sql's Scan and
+// its per-row locking and conversions: about a fifth less CPU per row read
+// (BenchmarkPageWays).
 //
 // A query (QuerySQL), or a table without a unique NOT NULL key, is read as
 // a stream per split, on a connection whose net_write_timeout is raised to

@@ -146,6 +146,16 @@
 // SinkConfig.DisablePassThrough is set. Every type of the mapping below
 // passes through otherwise, upsert included.
 //
+// Passed-through rows of a table whose unique split key is integer columns
+// that are read (the common case: a bigint or serial primary key) are read
+// a page at a time with COPY (SELECT ... ORDER BY key LIMIT n) TO STDOUT
+// (FORMAT binary), the page's bounds written into it as integer literals:
+// the server sends the rows already framed as COPY tuples, and each one goes
+// into the batch as it arrives, only its field lengths and, for the last
+// one, its key parsed. This costs the reader about 15% less CPU per row
+// than a page query (BenchmarkReadPages). Rows read as values come from
+// page queries, which measured cheaper for them than decoding COPY tuples.
+//
 // # Types
 //
 // Reading, each PostgreSQL type becomes one datasync kind:
