@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -141,9 +142,11 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 				fmt.Fprintf(errOut, "%s: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
 					e.name, numfmt.Group(res.RecordsWritten), res.SplitsDone(), res.SplitsPlanned)
+				resumeHint(errOut, e.name, run)
 				return ExitFailed
 			}
 			fmt.Fprintf(errOut, "%s: task %d (%s -> %s) failed: %v\n", e.name, i, t.ReaderName, t.WriterName, err)
+			resumeHint(errOut, e.name, run)
 			return exitCode(err)
 		}
 	}
@@ -156,6 +159,14 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		return s.verifyTasks(ctx, errOut, sources, vf.options())
 	}
 	return ExitOK
+}
+
+// resumeHint says how to go on after a failed or interrupted run kept in
+// the local state.
+func resumeHint(w io.Writer, name string, run *state.Run) {
+	if run != nil {
+		fmt.Fprintf(w, "%s: run the job again to resume it (finished splits are skipped), or with --fresh to start over\n", name)
+	}
 }
 
 // finishTask records the outcome of task i in the run's state: the task

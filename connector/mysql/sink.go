@@ -378,6 +378,9 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
+	if err := s.checkProgress(ctx, c); err != nil {
+		return err
+	}
 	meta, err := loadTable(ctx, c, info, s.final)
 	if errors.Is(err, errNoTable) {
 		if !s.cfg.CreateTable {

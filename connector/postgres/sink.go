@@ -201,7 +201,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := s.checkProgress(ctx, c)
 	if _, err := s.plan(rel, schema); err != nil {
 		errs = append(errs, err)
 	}
