@@ -172,25 +172,28 @@ func TestAStallThatOutlastsTheRetriesFailsTheSplitWithErrStalled(t *testing.T) {
 // for longer than the stall timeout.
 func TestSlowSplitsAreNotStalled(t *testing.T) {
 	slowWriter := sink.Func(func(ctx context.Context, r ds.Record) error {
-		time.Sleep(30 * time.Millisecond)
+		time.Sleep(60 * time.Millisecond)
 		return nil
 	})
 	for _, tc := range []struct {
-		name string
-		src  ds.Source
-		dst  ds.Sink
-		opts []ds.Option
+		name    string
+		src     ds.Source
+		dst     ds.Sink
+		timeout time.Duration
+		opts    []ds.Option
 	}{
-		{"slow writes", numbered(20, source.Splits(1)), slowWriter, []ds.Option{ds.WithBatchSize(1, 1<<20)}},
+		// 20 writes of 60 ms: the split takes over twice the timeout, each
+		// write far less (with room for a loaded machine's scheduling).
+		{"slow writes", numbered(20, source.Splits(1)), slowWriter, 500 * time.Millisecond, []ds.Option{ds.WithBatchSize(1, 1<<20)}},
 		// One record a batch, 10 a second for two workers: each waits about
 		// 200 ms for its turn, longer than the 100 ms timeout.
-		{"rate limit", numbered(8, source.Splits(2)), sink.Discard(),
+		{"rate limit", numbered(8, source.Splits(2)), sink.Discard(), 100 * time.Millisecond,
 			[]ds.Option{ds.WithParallelism(2), ds.WithRateLimit(ds.Rate{RecordsPerSec: 10})}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), hangDetector)
 			defer cancel()
-			opts := append(tc.opts, ds.WithRetry(0, 0), ds.WithStallTimeout(100*time.Millisecond))
+			opts := append(tc.opts, ds.WithRetry(0, 0), ds.WithStallTimeout(tc.timeout))
 			p, err := ds.NewPipeline(tc.src, tc.dst, opts...)
 			require.NoError(t, err)
 			_, err = p.Run(ctx)
