@@ -30,6 +30,9 @@ func (e *env) killAll() int {
 type hookSink struct {
 	ds.Sink
 	before func()
+	// ownWrite, when set, is also called before each Write with the count
+	// of that writer's writes so far, this one included.
+	ownWrite func(n int)
 }
 
 func (s *hookSink) Open(ctx context.Context, sp ds.Split) (ds.Writer, error) {
@@ -37,16 +40,22 @@ func (s *hookSink) Open(ctx context.Context, sp ds.Split) (ds.Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &hookWriter{Writer: w, before: s.before}, nil
+	return &hookWriter{Writer: w, before: s.before, ownWrite: s.ownWrite}, nil
 }
 
 type hookWriter struct {
 	ds.Writer
-	before func()
+	before   func()
+	ownWrite func(int)
+	writes   int
 }
 
 func (w *hookWriter) Write(ctx context.Context, b *ds.Batch) error {
 	w.before()
+	w.writes++
+	if w.ownWrite != nil {
+		w.ownWrite(w.writes)
+	}
 	return w.Writer.Write(ctx, b)
 }
 

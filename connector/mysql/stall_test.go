@@ -89,13 +89,17 @@ func TestStalledConnectionsFailTheSplitAndAreRetried(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			se, de, srcDSN, dstDSN, proxy := dbs.setup(t, c)
 			watch := &stallWatch{onStall: proxy.Resume}
-			var writes atomic.Int64
+			var stalled sync.Once
 			src := &fromSource{Source: se.source(mysql.SourceConfig{DSN: srcDSN, Table: "src", Splits: 2})}
-			dst := &hookSink{Sink: de.sink(mysql.SinkConfig{DSN: dstDSN, Table: "dst", WriteMode: mysql.WriteReplace}), before: func() {
-				if writes.Add(1) == 12 {
-					proxy.Stall(faultproxy.Both)
-				}
-			}}
+			// The stall comes at a writer's sixth write, so that the split
+			// it holds has committed batches to resume after, however the
+			// two splits were scheduled.
+			dst := &hookSink{Sink: de.sink(mysql.SinkConfig{DSN: dstDSN, Table: "dst", WriteMode: mysql.WriteReplace}), before: func() {},
+				ownWrite: func(n int) {
+					if n == 6 {
+						stalled.Do(func() { proxy.Stall(faultproxy.Both) })
+					}
+				}}
 			start := time.Now()
 			res := run(t, src, dst, ds.WithParallelism(2), ds.WithBatchSize(200, 1<<20),
 				ds.WithFlushEvery(1, 0), ds.WithRetry(3, 10*time.Millisecond),
