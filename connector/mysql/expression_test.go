@@ -95,7 +95,7 @@ func TestExpressionColumnMistakes(t *testing.T) {
 	}{
 		// A plain name that is not a column is still a mistake.
 		{[]string{"id", "nmae"}, `column "nmae" is not in table`},
-		{[]string{"id", "`nmae`"}, `column "`+"`nmae`"+`" is not in table`},
+		{[]string{"id", "`nmae`"}, `column "` + "`nmae`" + `" is not in table`},
 		// An expression the server refuses is reported with it.
 		{[]string{"id", "nosuch(a)"}, "column expressions (nosuch(a))"},
 		{[]string{"id", "a +"}, "column expressions (a +)"},
