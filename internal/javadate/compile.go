@@ -241,3 +241,52 @@ func (l *Layout) HasText() bool {
 	}
 	return false
 }
+
+// Has reports whether the pattern uses the letter (outside quotes).
+func (l *Layout) Has(letter byte) bool {
+	i := 0
+	for i < len(l.pattern) {
+		c := l.pattern[i]
+		if c == '\'' {
+			j := i + 1
+			for j < len(l.pattern) && !(l.pattern[j] == '\'' && (j+1 >= len(l.pattern) || l.pattern[j+1] != '\'')) {
+				if l.pattern[j] == '\'' {
+					j++
+				}
+				j++
+			}
+			i = j + 1
+			continue
+		}
+		if c == letter {
+			return true
+		}
+		i++
+	}
+	return false
+}
+
+// AbutsWideNumber reports whether a number that can be written wider than
+// its letters is directly followed by another number: "yMd" writes
+// 2024229 for 2024-02-29, which reads back as another date. Such a pattern
+// reads what Java reads but may not read what it writes.
+func (l *Layout) AbutsWideNumber() bool {
+	for k, it := range l.items {
+		if !it.numeric() || !l.abutsNumber(k) {
+			continue
+		}
+		switch it.kind {
+		case kYear, kDayOfYear:
+			return true
+		case kMillis:
+			if it.count < 3 {
+				return true
+			}
+		default:
+			if it.count < 2 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -62,7 +62,7 @@ func FuzzLayout(f *testing.F) {
 // ("yM" writes 20242 for 2024-02), and a negative year written where no
 // sign is expected.
 func ambiguous(l *javadate.Layout, p javadate.Fields) bool {
-	return javadate.AbutsWideNumber(l) || p.Year <= 0 || p.Hour == 24
+	return l.AbutsWideNumber() || p.Year <= 0 || p.Hour == 24
 }
 
 // FuzzRoundTrip formats valid fields with patterns that write all of them

@@ -172,3 +172,17 @@ func TestCompileErrors(t *testing.T) {
 		assert.ErrorContains(t, err, tc.want, tc.pattern)
 	}
 }
+
+func TestHas(t *testing.T) {
+	l := compile(t, "yyyy-MM-dd'T'HH 'o''clock'")
+	for _, c := range []byte("yMdH") {
+		assert.True(t, l.Has(c), string(c))
+	}
+	for _, c := range []byte("Tockms") {
+		assert.False(t, l.Has(c), string(c))
+	}
+	assert.True(t, compile(t, "yMd").AbutsWideNumber())
+	assert.True(t, compile(t, "yyyyMMdd").AbutsWideNumber())
+	assert.False(t, compile(t, "MMddHHmm").AbutsWideNumber())
+	assert.False(t, compile(t, "yyyy-M-d").AbutsWideNumber())
+}

@@ -23,7 +23,9 @@ type parsed struct {
 
 // Parse reads s, which must match the layout entirely. Fields the layout
 // does not have are those of 1970-01-01 00:00:00; HasZone says whether a
-// zone was read (and Offset holds it). Values out of range are errors.
+// zone was read (and Offset holds it). Values out of range are errors, and
+// so is a day of the week (E, u) that is not the date's, when the layout
+// has a whole date (a day of the week with no whole date is not used).
 func (l *Layout) Parse(s []byte) (Fields, error) {
 	p := parsed{Fields: Fields{Year: 1970, Month: 1, Day: 1}, hour12: -1}
 	i := 0
@@ -59,11 +61,14 @@ func (l *Layout) Parse(s []byte) (Fields, error) {
 			}
 			err = p.set(it, v, digits)
 		case kFraction:
-			start := i
-			for i < len(s) && i-start < 9 && isDigit(s[i]) {
+			start, limit := i, 9
+			if l.abutsNumber(k) {
+				limit = it.count
+			}
+			for i < len(s) && i-start < limit && isDigit(s[i]) {
 				i++
 			}
-			if i == start || l.abutsNumber(k) && i-start != it.count {
+			if i == start || limit == it.count && i-start != it.count {
 				return p.Fields, ErrMismatch
 			}
 			us := 0
@@ -260,7 +265,8 @@ func (p *parsed) resolve(l *Layout) (Fields, error) {
 	if f.Hour == 24 && (f.Minute != 0 || f.Second != 0 || f.Micros != 0) {
 		return *f, errors.New("hour 24 is only the end of a day (24:00:00)")
 	}
-	if p.weekday != 0 && weekday(f.Year, f.Month, f.Day)+1 != p.weekday {
+	complete := l.has[kMonth] && l.has[kDay] || l.has[kDayOfYear]
+	if p.weekday != 0 && complete && weekday(f.Year, f.Month, f.Day)+1 != p.weekday {
 		return *f, fmt.Errorf("%04d-%02d-%02d is a %s, not a %s", f.Year, f.Month, f.Day,
 			dayNames[weekday(f.Year, f.Month, f.Day)], dayNames[p.weekday-1])
 	}
@@ -274,7 +280,7 @@ func (p *parsed) zoneName(s []byte, i int) (int, error) {
 		if hasPrefixFold(s[i:], name) {
 			i += len(name)
 			p.Offset, p.HasZone = 0, true
-			if name == "GMT" || name == "UTC" || name == "UT" {
+			if name == "GMT" { // Java reads GMT+08:00 as a zone of its own
 				if n, off, ok := parseGMTOffset(s[i:]); ok {
 					i += n
 					p.Offset = off
