@@ -92,9 +92,19 @@ func (p textWriteParams) native() text.WriteOptions {
 		Header:          p.Header,
 		WriteHeader:     p.WriteHeader,
 		DateFormat:      p.DateFormat,
-		TimestampFormat: p.TimestampFormat,
+		TimestampFormat: dataxTimestampFormat(p.DateFormat, p.TimestampFormat),
 		TimeFormat:      p.TimeFormat,
 	}
+}
+
+// dataxTimestampFormat is the pattern timestamps are written with: DataX
+// has one date type, so its dateFormat writes datetimes and timestamps as
+// well as dates, unless timestampFormat (ours) is set.
+func dataxTimestampFormat(dateFormat, timestampFormat string) string {
+	if timestampFormat != "" {
+		return timestampFormat
+	}
+	return dateFormat
 }
 
 // textColumn is a column of txtfilereader and ossreader: {"index": 0,
