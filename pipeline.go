@@ -99,6 +99,9 @@ func (p *Pipeline) Check(ctx context.Context) error {
 	if _, err := p.Plan(ctx); err != nil {
 		errs = append(errs, err)
 	}
+	if err := p.checkTransforms(schema); err != nil {
+		errs = append(errs, err)
+	}
 	if c, ok := p.src.(SourceChecker); ok {
 		if err := c.Check(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("datasync: check the source: %w", err))

@@ -137,6 +137,7 @@ func TestTransformRefusedBeforePrepare(t *testing.T) {
 	require.EqualError(t, err, "datasync: transformer 2: column 5 is out of range")
 	assert.Zero(t, dst.Prepared())
 	require.EqualError(t, p.Prepare(context.Background()), "datasync: transformer 2: column 5 is out of range")
+	require.EqualError(t, p.Check(context.Background()), "datasync: transformer 2: column 5 is out of range")
 
 	_, err = ds.NewPipeline(transformSource(10), dst, ds.WithTransform(nil))
 	require.ErrorIs(t, err, ds.ErrInvalidOption)
