@@ -49,6 +49,7 @@ type config struct {
 	flushBytes    int64
 	flushEvery    time.Duration
 	stallTimeout  time.Duration
+	checkpoints   CheckpointStore
 	transforms    []Transformer // WithTransform
 }
 

@@ -164,15 +164,15 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	splits, err := p.Plan(ctx)
+	splits, resuming, err := p.runPlan(ctx)
 	if err != nil {
 		return res, err
 	}
 	if err := p.checkTransforms(schema); err != nil {
 		return res, err
 	}
-	if err := p.dst.Prepare(ctx, schema); err != nil {
-		return res, fmt.Errorf("datasync: prepare the sink: %w", err)
+	if err := p.prepareSink(ctx, schema, resuming); err != nil {
+		return res, err
 	}
 	j := p.newJob(schema, splits)
 	// A fresh, empty bucket: tokens saved up since NewPipeline must not let
