@@ -1,6 +1,8 @@
 package datax_test
 
 import (
+	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -8,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/job"
+	"github.com/datasync-go/datasync/sink"
 )
 
 // DataX's dateFormat is a Java SimpleDateFormat pattern for every date
@@ -51,3 +55,32 @@ func TestDateFormatJobs(t *testing.T) {
 }
 
 func quote(s string) string { return `"` + s + `"` }
+
+// streamreader's date columns read their value with the column's
+// dateFormat, as DataX does.
+func TestStreamReaderDateFormat(t *testing.T) {
+	src := newStreamSource(t, `{"column": [
+		{"value": "04/07/2001 12:08 PM", "type": "date", "dateFormat": "dd/MM/yyyy hh:mm a"},
+		{"value": "2001-07-04T12:08:56.235-07:00", "type": "date", "dateFormat": "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"},
+		{"value": "2001-07-04 12:08:56", "type": "date"}
+	], "sliceRecordCount": 1}`)
+	dst := sink.Collect()
+	p, err := datasync.NewPipeline(src, dst, datasync.WithParallelism(1))
+	require.NoError(t, err)
+	_, err = p.Run(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, dst.Len())
+	assert.Equal(t, "(2001-07-04 12:08:00, 2001-07-04 19:08:56.235Z, 2001-07-04 12:08:56)", dst.Records()[0].String())
+
+	for _, tc := range []struct{ column, want string }{
+		{`{"value": "2001-07-04", "type": "date", "dateFormat": "dd/MM/yyyy"}`, `column[0].value: "2001-07-04" does not read with dateFormat "dd/MM/yyyy"`},
+		{`{"value": "x", "type": "date", "dateFormat": "yyyy-ww"}`, "column[0].dateFormat: date pattern \"yyyy-ww\": week-based letter"},
+		{`{"value": "x", "type": "string", "dateFormat": "yyyy"}`, "column[0].dateFormat: is for a date column"},
+	} {
+		c, _ := job.DefaultRegistry.Lookup("streamreader")
+		params, err := c.Source.Decode(json.RawMessage(`{"column": [` + tc.column + `], "sliceRecordCount": 1}`))
+		require.NoError(t, err)
+		_, err = c.Source.Build(params)
+		assert.ErrorContains(t, err, tc.want)
+	}
+}
