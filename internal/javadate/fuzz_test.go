@@ -38,12 +38,12 @@ func FuzzLayout(f *testing.F) {
 			}
 			return
 		}
+		if ambiguous(l, p) {
+			return // what such a pattern writes need not read back (see ambiguous)
+		}
 		out := l.Format(nil, p)
 		p2, err := l.Parse(out)
 		if err != nil {
-			if ambiguous(l, p) {
-				return
-			}
 			t.Fatalf("pattern %q: %q reads as %+v, formats as %q, which does not read: %v", pattern, text, p, out, err)
 		}
 		out2 := l.Format(nil, p2)

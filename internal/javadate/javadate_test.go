@@ -186,3 +186,13 @@ func TestHas(t *testing.T) {
 	assert.False(t, compile(t, "MMddHHmm").AbutsWideNumber())
 	assert.False(t, compile(t, "yyyy-M-d").AbutsWideNumber())
 }
+
+func TestParseBounds(t *testing.T) {
+	_, err := compile(t, "yyyy-MM-dd").Parse([]byte("1000000000-01-01"))
+	assert.ErrorContains(t, err, "year 1000000000 is out of range")
+	_, err = compile(t, "yyyy-MM-dd").Parse([]byte("99999999999999999999-01-01"))
+	assert.ErrorContains(t, err, "too large")
+	f, err := compile(t, "ssssssssssssssssssss").Parse([]byte("00000000000000000059"))
+	require.NoError(t, err)
+	assert.Equal(t, 59, f.Second)
+}

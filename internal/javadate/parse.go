@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// maxYear bounds the years Parse reads, beyond the range of any date a
+// database holds.
+const maxYear = 999_999_999
+
 // ErrMismatch is the error of a text that does not have the layout's shape.
 var ErrMismatch = errors.New("does not match the pattern")
 
@@ -137,12 +141,15 @@ func (l *Layout) number(s []byte, i, k int) (v int64, digits, next int, err erro
 		neg = s[i] == '-'
 		i++
 	}
-	maxw := 18
+	maxw := len(s) // as many digits as there are
 	if l.abutsNumber(k) {
 		maxw = it.count
 	}
 	start := i
 	for i < len(s) && i-start < maxw && isDigit(s[i]) {
+		if v > 1e17 {
+			return 0, 0, i, errors.New("has a number too large for a date")
+		}
 		v = v*10 + int64(s[i]-'0')
 		i++
 	}
@@ -244,6 +251,9 @@ func (p *parsed) resolve(l *Layout) (Fields, error) {
 		if p.pm == 2 {
 			f.Hour += 12
 		}
+	}
+	if f.Year > maxYear || f.Year < -maxYear {
+		return *f, fmt.Errorf("year %d is out of range (at most nine digits)", f.Year)
 	}
 	if f.Month < 1 || f.Month > 12 {
 		return *f, fmt.Errorf("month %d is not 1 to 12", f.Month)

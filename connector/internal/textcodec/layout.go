@@ -80,7 +80,7 @@ func (p parsed) clock() datasync.TimeOfDay {
 var errTimestampRange = errors.New("is out of the range of a timestamp (some 290,000 years either side of 1970)")
 
 // timestamp returns the timestamp read, an instant when it had a zone, or
-// fails when it is beyond the range of a timestamp (years of up to 18
+// fails when it is beyond the range of a timestamp (years of up to nine
 // digits are read), rather than wrap around.
 func (p parsed) timestamp() (datasync.Timestamp, error) {
 	const microsPerDay = 86_400_000_000
