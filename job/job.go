@@ -62,6 +62,15 @@ type Task struct {
 	Transformers []datasync.Transformer
 }
 
+// Options returns the pipeline options of the task itself, which go after
+// the job's (Job.Options) and before a caller's: its transformers.
+func (t *Task) Options() []datasync.Option {
+	if len(t.Transformers) == 0 {
+		return nil
+	}
+	return []datasync.Option{datasync.WithTransform(t.Transformers...)}
+}
+
 // Options are what a job file is read with.
 type Options struct {
 	// Registry holds the connectors the file may name; nil means
@@ -364,11 +373,7 @@ func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) 
 	}
 	var out []*datasync.Pipeline
 	for _, t := range j.Tasks {
-		var transformers []datasync.Option
-		if len(t.Transformers) > 0 {
-			transformers = append(transformers, datasync.WithTransform(t.Transformers...))
-		}
-		p, err := datasync.NewPipeline(t.Source, t.Sink, slices.Concat(opts, transformers, extra)...)
+		p, err := datasync.NewPipeline(t.Source, t.Sink, slices.Concat(opts, t.Options(), extra)...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Path, err)
 		}
