@@ -13,6 +13,14 @@ import (
 
 // DataX's transformers: a content entry's "transformer" list, mapped onto
 // datasync.WithTransform and package transform.
+//
+// Where DataX checks a parameter only when the first record arrives, or
+// never (an empty dx_pad padding loops for ever, a negative length fails
+// every record), it is refused here when the file is read, with its JSON
+// path. Names of choices are read in any case, as DataX validates them
+// ("MD5", "L"); DataX's dx_digest then compares "md5" and "toUpperCase"
+// exactly and computes SHA-1, lower case, for "MD5" or "TOUPPERCASE": here
+// they mean what they say.
 
 // transformerSpec is one entry of job.content[].transformer.
 type transformerSpec struct {
