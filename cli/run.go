@@ -48,6 +48,8 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	quiet := fs.Bool("quiet", false, "show no progress, only the report and errors")
 	verbose := fs.Bool("v", false, "log more (debug level)")
 	sf := addStateFlags(fs)
+	verifyAfter := fs.Bool("verify", false, "verify each task's target against its source after the run (see datasync verify)")
+	vf := addVerifyFlags(fs)
 	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
@@ -78,6 +80,15 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			show = progressBar(errOut)
 		}
 		opts = append(opts, datasync.WithProgress(show, interval))
+	}
+	sources := make([]datasync.Source, len(j.Tasks)) // whole, for --verify
+	for i, t := range j.Tasks {
+		sources[i] = t.Source
+	}
+	incr, err := s.beginIncremental(ctx, *sf.dir)
+	defer incr.close()
+	if err != nil {
+		return s.fail(err)
 	}
 	pipelines, err := statePipelines(j, run, opts)
 	if err != nil {
@@ -111,7 +122,13 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			continue
 		}
 		logger.Info("task started", "task", i, "reader", t.ReaderName, "writer", t.WriterName)
+		if d := incr.describe(i); d != "" {
+			logger.Info(d, "task", i)
+		}
 		res, err := p.Run(ctx)
+		if err == nil {
+			err = incr.commit(i)
+		}
 		printReport(errOut, res, j.DirtyPath)
 		if run != nil {
 			err = errors.Join(err, finishTask(run, i, err))
@@ -131,6 +148,9 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		if err := run.Finish(nil); err != nil {
 			return s.fail(err)
 		}
+	}
+	if *verifyAfter {
+		return s.verifyTasks(ctx, errOut, sources, vf.options())
 	}
 	return ExitOK
 }
