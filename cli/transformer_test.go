@@ -33,4 +33,12 @@ func TestRunAJobWithTransformers(t *testing.T) {
     "transformer": [{"name": "dx_groovy", "parameter": {"code": "return record;"}}]}]}}`))
 	assert.Equal(t, 2, r.code)
 	assert.Contains(t, r.stderr, "dx_groovy runs Groovy code, which needs a Java virtual machine")
+
+	// verify cannot compare a transformed target with its source: it says so.
+	r = runCLI(t, "verify", writeJob(t, `{"job": {"content": [{
+    "reader": {"name": "streamreader", "parameter": {"column": [{"value": "a", "type": "string"}], "sliceRecordCount": 1}},
+    "writer": {"name": "streamwriter", "parameter": {"print": false}},
+    "transformer": [{"name": "dx_pad", "parameter": {"columnIndex": 0, "paras": ["l", "3", "x"]}}]}]}}`))
+	assert.NotEqual(t, 0, r.code)
+	assert.Contains(t, r.stderr, "the task has transformers, so its target is not a copy of its source: not verified")
 }
