@@ -50,6 +50,14 @@
 // the whole job and returns a [Result]; [Pipeline.Plan] and
 // [Pipeline.RunSplit] let a distributed engine run one split per machine.
 //
+// [WithTransform] adds a record-transformation stage, DataX's transformers
+// as Go functions: inside the workers, right after each batch is read, a
+// [TransformFunc] changes a record in place, drops it (counted in
+// [Result.RecordsFiltered]) or makes it dirty with a reason
+// ([StageTransform]). A [Transformer] sees the source's schema before
+// anything runs; package transform has DataX's substr, pad, replace,
+// filter and digest.
+//
 // Delivery is at least once: a retried split replays what it wrote after its
 // last flush, so sinks with idempotent write modes (upsert, replace) make
 // retries exact. It is exactly once with a sink whose writers commit the rows

@@ -50,6 +50,7 @@ type config struct {
 	flushEvery    time.Duration
 	stallTimeout  time.Duration
 	checkpoints   CheckpointStore
+	transforms    []Transformer // WithTransform
 }
 
 func defaultConfig() config {

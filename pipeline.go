@@ -77,6 +77,9 @@ func (p *Pipeline) Prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := p.checkTransforms(schema); err != nil {
+		return err
+	}
 	if err := p.dst.Prepare(ctx, schema); err != nil {
 		return fmt.Errorf("datasync: prepare the sink: %w", err)
 	}
@@ -94,6 +97,9 @@ func (p *Pipeline) Check(ctx context.Context) error {
 	}
 	var errs []error
 	if _, err := p.Plan(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if err := p.checkTransforms(schema); err != nil {
 		errs = append(errs, err)
 	}
 	if c, ok := p.src.(SourceChecker); ok {
@@ -160,6 +166,9 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	}
 	splits, resuming, err := p.runPlan(ctx)
 	if err != nil {
+		return res, err
+	}
+	if err := p.checkTransforms(schema); err != nil {
 		return res, err
 	}
 	if err := p.prepareSink(ctx, schema, resuming); err != nil {
@@ -255,6 +264,7 @@ type job struct {
 
 	read, readBytes       atomic.Int64
 	written, writtenBytes atomic.Int64
+	filtered              atomic.Int64 // dropped by a transformer
 	retries               atomic.Int64
 	splitsDone            atomic.Int64
 	expected              int64 // sum of the splits' row estimates
@@ -325,6 +335,7 @@ func (j *job) takeBack(t tally) {
 	j.written.Add(-t.written)
 	j.writtenBytes.Add(-t.writtenBytes)
 	j.dirty.takeBack(t.dirty)
+	j.filtered.Add(-t.filtered)
 }
 
 func (j *job) record(i int, res SplitResult) {
@@ -347,6 +358,7 @@ func (j *job) result(res Result) Result {
 	res.RecordsWritten = j.written.Load()
 	res.BytesWritten = j.writtenBytes.Load()
 	res.RecordsDirty = j.dirty.total()
+	res.RecordsFiltered = j.filtered.Load()
 	res.Retries = int(j.retries.Load())
 	res.ReadWait, res.WriteWait = j.waits[0], j.waits[1]
 	res.SplitsPlanned = len(j.splits)

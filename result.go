@@ -13,7 +13,8 @@ import (
 // The counts describe one clean pass over the data: when a split is retried,
 // what its failed attempt read and wrote after its last flush is taken back
 // out, and counted again as the replay reads and writes it. So for a job that
-// succeeded, RecordsRead = RecordsWritten + RecordsDirty. When a job fails,
+// succeeded, RecordsRead = RecordsWritten + RecordsDirty + RecordsFiltered.
+// When a job fails,
 // RecordsWritten counts only what was committed (flushed), while
 // RecordsRead and RecordsDirty count what was read and found dirty.
 type Result struct {
@@ -26,6 +27,10 @@ type Result struct {
 	RecordsDirty   int64 // records that went to the dirty-data collector
 	BytesRead      int64 // size (Value.Size) of the records read
 	BytesWritten   int64 // size of the records written
+
+	// RecordsFiltered counts the records a transformer dropped
+	// (WithTransform): read, neither written nor dirty.
+	RecordsFiltered int64
 
 	// ReadWait is the time the workers' writing side spent waiting for the
 	// reader (the source was the bottleneck); WriteWait is the time their
@@ -84,6 +89,8 @@ type SplitResult struct {
 	Checkpoint     Checkpoint // the last durable position (the split's end when it succeeded)
 	Skipped        bool       // found done by an earlier run (a durable checkpoint) and not run again
 	Err            error      // why it failed, nil when it succeeded
+
+	RecordsFiltered int64 // records a transformer dropped (WithTransform)
 }
 
 // Progress is a snapshot of a running job, given to the WithProgress function.

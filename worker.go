@@ -16,6 +16,7 @@ import (
 type worker struct {
 	j       *job
 	batches []*Batch
+	chain   transformChain // the WithTransform stage, bound on first use
 }
 
 func (j *job) newWorker() *worker {
@@ -116,6 +117,7 @@ type tally struct {
 	read, readBytes       int64
 	written, writtenBytes int64
 	dirty                 int64
+	filtered              int64 // records a transformer dropped
 }
 
 func (t *tally) add(u tally) {
@@ -124,10 +126,11 @@ func (t *tally) add(u tally) {
 	t.written += u.written
 	t.writtenBytes += u.writtenBytes
 	t.dirty += u.dirty
+	t.filtered += u.filtered
 }
 
 func (t tally) minus(u tally) tally {
-	return tally{t.read - u.read, t.readBytes - u.readBytes, t.written - u.written, t.writtenBytes - u.writtenBytes, t.dirty - u.dirty}
+	return tally{t.read - u.read, t.readBytes - u.readBytes, t.written - u.written, t.writtenBytes - u.writtenBytes, t.dirty - u.dirty, t.filtered - u.filtered}
 }
 
 // filled is a batch on its way from the reader to the writer, with the
@@ -163,6 +166,9 @@ type splitAttempt struct {
 	delivered  int64  // records handed to Write by this attempt, to number dirty rows
 	dog        *watchdog
 	flushing   *SplitProgress // what the flush under way records, nil when none is
+
+	chain       transformChain // the WithTransform stage, nil without one
+	transformed int64          // records the chain saw in this attempt, to number dirty rows
 }
 
 // run makes the attempt. On failure it returns, with the error, what was
@@ -213,6 +219,12 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 	_, a.commitOnly = a.writer.(Committer)
 	if ew, ok := a.writer.(encodingWriter); ok {
 		a.encoding = ew.AcceptedEncoding()
+	}
+	if a.chain, err = a.w.transformer(); err != nil {
+		return tally{}, err
+	}
+	if a.chain != nil {
+		a.encoding = "" // transformers work on values
 	}
 
 	actx, cancel := context.WithCancel(ctx)
@@ -270,6 +282,7 @@ func (a *splitAttempt) durable(cp Checkpoint, done bool) error {
 	a.res.RecordsWritten += a.since.written
 	a.res.BytesWritten += a.since.writtenBytes
 	a.res.RecordsDirty += a.since.dirty
+	a.res.RecordsFiltered += a.since.filtered
 	a.since = tally{}
 	if a.onCheckpoint != nil {
 		if err := a.onCheckpoint(cp); err != nil {
@@ -315,7 +328,6 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		f.cp = bytes.Clone(a.reader.Checkpoint())
 		j.read.Add(f.tally.read)
 		j.readBytes.Add(f.tally.readBytes)
-		rd.tally.add(f.tally)
 		if rejected != nil {
 			recs := make([]DirtyRecord, len(rejected.Errors))
 			for i, re := range rejected.Errors {
@@ -323,9 +335,19 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 					Value: re.Value, Schema: j.schema, Err: re.Err}
 			}
 			if err := j.dirty.add(ctx, recs); err != nil {
+				rd.tally.add(f.tally)
 				rd.err = err
 				return rd
 			}
+		}
+		var terr error
+		if a.chain != nil {
+			terr = a.transformBatch(ctx, b, &f.tally)
+		}
+		rd.tally.add(f.tally)
+		if terr != nil {
+			rd.err = terr
+			return rd
 		}
 		a.dog.enter(sideReader, callThrottle)
 		err = j.throttle.wait(ctx, b.Len(), b.Bytes())

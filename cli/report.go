@@ -26,6 +26,9 @@ func printReport(w io.Writer, res datasync.Result, dirtyPath string) {
 	if res.Retries > 0 {
 		line("Split retries", numfmt.Group(int64(res.Retries)))
 	}
+	if res.RecordsFiltered > 0 {
+		line("Records filtered", numfmt.Group(res.RecordsFiltered)) // dropped by a transformer
+	}
 	if res.RecordsDirty > 0 && dirtyPath != "" {
 		fmt.Fprintf(w, "Dirty records were written to %s\n", dirtyPath)
 	}

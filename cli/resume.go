@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/job"
@@ -85,10 +86,10 @@ func statePipelines(j *job.Job, run *state.Run, extra []datasync.Option) ([]*dat
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, extra...)
 	out := make([]*datasync.Pipeline, len(j.Tasks))
 	for i, t := range j.Tasks {
-		p, err := datasync.NewPipeline(t.Source, t.Sink, append(opts, datasync.WithCheckpointStore(run.Task(i)))...)
+		p, err := datasync.NewPipeline(t.Source, t.Sink,
+			slices.Concat(opts, t.Options(), extra, []datasync.Option{datasync.WithCheckpointStore(run.Task(i))})...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Path, err)
 		}

@@ -61,6 +61,18 @@ type Task struct {
 	WriterStep string
 	Source     datasync.Source
 	Sink       datasync.Sink
+	// Transformers are the task's DataX transformers, run in order on every
+	// record (datasync.WithTransform).
+	Transformers []datasync.Transformer
+}
+
+// Options returns the pipeline options of the task itself, which go after
+// the job's (Job.Options) and before a caller's: its transformers.
+func (t *Task) Options() []datasync.Option {
+	if len(t.Transformers) == 0 {
+		return nil
+	}
+	return []datasync.Option{datasync.WithTransform(t.Transformers...)}
 }
 
 // Options are what a job file is read with.
@@ -136,6 +148,8 @@ func Parse(data []byte, o Options) (*Job, error) {
 			t.Sink, errs = j.buildSink(c.Writer, path+".writer")
 			problems = append(problems, errs...)
 		}
+		t.Transformers, errs = buildTransformers(c.Transformer, path+".transformer")
+		problems = append(problems, errs...)
 		j.Tasks = append(j.Tasks, t)
 	}
 	return j.finish("job.setting", problems)
@@ -365,17 +379,17 @@ func (j *Job) dirtyPolicy() (datasync.DirtyPolicy, error) {
 	return p, nil
 }
 
-// Pipelines returns one pipeline per task, with the job's options followed
-// by extra ones (such as progress reporting and a logger).
+// Pipelines returns one pipeline per task, with the job's options, the
+// task's transformers, then extra options (such as progress reporting and a
+// logger; transformers among them run after the task's).
 func (j *Job) Pipelines(extra ...datasync.Option) ([]*datasync.Pipeline, error) {
 	opts, err := j.Options()
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, extra...)
 	var out []*datasync.Pipeline
 	for _, t := range j.Tasks {
-		p, err := datasync.NewPipeline(t.Source, t.Sink, opts...)
+		p, err := datasync.NewPipeline(t.Source, t.Sink, slices.Concat(opts, t.Options(), extra)...)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Path, err)
 		}

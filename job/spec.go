@@ -24,6 +24,8 @@ type spec struct {
 type content struct {
 	Reader plugin `json:"reader" datasync:"required"`
 	Writer plugin `json:"writer" datasync:"required"`
+	// Transformer is DataX's list of transformers (see transformer.go).
+	Transformer []transformerSpec `json:"transformer"`
 }
 
 // plugin names a connector and carries its parameters, decoded later by the

@@ -34,7 +34,10 @@
 // the text forms of datasync.Value.AppendTo, which read back exactly (floats
 // in shortest form, decimals with their scale, timestamps with microseconds
 // and a Z for instants), Bytes as base64 (BytesFormat hex or raw otherwise),
-// and dates and times with DateFormat, TimeFormat and TimestampFormat when set.
+// and dates and times with DateFormat, TimeFormat and TimestampFormat when set:
+// Java SimpleDateFormat patterns ("yyyy-MM-dd HH:mm:ss", "dd-MMM-yy hh:mm a",
+// "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"), which write exactly what they say, in UTC
+// (see text.WriteOptions).
 //
 // # Reading
 //

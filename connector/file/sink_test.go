@@ -200,7 +200,7 @@ func TestChecks(t *testing.T) {
 		{file.SinkConfig{FileName: "x"}, "path (the directory to write to) is empty"},
 		{file.SinkConfig{Path: "d"}, "fileName is empty"},
 		{file.SinkConfig{Path: "d", FileName: "a/b"}, "must be a name, not a path"},
-		{file.SinkConfig{Path: "d", FileName: "x", WriteOptions: text.WriteOptions{DateFormat: "dd MMM"}}, "dateFormat"},
+		{file.SinkConfig{Path: "d", FileName: "x", WriteOptions: text.WriteOptions{DateFormat: "dd MMM ww"}}, "dateFormat"},
 	} {
 		_, err := file.NewSink(tc.cfg)
 		assert.ErrorContains(t, err, tc.want)

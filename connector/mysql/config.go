@@ -43,7 +43,12 @@ type SourceConfig struct {
 	Table string `json:"table,omitempty"`
 	// Column lists the columns to read, in order; empty or ["*"] reads every
 	// column in table order. Names are matched exactly, then without regard
-	// to case. Not allowed with QuerySQL.
+	// to case. An entry that is not a plain name (nor a column of the
+	// table) is a select-list expression, as in DataX: 'const', 1, null,
+	// now(), concat(a, b), id + 1; its kind comes from the server's result
+	// metadata, and it is named by its alias (upper(a) AS u) or else by its
+	// text. Splitting still uses the table's key or SplitPK. Not allowed
+	// with QuerySQL.
 	Column []string `json:"column,omitempty"`
 	// Where is an SQL condition added to every query on Table, as DataX's
 	// where.

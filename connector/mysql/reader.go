@@ -138,7 +138,7 @@ func (rd *reader) build(r *resolved, spec *splitSpec) error {
 			idents = append(idents, rd.orderKey[k].ident)
 			pos := -1
 			for i, c := range rd.cols {
-				if c.name == col.name {
+				if c.table && c.name == col.name {
 					pos = i
 				}
 			}

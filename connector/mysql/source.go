@@ -155,16 +155,28 @@ func (s *Source) resolveTable(ctx context.Context, c *conn, info serverInfo) (*r
 		r.cols = all
 	} else {
 		seen := map[int]bool{}
+		var exprs []int // positions in r.cols of expression columns
 		for _, name := range s.cfg.Column {
-			i := m.find(unquoteIdent(name))
+			i := m.find(unquoteIdent(strings.TrimSpace(name)))
+			if i < 0 && isExpression(name) {
+				expr, exprName := splitAlias(name)
+				exprs = append(exprs, len(r.cols))
+				r.cols = append(r.cols, srcColumn{name: exprName, expr: expr})
+				continue
+			}
 			if i < 0 {
-				return nil, fmt.Errorf("column %q is not in table %s (it has %s)", name, m.name, columnNames(m))
+				return nil, fmt.Errorf("column %q is not in table %s (it has %s; an expression, such as a constant or a function call, is read as one)", name, m.name, columnNames(m))
 			}
 			if seen[i] {
 				return nil, fmt.Errorf("column %q is listed twice", name)
 			}
 			seen[i] = true
 			r.cols = append(r.cols, all[i])
+		}
+		if len(exprs) > 0 {
+			if err := describeExpressions(ctx, c, m, r.cols, exprs, s.pool.own); err != nil {
+				return nil, err
+			}
 		}
 	}
 	// The order key: the first unique key, primary first, whose columns
@@ -184,7 +196,7 @@ func (s *Source) resolveTable(ctx context.Context, c *conn, info serverInfo) (*r
 	}
 	for k, p := range r.order {
 		for i := range r.cols {
-			if r.cols[i].name == m.columns[p].name {
+			if r.cols[i].table && r.cols[i].name == m.columns[p].name {
 				r.cols[i].col.Key = k + 1
 			}
 		}
@@ -221,7 +233,7 @@ func (s *Source) resolveQuery(ctx context.Context, c *conn) (*resolved, error) {
 	}
 	r := &resolved{}
 	for _, ct := range types {
-		r.cols = append(r.cols, queryColumn(ct, s.pool.own))
+		r.cols = append(r.cols, queryColumn(ct, "ds_q."+quoteIdent(ct.Name()), s.pool.own))
 	}
 	r.query = "SELECT " + selectList(r.cols) + " FROM (" + q + ") AS ds_q"
 	return r, nil

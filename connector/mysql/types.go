@@ -145,9 +145,9 @@ func temporal(d decoder) bool {
 // queryColumn describes column i of a query's result for reading. A query's
 // metadata is thinner than a table's: TINYINT(1) is Int and BIT(n) is Bytes
 // whatever n, MariaDB's JSON is String, and lengths are unknown.
-func queryColumn(ct *sql.ColumnType, ownPool bool) srcColumn {
+func queryColumn(ct *sql.ColumnType, expr string, ownPool bool) srcColumn {
 	name := ct.Name()
-	sc := srcColumn{name: name, expr: "ds_q." + quoteIdent(name)}
+	sc := srcColumn{name: name, expr: expr}
 	col := datasync.Column{Name: name, Nullable: true}
 	if n, ok := ct.Nullable(); ok {
 		col.Nullable = n

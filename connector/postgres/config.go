@@ -37,7 +37,9 @@ type SourceConfig struct {
 	Table string `json:"table,omitempty"`
 	// Column lists what to read, in order: column names, or SQL
 	// expressions and constants as DataX allows (upper(name), 'x', 1).
-	// Empty or ["*"] reads every column in table order.
+	// An expression's kind comes from the server's result metadata, and it
+	// is named by its alias (upper(name) AS u) or else by its text as
+	// written. Empty or ["*"] reads every column in table order.
 	Column []string `json:"column,omitempty"`
 	// Where is an SQL condition the rows must meet, without the WHERE.
 	Where string `json:"where,omitempty"`

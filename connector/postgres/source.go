@@ -305,8 +305,8 @@ func (s *Source) describe(ctx context.Context, conn *pgx.Conn, ts *types, m *sou
 			if j := colOf[i]; j >= 0 {
 				c.Name = m.rel.cols[j].name
 				c.Nullable = !m.rel.cols[j].notNull
-			} else if f.Name == "?column?" {
-				c.Name = s.cfg.Column[i]
+			} else if text := strings.TrimSpace(s.cfg.Column[i]); !endsWithAlias(text, f.Name) {
+				c.Name = text // an expression is named as written, unless it has an alias
 			}
 		}
 		typs[i].column(&c)
@@ -327,6 +327,22 @@ func (s *Source) describe(ctx context.Context, conn *pgx.Conn, ts *types, m *sou
 		m.decoder = tupleDecoder(m.types)
 	}
 	return nil
+}
+
+// endsWithAlias reports whether the select-list expression text ends with
+// the alias name (AS name, or name after a space), which the server then
+// gave its result column.
+func endsWithAlias(text, name string) bool {
+	if name == "?column?" || name == "" {
+		return false
+	}
+	for _, alias := range []string{name, quoteIdent(name)} {
+		if len(text) > len(alias) && strings.EqualFold(text[len(text)-len(alias):], alias) {
+			before := text[len(text)-len(alias)-1]
+			return before == ' ' || before == '\t' || before == '\n'
+		}
+	}
+	return false
 }
 
 // sqlValueFunction reports whether a bare word in a column list is one of

@@ -143,16 +143,19 @@ type WriteOptions struct {
 	// first line of every file, when Header is empty.
 	WriteHeader bool `json:"writeHeader,omitempty"`
 	// DateFormat formats Date values, such as "yyyy-MM-dd" or "yyyy/MM/dd";
-	// YYYY-MM-DD when empty. Patterns use Java's letters: see
-	// ColumnSpec.Format.
+	// YYYY-MM-DD when empty. Patterns are Java's: see ColumnSpec.Format.
 	DateFormat string `json:"dateFormat,omitempty"`
 	// TimestampFormat formats Timestamp values, such as
 	// "yyyy-MM-dd HH:mm:ss.SSS"; when empty they are written as
 	// YYYY-MM-DD HH:MM:SS[.ffffff], with a trailing Z for instants, which
-	// reads back exactly. Instants are written in UTC.
+	// reads back exactly. With a pattern, a value is written exactly as the
+	// pattern says and in UTC: an instant as its UTC date and time, a
+	// wall-clock timestamp as it reads, and a zone letter (z, Z, X) writes
+	// UTC's zone (UTC, +0000, Z) for both; a pattern without a zone letter
+	// writes none.
 	TimestampFormat string `json:"timestampFormat,omitempty"`
-	// TimeFormat formats Time values, such as "HH:mm"; HH:MM:SS[.ffffff]
-	// when empty.
+	// TimeFormat formats Time values, such as "HH:mm" or "hh:mm a";
+	// HH:MM:SS[.ffffff] when empty.
 	TimeFormat string `json:"timeFormat,omitempty"`
 }
 
@@ -175,12 +178,20 @@ type ColumnSpec struct {
 	// Timestamp.
 	Type datasync.Kind `json:"type,omitzero"`
 	// Format parses Date, Time and Timestamp fields with a pattern of Java's
-	// letters, as DataX does: yyyy (year), MM or M (month), dd or d (day),
-	// HH or H (hour 0-23), mm (minute), ss (second), S... (fraction of a
-	// second, as many digits as letters), XXX, XX, X or Z (zone offset or
-	// Z); other letters are not supported; text in single quotes, and any
-	// other character, is literal. Without it, fields are parsed as
-	// datasync.ParseDate, ParseTimeOfDay and ParseTimestamp do.
+	// SimpleDateFormat, as DataX does (English names): G (era), y (year;
+	// yy is two digits in Java's century window), M (month; MMM Jan, MMMM
+	// January), d (day), D (day of the year), E (Tue, Tuesday), u (day
+	// number of the week), a (AM/PM), H (hour 0-23), k (1-24), K (0-11), h
+	// (1-12), m, s, S (milliseconds; SSSS to SSSSSSSSS are that many
+	// fraction digits, SSSSSS microseconds), z (UTC, GMT+08:00), Z (-0800),
+	// X, XX, XXX (Z, -08, -0800, -08:00). Text in single quotes is literal
+	// ('T'; '' is a quote), as is any character that is not a letter. A
+	// field read with a zone is an instant; a pattern without a zone reads
+	// wall-clock times. Unlike Java's lenient default, a value out of its
+	// range (month 13, a weekday that is not the date's) is an error. The
+	// week-based letters (w, W, F, Y) are not supported. Without Format,
+	// fields are parsed as datasync.ParseDate, ParseTimeOfDay and
+	// ParseTimestamp do.
 	Format string `json:"format,omitempty"`
 	// Value makes the column a constant: every row has this value, parsed
 	// for Type (and Format). It is a pointer because the empty string is a

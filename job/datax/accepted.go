@@ -105,9 +105,6 @@ var textWriterAccepted = accepted(
 // pluginAccepted are the plugins' own settings with no meaning here,
 // beside those of their family above.
 var pluginAccepted = map[string][]job.Accepted{
-	"streamreader": accepted(
-		"column[].dateFormat", "a date column's value is read as date-time text such as 2024-01-01 00:00:00 (DataX's default pattern), not with this pattern",
-	),
 	"streamwriter": accepted(
 		"encoding", "printed lines are UTF-8",
 		"recordNumBeforeSleep", "DataX's testing throttle; limit a job with job.setting.speed.record",

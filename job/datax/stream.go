@@ -30,6 +30,9 @@ type streamColumn struct {
 	Value  json.RawMessage `json:"value"`
 	Random string          `json:"random"`
 	Incr   string          `json:"incr"`
+	// DateFormat is the Java pattern a date column's value is written in
+	// (see streamdate.go).
+	DateFormat string `json:"dateFormat"`
 }
 
 // streamTypes are streamreader's column types. Its "date" holds a time of
@@ -74,6 +77,10 @@ func newStreamSource(p *streamReaderParams) (datasync.Source, error) {
 			k = datasync.KindString // so that the column's other settings are checked
 		}
 		col := stream.ColumnSpec{Name: c.Name, Type: k, Value: c.Value}
+		var err error
+		if col.Value, err = streamDateValue(i, k, c.DateFormat, c.Value); err != nil {
+			errs = append(errs, err)
+		}
 		if c.Random != "" {
 			lo, hi, err := twoNumbers(c.Random)
 			if err != nil {

@@ -207,8 +207,8 @@ func TestColumnConfigErrors(t *testing.T) {
 	}{
 		{text.ReadOptions{Column: []text.ColumnSpec{colNamed("a", "int")}}, "needs a header line"},
 		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: datasync.Kind(99)}}}, `type Kind(99) is not a kind`},
-		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "yy-MM-dd"}}}, "two-digit years"},
-		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "dd MMM yyyy"}}}, "month names"},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "yyyy-ww"}}}, "week-based letter 'w' is not supported"},
+		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("date"), Format: "dd MMM yyyy q"}}}, "'q' is not a pattern letter"},
 		{text.ReadOptions{Column: []text.ColumnSpec{{Index: new(int), Type: kindOf("int"), Format: "yyyy"}}}, "format is for date"},
 		{text.ReadOptions{Column: []text.ColumnSpec{colConst("c", "int", "abc")}}, `value "abc"`},
 		{text.ReadOptions{Column: []text.ColumnSpec{{Name: "*"}, colAt(0, "int")}}, `"*" must be the only column`},
@@ -242,7 +242,12 @@ func TestLayouts(t *testing.T) {
 		{"date", "d/M/yyyy", "5/3/2024", "2024-03-05"},
 		{"date", "yyyy-MM-dd HH:mm:ss", "2024-01-02 03:04:05", "2024-01-02 03:04:05"}, // DataX date with a time: a timestamp
 		{"timestamp", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "2024-01-02T03:04:05.120+08:00", "2024-01-01 19:04:05.12Z"},
-		{"timestamp", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "2024-01-02T03:04:05.120", "2024-01-02 03:04:05.12"},
+		{"timestamp", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "2024-01-02T03:04:05.120Z", "2024-01-02 03:04:05.12Z"},
+		{"timestamp", "yyyy-MM-dd hh:mm:ss a", "2024-01-02 12:04:05 AM", "2024-01-02 00:04:05"},
+		{"timestamp", "yyyy-MM-dd hh:mm:ss a", "2024-01-02 03:04:05 PM", "2024-01-02 15:04:05"},
+		{"timestamp", "dd-MMM-yy HH:mm Z", "02-Jan-24 03:04 -0130", "2024-01-02 04:34:00Z"},
+		{"timestamp", "EEE, d MMM yyyy HH:mm:ss z", "Tue, 2 Jan 2024 03:04:05 GMT+08:00", "2024-01-01 19:04:05Z"},
+		{"date", "yyyyMMdd", "2024022", "2024-02-02"}, // Java: the last number of a run takes what is there
 		{"timestamp", "yyyyMMddHHmmss", "20240102030405", "2024-01-02 03:04:05"},
 		{"timestamp", "yyyy-MM-dd HH:mm:ss.SSSSSSSSS", "2024-01-02 03:04:05.123456000", "2024-01-02 03:04:05.123456"},
 		{"time", "HH:mm", "07:30", "07:30:00"},
@@ -255,7 +260,10 @@ func TestLayouts(t *testing.T) {
 	for _, tc := range []struct{ typ, format, text string }{
 		{"date", "yyyy.MM.dd", "2014-12-31"},
 		{"date", "yyyy.MM.dd", "2014.02.30"},
-		{"date", "yyyyMMdd", "2024022"},
+		{"date", "yyyyMMdd", "202402"},
+		{"timestamp", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", "2024-01-02T03:04:05.120"}, // the pattern's zone is missing
+		{"timestamp", "yyyy-MM-dd hh:mm:ss a", "2024-01-02 13:04:05 PM"},
+		{"timestamp", "EEE yyyy-MM-dd", "Mon 2024-01-02"}, // a Tuesday
 		{"timestamp", "yyyy-MM-dd HH:mm:ss", "2024-01-02 25:00:00"},
 		{"timestamp", "yyyy-MM-dd HH:mm:ss.SSSSSSSSS", "2024-01-02 03:04:05.123456789"},
 	} {
@@ -274,7 +282,22 @@ func TestLayouts(t *testing.T) {
 		datasync.TimeValue(datasync.TimeOfDayOf(7, 5, 0, 0)),
 	}}, StreamConfig{})
 	require.NoError(t, err)
-	assert.Equal(t, "2024/03/05,2023-11-14T22:13:20.123Z,2023-11-14T22:13:20.123,07.05\n", string(files[0]))
+	// Written in UTC: the zone letter writes UTC's Z for the wall-clock
+	// timestamp too, as the pattern asks.
+	assert.Equal(t, "2024/03/05,2023-11-14T22:13:20.123Z,2023-11-14T22:13:20.123Z,07.05\n", string(files[0]))
+
+	// A TIMESTAMP written with DataX's yyyy-MM-dd HH:mm:ss gets nothing the
+	// pattern does not ask for (no Z), and 12-hour clocks write AM/PM.
+	ws, err = CompileWrite(text.WriteOptions{TimestampFormat: "yyyy-MM-dd HH:mm:ss", DateFormat: "MMM d, yyyy", TimeFormat: "hh:mm a"})
+	require.NoError(t, err)
+	files, err = encodeAll(t, ws, schema, []datasync.Record{{
+		datasync.DateValue(datasync.DateOf(2024, 3, 5)),
+		datasync.TimestampValue(datasync.TimestampFromMicros(1_700_000_000_123_456, true)),
+		datasync.TimestampValue(datasync.TimestampFromMicros(1_700_000_000_123_456, false)),
+		datasync.TimeValue(datasync.TimeOfDayOf(19, 5, 0, 0)),
+	}}, StreamConfig{})
+	require.NoError(t, err)
+	assert.Equal(t, "\"Mar 5, 2024\",2023-11-14 22:13:20,2023-11-14 22:13:20,07:05 PM\n", string(files[0]))
 }
 
 func TestJSONLines(t *testing.T) {

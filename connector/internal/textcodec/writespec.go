@@ -51,15 +51,13 @@ func CompileWrite(o text.WriteOptions) (*WriteSpec, error) {
 	}
 	// A pattern without the value's fields writes the same text for every
 	// value (or invented ones, a month of a time of day): the data is lost.
-	dateItems := []itemKind{itemYear, itemMonth, itemDay}
-	clockItems := []itemKind{itemHour, itemMinute, itemSecond, itemFraction}
-	if s.dateL != nil && !s.dateL.writes(dateItems...) {
-		errs = append(errs, fmt.Errorf("dateFormat %q writes no part of a date (y, M or d)", o.DateFormat))
+	if s.dateL != nil && !s.dateL.jl.HasDate() {
+		errs = append(errs, fmt.Errorf("dateFormat %q writes no part of a date (y, M, d or D)", o.DateFormat))
 	}
-	if s.timeL != nil && (!s.timeL.writes(clockItems...) || s.timeL.writes(dateItems...)) {
-		errs = append(errs, fmt.Errorf("timeFormat %q: a time of day is written with H, m, s and S only", o.TimeFormat))
+	if s.timeL != nil && (!s.timeL.jl.HasClock() || s.timeL.jl.HasDate() || s.timeL.jl.HasDateOnlyText()) {
+		errs = append(errs, fmt.Errorf("timeFormat %q: a time of day is written with H, k, K, h, a, m, s and S only", o.TimeFormat))
 	}
-	if s.tsL != nil && !s.tsL.writes(append(dateItems, clockItems...)...) {
+	if s.tsL != nil && !s.tsL.jl.HasDate() && !s.tsL.jl.HasClock() {
 		errs = append(errs, fmt.Errorf("timestampFormat %q writes no part of a timestamp", o.TimestampFormat))
 	}
 	if f.format == text.FormatCSV && strings.Contains(string(f.nullText), `"`) {
