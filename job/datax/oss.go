@@ -1,6 +1,9 @@
 package datax
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/oss"
 	"github.com/datasync-go/datasync/connector/text"
@@ -44,10 +47,17 @@ type ossWriterParams struct {
 	WriteMode string `json:"writeMode"`
 	// MaxFileSize is DataX's roll size in MiB; MaxFileBytes, datasync's,
 	// gives it in bytes and wins when set.
-	MaxFileSize  int64  `json:"maxFileSize"`
-	MaxFileBytes int64  `json:"maxFileBytes"`
-	PartSize     int64  `json:"partSize"`
-	Suffix       string `json:"suffix"`
+	MaxFileSize  int64 `json:"maxFileSize"`
+	MaxFileBytes int64 `json:"maxFileBytes"`
+	PartSize     int64 `json:"partSize"`
+	// BlockSizeInMB is DataX's multipart part size in MiB; partSize,
+	// datasync's, gives it in bytes and wins when set.
+	BlockSizeInMB int64 `json:"blockSizeInMB"`
+	// WriteSingleObject asks DataX to write every channel into one object;
+	// here each split writes its own, so true is refused rather than
+	// silently ignored.
+	WriteSingleObject bool   `json:"writeSingleObject"`
+	Suffix            string `json:"suffix"`
 	textWriteParams
 }
 
@@ -80,6 +90,16 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	if p.WriteSingleObject {
+		return nil, &job.ParamError{Path: "writeSingleObject", Err: errors.New("not supported: each split writes its own object (set it false, or leave it out)")}
+	}
+	if p.BlockSizeInMB < 0 {
+		return nil, &job.ParamError{Path: "blockSizeInMB", Err: fmt.Errorf("%d is negative", p.BlockSizeInMB)}
+	}
+	partSize := p.PartSize
+	if partSize == 0 {
+		partSize = p.BlockSizeInMB << 20
+	}
 	suffix := p.Suffix
 	if suffix == "" {
 		suffix = "none" // DataX's keys have no extension
@@ -91,7 +111,7 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 		Object:       p.Object,
 		WriteMode:    text.WriteMode(p.WriteMode),
 		MaxFileBytes: size,
-		PartSize:     p.PartSize,
+		PartSize:     partSize,
 		Suffix:       suffix,
 		Naming:       oss.NameRandom,
 		WriteOptions: opts,

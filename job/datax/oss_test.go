@@ -28,7 +28,8 @@ func TestOSSParameters(t *testing.T) {
 	writer := fmt.Sprintf(`{
 		"endpoint": %q, "accessId": %q, "accessKey": %q, "bucket": %q,
 		"object": "cdo/datax", "encoding": "UTF-8", "fieldDelimiter": "|", "writeMode": "truncate",
-		"fileFormat": "csv", "header": ["id", "const", "name"], "maxFileSize": 100
+		"fileFormat": "csv", "header": ["id", "const", "name"], "maxFileSize": 100,
+		"blockSizeInMB": 10, "writeSingleObject": false
 	}`, srv.Endpoint, srv.AccessKeyID, srv.AccessKeySecret, bkt)
 	src, dst := build(t, "ossreader", reader, "osswriter", writer)
 	runPipeline(t, src, dst)
@@ -40,6 +41,20 @@ func TestOSSParameters(t *testing.T) {
 	data, ok := srv.Object(bkt, keys[0])
 	require.True(t, ok)
 	assert.Equal(t, "id|const|name\n1|alibaba|x\n2|alibaba|y\n", string(data))
+}
+
+// osswriter's writeSingleObject true asks for one object from every
+// channel, which datasync does not do: it is refused, naming the setting,
+// rather than ignored.
+func TestOSSWriteSingleObjectIsRefused(t *testing.T) {
+	w, ok := job.DefaultRegistry.Lookup("osswriter")
+	require.True(t, ok)
+	p, err := w.Sink.Decode(json.RawMessage(`{"endpoint": "http://127.0.0.1:1", "accessId": "a", "accessKey": "b", "bucket": "k",
+		"object": "o", "writeMode": "truncate", "writeSingleObject": true}`))
+	require.NoError(t, err)
+	_, err = w.Sink.Build(p)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "writeSingleObject")
 }
 
 // The OSS parameters' secrets are known to the job's redaction.
