@@ -93,6 +93,10 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		fmt.Fprint(e.stdout, e.text(usage))
 		return ExitOK
 	}
+	if s := suggest(cmd, commands); s != "" {
+		fmt.Fprintf(e.stderr, "%s: unknown command %q; did you mean %q?\n\n%s", e.name, cmd, s, e.text(usage))
+		return ExitInvalid
+	}
 	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage))
 	return ExitInvalid
 }
