@@ -100,8 +100,8 @@ func (f dirtyFunc) Flush(context.Context) error                      { return ni
 // to the collector, one at a time.
 type dirtyAccount struct {
 	policy   DirtyPolicy
-	log      *dirtyLog // what is logged of them (dirtylog.go)
-	meters   *meters   // nil without WithMeterProvider
+	log      *dirtyLog    // what is logged of them (dirtylog.go)
+	meters   *meters      // nil without WithMeterProvider
 	expected int64        // the plan's estimate of all records, 0 when unknown
 	read     func() int64 // records read so far
 

@@ -271,8 +271,8 @@ type job struct {
 	splitsDone            atomic.Int64
 	expected              int64 // sum of the splits' row estimates
 
-	mu      sync.Mutex
-	results []SplitResult // by plan position; guarded by mu
+	mu       sync.Mutex
+	results  []SplitResult // by plan position; guarded by mu
 	ran      []bool
 	waits    [3]time.Duration // read wait, write wait, throttle wait
 	retryLog []Retry
