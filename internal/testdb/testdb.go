@@ -47,7 +47,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 	if Required() {
 		t.Fatalf("%s (%s=1)", msg, RequireEnv)
 	}
-	skipnotice.Note(msg, "set DATASYNC_TEST_POSTGRES_DSN and DATASYNC_TEST_MYSQL_DSN (README, \"Testing\")")
+	skipnotice.Note(msg, "set DATASYNC_TEST_POSTGRES_DSN and DATASYNC_TEST_MYSQL_DSN (README.md, \"Run the tests\")")
 	t.Skip(msg)
 }
 

@@ -40,7 +40,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 	if testdb.Required() {
 		t.Fatalf("%s (%s=1)", msg, testdb.RequireEnv)
 	}
-	skipnotice.Note(msg, "set the service variables (README, \"Testing\")")
+	skipnotice.Note(msg, "set DATASYNC_TEST_REDIS_ADDR and DATASYNC_TEST_MEMCACHE_ADDR (README.md, \"Run the tests\")")
 	t.Skip(msg)
 }
 
