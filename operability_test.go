@@ -383,3 +383,31 @@ func TestTheRootPackageUsesOnlyTheMetricsAPI(t *testing.T) {
 	}
 	assert.True(t, seen)
 }
+
+// mappedSink is a sink whose columns take the source's by position.
+type mappedSink struct {
+	*sink.Discarder
+	columns []string
+}
+
+func (m mappedSink) MappedColumns(ds.Schema) ([]string, error) { return m.columns, nil }
+
+func TestCheckWarningsNameColumnsMappedToOtherNames(t *testing.T) {
+	warnings := func(cols []string) []string {
+		p, err := ds.NewPipeline(numbered(1), mappedSink{sink.Discard(), cols})
+		require.NoError(t, err)
+		w, err := p.CheckWarnings(context.Background())
+		require.NoError(t, err)
+		return w
+	}
+	assert.Equal(t, []string{`source column 2 "name" is written to column "customer": columns are matched by position, and the names differ`},
+		warnings([]string{"id", "customer"}))
+	assert.Empty(t, warnings([]string{`"ID"`, "`Name`"}), "case and quotes aside, the same names")
+	assert.Empty(t, warnings(nil), "matched by name")
+	assert.Empty(t, warnings([]string{"id"}), "a list that does not fit is Check's error, not a warning")
+	p, err := ds.NewPipeline(numbered(1), sink.Discard())
+	require.NoError(t, err)
+	w, err := p.CheckWarnings(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, w, "a sink that is no ColumnMapper")
+}
