@@ -51,8 +51,16 @@
 // [Pipeline.RunSplit] let a distributed engine run one split per machine.
 //
 // Delivery is at least once: a retried split replays what it wrote after its
-// last flush, so sinks with transactional or idempotent write modes
-// (upsert, replace) make retries exact.
+// last flush, so sinks with idempotent write modes (upsert, replace) make
+// retries exact. It is exactly once with a sink whose writers commit the rows
+// and the split's checkpoint together ([CheckpointWriter]) and read it back
+// ([CheckpointSink]): before each attempt at a split, in [Pipeline.Run] and
+// [Pipeline.RunSplit] alike, the worker resumes from the sink's durable
+// checkpoint, and skips a split it has done. [WithCheckpointStore] keeps the
+// progress outside the sink too (package state keeps it on local disk), so
+// that a job killed half-way resumes: with the interrupted run's plan
+// ([PlanStore]), and without the sink's destructive preparation
+// ([ResumePreparer]).
 //
 // # Dirty data
 //

@@ -49,6 +49,7 @@ type config struct {
 	flushBytes    int64
 	flushEvery    time.Duration
 	stallTimeout  time.Duration
+	checkpoints   CheckpointStore
 	ops           opsConfig // logging and metrics (opsconfig.go)
 }
 

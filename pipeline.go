@@ -165,14 +165,14 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 		return res, err
 	}
 	planStart := time.Now()
-	splits, err := p.Plan(ctx)
+	splits, resuming, err := p.runPlan(ctx)
 	if err != nil {
 		return res, err
 	}
 	p.logPlan(ctx, splits, time.Since(planStart))
 	prepareStart := time.Now()
-	if err := p.dst.Prepare(ctx, schema); err != nil {
-		return res, fmt.Errorf("datasync: prepare the sink: %w", err)
+	if err := p.prepareSink(ctx, schema, resuming); err != nil {
+		return res, err
 	}
 	p.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "sink prepared", slog.Duration("took", time.Since(prepareStart)))
 	j := p.newJob(schema, splits)

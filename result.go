@@ -103,6 +103,7 @@ type SplitResult struct {
 	ThrottleWait   time.Duration
 	Attempts       int        // 1 when it succeeded the first time
 	Checkpoint     Checkpoint // the last durable position (the split's end when it succeeded)
+	Skipped        bool       // found done by an earlier run (a durable checkpoint) and not run again
 	Err            error      // why it failed, nil when it succeeded
 }
 

@@ -42,6 +42,13 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 	}()
 	cp := from
 	for attempt := 1; ; attempt++ {
+		var done bool
+		if cp, done, err = w.j.resumePoint(ctx, s, cp, attempt == 1); err != nil {
+			return res, &SplitError{Split: s.ID, Attempts: attempt - 1, Err: err}
+		}
+		if done {
+			return w.skip(ctx, s, cp, onCheckpoint, &res)
+		}
 		res.Attempts = attempt
 		a := &splitAttempt{w: w, split: s, cp: &cp, res: &res, onCheckpoint: onCheckpoint, attempt: attempt, meters: sm}
 		var pending tally
@@ -51,6 +58,12 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 			return res, nil
 		}
 		retry := ctx.Err() == nil && !errors.Is(err, ErrDirtyLimit) && attempt <= cfg.retries && IsRetryable(err)
+		landed, done := a.flushLanded(ctx)
+		if done {
+			res.Checkpoint = cp
+			return res, nil // the split's last commit landed; only its reply was lost
+		}
+		pending = pending.minus(landed)
 		if !retry {
 			// What was written after the last flush was not committed; what
 			// was read and found dirty stays counted, as it happened.
@@ -155,9 +168,10 @@ type splitAttempt struct {
 	received   tally  // the reader's counts for the batches the writer received
 	delivered  int64  // records handed to Write by this attempt, to number dirty rows
 	dog        *watchdog
-	attempt    int           // from 1
-	meters     *splitMeters  // nil without WithMeterProvider
-	throttled  throttleClock // the reader's waits for the rate limit
+	flushing   *SplitProgress // what the flush under way records, nil when none is
+	attempt    int            // from 1
+	meters     *splitMeters   // nil without WithMeterProvider
+	throttled  throttleClock  // the reader's waits for the rate limit
 }
 
 // run makes the attempt. On failure it returns, with the error, what was
@@ -247,7 +261,7 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 // Committer.
 func (a *splitAttempt) finish(ctx context.Context) error {
 	final := bytes.Clone(a.reader.Checkpoint())
-	if err := a.flush(ctx); err != nil {
+	if err := a.flush(ctx, SplitProgress{Checkpoint: final, Done: true}); err != nil {
 		return err
 	}
 	if c, ok := a.writer.(Committer); ok {
@@ -258,11 +272,12 @@ func (a *splitAttempt) finish(ctx context.Context) error {
 			return fmt.Errorf("commit the sink: %w", err)
 		}
 	}
-	return a.durable(final)
+	return a.durable(final, true)
 }
 
-// durable records that everything up to cp is safely written.
-func (a *splitAttempt) durable(cp Checkpoint) error {
+// durable records that everything up to cp is safely written (the whole
+// split when done).
+func (a *splitAttempt) durable(cp Checkpoint, done bool) error {
 	*a.cp = cp
 	a.res.RecordsRead += a.since.read
 	a.res.BytesRead += a.since.readBytes
@@ -275,7 +290,7 @@ func (a *splitAttempt) durable(cp Checkpoint) error {
 			return fmt.Errorf("checkpoint callback: %w", err)
 		}
 	}
-	return nil
+	return a.saveProgress(SplitProgress{Checkpoint: cp, Done: done})
 }
 
 // readLoop fills free batches and hands them to the writer until the split
@@ -385,11 +400,11 @@ func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <
 		}
 		unflushed += written
 		if (cfg.flushBytes > 0 && unflushed >= cfg.flushBytes) || (cfg.flushEvery > 0 && time.Since(lastFlush) >= cfg.flushEvery) {
-			if err := a.flush(ctx); err != nil {
+			if err := a.flush(ctx, SplitProgress{Checkpoint: f.cp}); err != nil {
 				return readWait, err
 			}
 			if !a.commitOnly {
-				if err := a.durable(f.cp); err != nil {
+				if err := a.durable(f.cp, false); err != nil {
 					return readWait, err
 				}
 			}
@@ -434,13 +449,17 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 }
 
 // flush flushes the writer, which may report rows of earlier batches that it
-// rejected (see RowError.Record).
-func (a *splitAttempt) flush(ctx context.Context) error {
+// rejected (see RowError.Record); a CheckpointWriter records p with the rows.
+func (a *splitAttempt) flush(ctx context.Context, p SplitProgress) error {
 	flushStart := time.Now()
 	a.dog.enter(sideWriter, callFlush)
-	err := a.writer.Flush(ctx)
+	a.flushing = &p
+	err := a.flushWriter(ctx, p)
 	a.dog.leave(sideWriter)
 	a.logFlushed(ctx, time.Since(flushStart), err)
+	if err == nil {
+		a.flushing = nil
+	}
 	var rejected *RowErrors
 	if err != nil && !errors.As(err, &rejected) {
 		return fmt.Errorf("flush the sink: %w", err)

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/datasync-go/datasync/bench/internal/proc"
 )
 
 // childArg, as the first argument, makes the binary run one library scenario
@@ -24,6 +26,10 @@ type childResult struct {
 	RecordsDirty   int64         `json:"records_dirty"`
 	BytesWritten   int64         `json:"bytes_written"`
 	Elapsed        time.Duration `json:"elapsed"` // the pipeline's own, without process start and exit
+	// UserCPU and SysCPU are the CPU time the process used during the
+	// pipeline's run (getrusage before and after it), without start-up.
+	UserCPU time.Duration `json:"user_cpu"`
+	SysCPU  time.Duration `json:"system_cpu"`
 }
 
 // libraryCommand returns the command that runs the library side of p's
@@ -57,7 +63,17 @@ func runChild(arg string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile, err := startProfile(p)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "datasync-bench child:", err)
+		return 2
+	}
+	user0, sys0 := proc.SelfCPU()
 	res, err := fn(ctx, p)
+	user1, sys1 := proc.SelfCPU()
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", p.Scenario, err)
 		return 1
@@ -65,6 +81,7 @@ func runChild(arg string) int {
 	out, _ := json.Marshal(childResult{
 		RecordsRead: res.RecordsRead, RecordsWritten: res.RecordsWritten, RecordsDirty: res.RecordsDirty,
 		BytesWritten: res.BytesWritten, Elapsed: res.Elapsed,
+		UserCPU: user1 - user0, SysCPU: sys1 - sys0,
 	})
 	fmt.Println(string(out))
 	return 0

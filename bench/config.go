@@ -28,6 +28,9 @@ type Config struct {
 	Redis    string // "host:port" of the Redis server (csv->redis)
 	RedisDB  int    // its database the scenario writes (emptied by the harness)
 	Timeout  time.Duration
+	// Profile is a directory where every library run writes its CPU and
+	// allocation profiles (pprof), "" for none.
+	Profile string
 }
 
 // TargetDatabase is the name of the database that receives the data.
@@ -59,6 +62,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.IntVar(&c.RedisDB, "redis-db", 15, "Redis database csv->redis writes; the harness empties it (FLUSHDB) before every run")
 	fs.StringVar(&c.Dir, "dir", "bench/out", "directory for the CSV dataset and CSV targets")
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Minute, "limit of one run of one scenario")
+	fs.StringVar(&c.Profile, "profile", "", "directory where each library run writes its CPU and allocation profiles (pprof); profiling costs a little CPU of its own")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}

@@ -144,6 +144,12 @@ type Params struct {
 
 	RedisAddr string `json:"redis_addr"` // "host:port" of the Redis server
 	RedisDB   int    `json:"redis_db"`   // the (emptied) database to write
+
+	// Profile is a directory where the run writes its CPU and allocation
+	// profiles (-profile), "" for none.
+	Profile string `json:"profile,omitempty"`
+	// Run is the run's index (1-based), to name its profiles.
+	Run int `json:"run,omitempty"`
 }
 
 // runPipeline runs src -> dst at p's parallelism with the library's defaults

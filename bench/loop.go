@@ -146,7 +146,9 @@ func (h *harness) runOnce(ctx context.Context, r *runner, index int) report.Run 
 		p = r.native.Build(h.e)
 		dialect = r.native.Output
 	} else {
-		cmd, err := libraryCommand(h.params(r))
+		params := h.params(r)
+		params.Run = index
+		cmd, err := libraryCommand(params)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -176,6 +178,7 @@ func (h *harness) runOnce(ctx context.Context, r *runner, index int) report.Run 
 			return fail("the library child's result is unreadable: %v (%q)", err, out.Stdout)
 		}
 		res.LibraryElapsed = child.Elapsed
+		res.LibraryCPU = child.UserCPU + child.SysCPU
 		if r.sc.To == discardEnd {
 			mismatch = h.verifyDiscard(child)
 		}
@@ -202,6 +205,7 @@ func (h *harness) params(r *runner) Params {
 		MySQLSource: e.mysqlSource, MySQLTarget: e.mysqlTarget,
 		CSVSource: e.csvSource, CSVTargetDir: e.csvTargetDir, CSVTargetName: "bench",
 		RedisAddr: e.cfg.Redis, RedisDB: e.cfg.RedisDB,
+		Profile: e.cfg.Profile,
 	}
 }
 

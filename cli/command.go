@@ -30,6 +30,7 @@ Commands:
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
   datasource  list, test, add and remove named data sources
+  state       list, show and clear the local state of jobs (resume)
   version     print the version
 
 Run 'datasync <command> --help' for a command's options and examples.
@@ -52,6 +53,10 @@ type Command struct {
 	// Version is what the version command prints first (the program's
 	// version); when empty, the main module's version from the build.
 	Version string
+	// Commands are extra commands, by name, that a program adds to the
+	// command line (the Temporal module's "temporal"). They are listed in
+	// the usage text and cannot replace a built-in command.
+	Commands map[string]Extension
 	// Stdout receives data and results (plan's JSON, check's summary);
 	// Stderr receives progress, logs, reports and errors. os.Stdout and
 	// os.Stderr when nil. Progress is drawn as a bar only when Stderr is a
@@ -74,7 +79,7 @@ func (c *Command) Main() {
 func (c *Command) Run(ctx context.Context, args []string) int {
 	e := c.env()
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, e.text(usage))
+		fmt.Fprint(e.stderr, e.text(usage)+c.extensionUsage())
 		return ExitInvalid
 	}
 	cmd, rest := args[0], args[1:]
@@ -87,17 +92,26 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.planCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
+	case "state":
+		return e.stateCommand(ctx, rest)
 	case "version", "--version", "-version":
 		return e.versionCommand(rest)
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stdout, e.text(usage))
+		fmt.Fprint(e.stdout, e.text(usage)+c.extensionUsage())
 		return ExitOK
 	}
-	if s := suggest(cmd, commands); s != "" {
-		fmt.Fprintf(e.stderr, "%s: unknown command %q; did you mean %q?\n\n%s", e.name, cmd, s, e.text(usage))
+	if x, ok := c.Commands[cmd]; ok {
+		return x.Run(ctx, rest, e.stdout, e.stderr)
+	}
+	known := append([]string(nil), commands...)
+	for name := range c.Commands {
+		known = append(known, name)
+	}
+	if s := suggest(cmd, known); s != "" {
+		fmt.Fprintf(e.stderr, "%s: unknown command %q; did you mean %q?\n\n%s", e.name, cmd, s, e.text(usage)+c.extensionUsage())
 		return ExitInvalid
 	}
-	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage))
+	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage)+c.extensionUsage())
 	return ExitInvalid
 }
 

@@ -14,10 +14,11 @@
 // The commands:
 //
 //	run job.json [-p name=value ...] [--progress 5s] [--quiet | -v] [--log-format text|json]
-//	    [--report FILE|-] [--metrics-addr host:port]
+//	    [--report FILE|-] [--metrics-addr host:port] [--fresh] [--no-state] [--state-dir DIR]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
+//	state list|show job.json|clear job.json [--state-dir DIR]
 //	version
 //
 // run, check and plan also take --datasources FILE (the catalog of the data
@@ -26,6 +27,14 @@
 // --run-date YYYY-MM-DD[ hh:mm:ss] (the scheduled time DataWorks'
 // scheduling parameters, such as ${bizdate} and $[yyyymmdd-1], are
 // computed from; default now).
+//
+// run resumes an interrupted run of the job by default (package state
+// keeps its plan and split checkpoints in --state-dir, keyed by the job
+// file's absolute path and fingerprinted by the resolved job without
+// secrets): finished splits are skipped, the others restart from their last
+// durable checkpoint. A second run of a job while one runs is refused, and
+// so is resuming a job that changed; --fresh starts over, --no-state keeps
+// no local state.
 //
 // Named data sources live in a catalog file (package job/datasource): the
 // file given with --datasources, else $DATASYNC_DATASOURCES, else

@@ -22,11 +22,12 @@ const ReportVersion = 1
 
 // The statuses of a report and of its tasks.
 const (
-	StatusSucceeded   = "succeeded"   // every task finished
-	StatusFailed      = "failed"      // a task failed (exit code 1)
-	StatusDirtyLimit  = "dirty_limit" // a task passed the dirty-data limit (exit code 3)
-	StatusInterrupted = "interrupted" // SIGINT, SIGTERM or the context stopped it (exit code 1)
-	StatusNotRun      = "not_run"     // a task after the one that stopped the job
+	StatusSucceeded   = "succeeded"    // every task finished
+	StatusFailed      = "failed"       // a task failed (exit code 1)
+	StatusDirtyLimit  = "dirty_limit"  // a task passed the dirty-data limit (exit code 3)
+	StatusInterrupted = "interrupted"  // SIGINT, SIGTERM or the context stopped it (exit code 1)
+	StatusNotRun      = "not_run"      // a task after the one that stopped the job
+	StatusDoneEarlier = "done_earlier" // finished by the earlier run this one resumed: skipped
 )
 
 // Report is the JSON report "run --report FILE" writes when the job ends

@@ -11,6 +11,7 @@ import (
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/internal/numfmt"
+	"github.com/datasync-go/datasync/state"
 )
 
 const runHelp = `Usage: datasync run <job.json> [-p name=value ...] [options]
@@ -20,6 +21,14 @@ the file takes the value given with -p name=value, or else the environment
 variable name; DataWorks' scheduling parameters (${bizdate}, $[yyyymmdd-1])
 are computed from --run-date. Data sources the file names are looked up in
 the --datasources catalog.
+
+An interrupted run (killed, failed, Ctrl-C) is resumed by running the job
+again: splits that finished are skipped, the others restart from their
+last durable checkpoint (from the target's progress table where the writer
+has one, else from the local state in --state-dir). Two runs of one job at
+once are refused, and so is resuming a job whose file (or variables, or run
+date) changed since: --fresh starts over. A run that succeeded leaves
+nothing to resume: the next run copies everything again.
 
 Progress is shown as a bar when standard error is a terminal, and as a log
 line every few seconds otherwise. A report follows at the end; --report
@@ -35,6 +44,7 @@ Examples:
   datasync run mysql-to-postgres.json
   datasync run daily.json -p bizdate=20261124 -p region=cn-hangzhou
   datasync run big.json --progress 10s > run.log 2>&1
+  datasync run big.json --fresh     # start over instead of resuming
   datasync run nightly.json --quiet --log-format json --report report.json
   datasync run big.json --metrics-addr 127.0.0.1:9464
 `
@@ -45,16 +55,24 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	logs := addLogFlags(fs)
 	reportPath := fs.String("report", "", "also write the final report as JSON to `FILE` (- for standard output); see the cli package's Report")
 	metricsAddr := fs.String("metrics-addr", "", "serve the job's metrics for Prometheus at `host:port`/metrics while it runs (port 0 picks one, logged)")
+	sf := addStateFlags(fs)
 	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
 	}
 	defer s.job.Close()
-	j, errOut := s.job, s.errOut
 	if err := logs.check(); err != nil {
 		fmt.Fprintf(e.stderr, "%s run: %v\n", e.name, err)
 		return ExitInvalid
 	}
+	run, err := e.beginState(s, vars, sf)
+	if err != nil {
+		return s.fail(err)
+	}
+	if run != nil {
+		defer run.Close()
+	}
+	j, errOut := s.job, s.errOut
 	logger := logs.logger(errOut)
 
 	opts := []datasync.Option{datasync.WithLogger(logger)}
@@ -97,9 +115,20 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		}
 		return code
 	}
-	pipelines, err := j.Pipelines(opts...)
+	pipelines, err := statePipelines(j, run, opts)
 	if err != nil {
 		return finish(err, s.fail(err))
+	}
+	if *sf.fresh {
+		if err := clearProgress(ctx, pipelines); err != nil {
+			return s.fail(err)
+		}
+	}
+	if run != nil && run.Resuming() {
+		st := run.State()
+		done, planned := st.SplitsDone()
+		fmt.Fprintf(errOut, "%s: resuming the unfinished run of %s (%s %s, run %d): %d of %d splits were done\n",
+			e.name, s.path, st.Status, st.Updated.Local().Format("2006-01-02 15:04:05"), st.Runs, done, planned)
 	}
 
 	// The first Ctrl-C (or SIGTERM) cancels the job, which closes every
@@ -113,12 +142,20 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 
 	for i, p := range pipelines {
 		t := j.Tasks[i]
+		if run != nil && run.Task(i).Finished() {
+			logger.Info("task finished in the run being resumed: skipped", "task", i)
+			report.Tasks[i].Status = StatusDoneEarlier
+			continue
+		}
 		logger.Info("task started", "task", i, "reader", t.ReaderName, "writer", t.WriterName)
 		res, err := p.Run(ctx)
-		report.addTask(i, res, err, j.DirtyPath)
 		if taskStarted(res, err) {
 			printReport(errOut, res, j.DirtyPath)
 		}
+		if run != nil {
+			err = errors.Join(err, finishTask(run, i, err))
+		}
+		report.addTask(i, res, err, j.DirtyPath)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintf(errOut, "%s: interrupted: %s records were written and committed (%d of %d splits complete); "+
@@ -130,5 +167,19 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			return finish(err, exitCode(err))
 		}
 	}
+	if run != nil {
+		if err := run.Finish(nil); err != nil {
+			return finish(err, s.fail(err))
+		}
+	}
 	return finish(nil, ExitOK)
+}
+
+// finishTask records the outcome of task i in the run's state: the task
+// done, or the run failed (resumable).
+func finishTask(run *state.Run, i int, err error) error {
+	if err != nil {
+		return run.Finish(err)
+	}
+	return run.Task(i).Finish()
 }

@@ -263,6 +263,7 @@ func (s Setting) check(prefix string) []error {
 	if s.Batch != nil && (s.Batch.Rows < 0 || s.Batch.Bytes < 0) {
 		errs = append(errs, errors.New(prefix+".batch: rows and bytes cannot be negative"))
 	}
+	errs = append(errs, s.Flush.check(prefix)...)
 	if s.Dirty != nil && s.Dirty.Path != "" && s.Dirty.Writer != nil {
 		errs = append(errs, errors.New(prefix+".dirty: give a path or a writer, not both"))
 	}
@@ -299,6 +300,9 @@ func (j *Job) Options() ([]datasync.Option, error) {
 			bytes = s.Batch.Bytes
 		}
 		opts = append(opts, datasync.WithBatchSize(rows, bytes))
+	}
+	if o, ok := s.Flush.option(); ok {
+		opts = append(opts, o)
 	}
 	if s.StallTimeout != "" {
 		d, _ := time.ParseDuration(s.StallTimeout) // checked by Parse

@@ -31,6 +31,7 @@ type Setting struct {
 	Dirty      *Dirty     `json:"dirty"`
 	Retry      *Retry     `json:"retry"`
 	Batch      *Batch     `json:"batch"`
+	Flush      *Flush     `json:"flush"`
 	// StallTimeout is how long a split may move nothing before it fails and
 	// is retried, a Go duration such as "2m"; "0" disables the watchdog and
 	// "" keeps the default (see datasync.WithStallTimeout).

@@ -132,6 +132,17 @@ type SinkConfig struct {
 	// after its own settings, which are made again after them (see
 	// SourceConfig.Session).
 	Session []string `json:"session,omitempty"`
+	// ProgressTable turns exactly-once on (see the package doc): each
+	// flush commits the rows and the split's checkpoint in one
+	// transaction, the checkpoint going to this InnoDB table ("table" or
+	// "db.table"; created by Prepare when missing; "default" means
+	// DefaultProgressTable in the connection's database). Empty:
+	// at-least-once.
+	ProgressTable string `json:"progressTable,omitempty"`
+	// ProgressJob is the job's identity in the progress table (default:
+	// Table as configured). Two jobs that write one table and share a
+	// progress table need different ones.
+	ProgressJob string `json:"progressJob,omitempty"`
 	// Logger receives the sink's notices, such as falling back from LOAD
 	// DATA to INSERT; nil discards them.
 	Logger *slog.Logger `json:"-"`
@@ -246,6 +257,9 @@ func (c *SinkConfig) validate() error {
 	}
 	if c.BatchSize < 0 {
 		errs = append(errs, fmt.Errorf("batchSize %d is negative", c.BatchSize))
+	}
+	if _, err := c.progressSettings(); err != nil {
+		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("mysql sink: invalid config: %w", err)

@@ -57,7 +57,11 @@
 // No query stays open between two reads, so a slow writer never leaves a
 // server-side stream waiting until net_write_timeout kills it. The
 // checkpoint is the last key read, and a split reopened from it (in this
-// process or another) resumes just after it.
+// process or another) resumes just after it. A page is read from the
+// driver's own connection (sql.Conn.Raw, driver.Rows.Next), each row's
+// values going straight to the decoder, without database/sql's Scan and
+// its per-row locking and conversions: about a fifth less CPU per row read
+// (BenchmarkPageWays).
 //
 // A query (QuerySQL), or a table without a unique NOT NULL key, is read as
 // a stream per split, on a connection whose net_write_timeout is raised to
@@ -97,6 +101,23 @@
 // reader still applies ZeroDate and rejects text that is not UTF-8, and the
 // load is checked as below, its rows decoded back into values for the
 // INSERT path when it is not exact.
+//
+// # Exactly-once
+//
+// With ProgressTable set, every flush commits the rows written since the
+// last one and the split's checkpoint in one transaction: the checkpoint
+// is a row (job, split, checkpoint, done, updated_at) of an InnoDB
+// progress table, which Prepare creates when missing, written with INSERT
+// .. ON DUPLICATE KEY UPDATE just before COMMIT. The Sink is a
+// datasync.CheckpointSink: before a split runs, and before each retry, the
+// pipeline reads its durable checkpoint back, so a window whose COMMIT
+// landed (even when its reply was lost) is never written twice, and a split
+// found done is skipped. Prepare of a job that has progress in the table
+// (an interrupted run) skips Truncate and PreSQL; Finalize deletes the
+// job's progress after PostSQL, so the next run copies everything again.
+// ProgressJob (default: Table) keys the job's rows (hashed beyond 255
+// bytes). The target table must be transactional (InnoDB) for the
+// guarantee to hold.
 //
 // # Nothing is changed or dropped silently
 //

@@ -8,3 +8,11 @@ func Stats(s *Sink) (loads, loadsUndone, inserts, narrowed int64) {
 
 // EncodedLoads returns the LOAD DATA statements of the pass-through kept.
 func EncodedLoads(s *Sink) int64 { return s.stats.encoded.Load() }
+
+// SetRawPages makes readers read keyset pages from the driver (true, the
+// default) or through database/sql (false); it returns what undoes it.
+func SetRawPages(on bool) (undo func()) {
+	was := disableRawPages
+	disableRawPages = !on
+	return func() { disableRawPages = was }
+}

@@ -3,6 +3,7 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -76,6 +77,9 @@ type reader struct {
 	after    [][]byte // keyset: the order key of the last row read; nil at the start
 	avgRow   int      // bytes per row seen so far, to size pages by the batch's byte bound
 	qbuf     []byte
+
+	dest  []driver.Value // keyset: a row's values from the driver (rawpage.go)
+	noRaw bool           // the driver's connection cannot query directly: pages go through database/sql
 
 	rows *sql.Rows // stream: the open query
 	read int64     // stream: rows read
@@ -190,12 +194,30 @@ func (rd *reader) readPages(ctx context.Context, b *datasync.Batch) ([]*datasync
 	var bad []*datasync.RowError
 	for !b.Full() && !rd.done {
 		limit := rd.limit(b)
+		firstRow, firstBytes := b.Len(), b.Bytes()
+		if !disableRawPages && !rd.noRaw {
+			res, err := rd.readPageRaw(ctx, b, limit)
+			switch {
+			case errors.Is(err, errNoRawQuery):
+				rd.noRaw = true
+				continue
+			case err != nil:
+				return nil, err
+			}
+			bad = append(bad, res.bad...)
+			if got := b.Len() - firstRow; got > 0 {
+				rd.avgRow = max((b.Bytes()-firstBytes)/got, 1)
+			}
+			if !res.stopped && res.rows < limit {
+				rd.done = true
+			}
+			continue
+		}
 		rows, err := rd.c.QueryContext(ctx, rd.pageQuery(limit))
 		if err != nil {
 			return nil, rd.fail("read a page", err)
 		}
 		n, stopped := 0, false
-		firstRow, firstBytes := b.Len(), b.Bytes()
 		for rows.Next() {
 			n++
 			if err := rd.scanRow(rows, b); err != nil {

@@ -26,6 +26,8 @@ type Sink struct {
 	mode   WriteMode
 	load   LoadData
 	logger *slog.Logger
+	// progress is where checkpoints go with exactly-once on, else nil.
+	progress *progress
 
 	mu         sync.Mutex
 	plan       *sinkPlan // for the last schema seen
@@ -48,6 +50,9 @@ var (
 	_ datasync.Sink        = (*Sink)(nil)
 	_ datasync.Finalizer   = (*Sink)(nil)
 	_ datasync.SinkChecker = (*Sink)(nil)
+
+	_ datasync.CheckpointSink = (*Sink)(nil)
+	_ datasync.ResumePreparer = (*Sink)(nil)
 )
 
 // NewSink returns a Sink for cfg. It checks the config but does no I/O.
@@ -65,6 +70,7 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	}
 	s := &Sink{cfg: cfg, pool: p, mode: WriteMode(strings.ToLower(string(cfg.WriteMode))), load: LoadData(strings.ToLower(string(cfg.LoadData))), logger: cfg.Logger}
 	s.table, _ = parseTableName(cfg.Table) // validated above
+	s.progress, _ = cfg.progressSettings()
 	if s.mode == "" {
 		s.mode = WriteInsert
 	}
@@ -242,6 +248,17 @@ func (s *Sink) buildPlan(info serverInfo, m *tableMeta, schema datasync.Schema) 
 // PreSQL, and creates the table when it is missing (CreateTable). Nothing
 // is changed when a check fails.
 func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, false)
+}
+
+// PrepareResume is Prepare for a run that resumes an interrupted one (see
+// datasync.ResumePreparer): without truncate and preSql, which ran when
+// that run started.
+func (s *Sink) PrepareResume(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, true)
+}
+
+func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming bool) error {
 	c, err := s.pool.acquire(ctx, 0)
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
@@ -267,12 +284,22 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	} else if _, err := s.buildPlan(info, meta, schema); err != nil {
 		return err
 	}
-	if s.cfg.Truncate && !missing {
+	if s.progress != nil {
+		found, err := s.prepareProgress(ctx, c)
+		if err != nil {
+			return err
+		}
+		resuming = resuming || found
+	}
+	if s.cfg.Truncate && !missing && !resuming {
 		if _, err := c.ExecContext(ctx, "TRUNCATE TABLE "+s.table.quoted()); err != nil {
 			return classify(fmt.Errorf("mysql sink: truncate %s: %w", s.table, err))
 		}
 	}
 	for _, stmt := range s.cfg.PreSQL {
+		if resuming {
+			break // it ran when the interrupted run started
+		}
 		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
 			return classify(fmt.Errorf("mysql sink: preSql %q: %w", shorten(stmt), err))
 		}
@@ -294,9 +321,11 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	return err
 }
 
-// Finalize runs PostSQL, once, after every split succeeded.
+// Finalize runs PostSQL, once, after every split succeeded; then, with
+// exactly-once on, it forgets the job's progress, so that its next run
+// copies everything again.
 func (s *Sink) Finalize(ctx context.Context) error {
-	if len(s.cfg.PostSQL) == 0 {
+	if len(s.cfg.PostSQL) == 0 && s.progress == nil {
 		return nil
 	}
 	c, err := s.pool.acquire(ctx, 0)
@@ -308,6 +337,9 @@ func (s *Sink) Finalize(ctx context.Context) error {
 		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
 			return classify(fmt.Errorf("mysql sink: postSql %q: %w", shorten(stmt), err))
 		}
+	}
+	if s.progress != nil {
+		return s.forgetProgress(ctx, c)
 	}
 	return nil
 }

@@ -114,6 +114,16 @@ type SinkConfig struct {
 	// from a PostgreSQL source with the same column types: every value is
 	// then decoded and encoded again.
 	DisablePassThrough bool `json:"disablePassThrough,omitempty"`
+	// ProgressTable turns exactly-once on (see the package doc): each
+	// flush commits the rows and the split's checkpoint in one
+	// transaction, the checkpoint going to this table of the target
+	// database (created by Prepare when missing; "default" means
+	// DefaultProgressTable in the current schema). Empty: at-least-once.
+	ProgressTable string `json:"progressTable,omitempty"`
+	// ProgressJob is the job's identity in the progress table (default:
+	// Table as configured). Two jobs that write one table and share a
+	// progress table need different ones.
+	ProgressJob string `json:"progressJob,omitempty"`
 	// Logger receives the sink's notices, such as creating the table or
 	// merging upserts without ON CONFLICT on a server before 9.5; nil
 	// discards them.
@@ -240,6 +250,9 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 		if strings.TrimSpace(q) == "" {
 			bad("postSql[%d] is empty", i)
 		}
+	}
+	if _, err := c.progressSettings(); err != nil {
+		bad("%v", err)
 	}
 	if len(errs) > 0 {
 		return s, fmt.Errorf("postgres: invalid sink config: %w", errors.Join(errs...))

@@ -89,8 +89,11 @@ func (c *conns) acquire(ctx context.Context) (*pgxpool.Conn, error) {
 		return conn, nil
 	}
 	if ctx.Err() == nil && actx.Err() != nil {
+		// A connection released just as the wait ran out is idle, not
+		// acquired, by the time Stat looks: count both, so that the message
+		// says the pool was full whenever it had all its connections open.
 		st := p.Stat()
-		if st.AcquiredConns() >= st.MaxConns() {
+		if st.AcquiredConns()+st.IdleConns() >= st.MaxConns() {
 			return nil, fmt.Errorf("postgres: no connection of the pool came free in %v: all %d are in use. "+
 				"A job's writers hold one each while they write a split, and its readers take one for each read "+
 				"(hold one, in consistent mode): give the pool more connections than the parallelism, or lower it", acquireWait, st.MaxConns())

@@ -113,6 +113,22 @@
 // PostSQL runs once after every split succeeded. "@table" in them stands
 // for the table as configured.
 //
+// # Exactly-once
+//
+// With ProgressTable set, every flush commits the rows written since the
+// last one and the split's checkpoint in one transaction: the checkpoint
+// is a row (job, split, checkpoint, done, updated_at) of the progress
+// table, which Prepare creates when missing. The Sink is a
+// datasync.CheckpointSink: before a split runs, and before each retry, the
+// pipeline reads its durable checkpoint back, so a window whose COMMIT
+// landed (even when its reply was lost) is never written twice, and a split
+// found done is skipped. Prepare of a job that has progress in the table
+// (an interrupted run) skips PreSQL and Truncate; Finalize deletes the
+// job's progress after PostSQL, so the next run copies everything again.
+// ProgressJob (default: Table) keys the job's rows. The commit's extra
+// statements are an UPDATE and, for the first window, an INSERT of one
+// small row, sent in the COMMIT's round trip.
+//
 // # Pass-through
 //
 // When the source and the sink are both this connector and the sink's
@@ -129,6 +145,16 @@
 // (as in a Pipeline.RunSplit in another process), or when
 // SinkConfig.DisablePassThrough is set. Every type of the mapping below
 // passes through otherwise, upsert included.
+//
+// Passed-through rows of a table whose unique split key is integer columns
+// that are read (the common case: a bigint or serial primary key) are read
+// a page at a time with COPY (SELECT ... ORDER BY key LIMIT n) TO STDOUT
+// (FORMAT binary), the page's bounds written into it as integer literals:
+// the server sends the rows already framed as COPY tuples, and each one goes
+// into the batch as it arrives, only its field lengths and, for the last
+// one, its key parsed. This costs the reader about 15% less CPU per row
+// than a page query (BenchmarkReadPages). Rows read as values come from
+// page queries, which measured cheaper for them than decoding COPY tuples.
 //
 // # Types
 //

@@ -54,7 +54,8 @@ type reader struct {
 	rr      *pgconn.ResultReader
 	done    bool
 
-	keyAt   []int // result index of each value kept in last
+	keyAt   []int       // result index of each value kept in last
+	tuples  tupleStream // pages read with COPY (copyread.go)
 	scratch []byte
 	tuple   []byte
 	limit   [8]byte
@@ -322,8 +323,20 @@ func (r *reader) pageRows(b *datasync.Batch) int64 {
 }
 
 func (r *reader) readKeyset(ctx context.Context, b *datasync.Batch) error {
+	viaCopy := r.copyPages() && encoded.Offered(b) == r.m.encoding
 	for !b.Full() {
 		limit := r.pageRows(b)
+		if viaCopy {
+			got, all, err := r.copyPage(ctx, b, limit)
+			if err != nil {
+				return err
+			}
+			if all && got < limit {
+				r.done = true
+				return io.EOF
+			}
+			continue
+		}
 		r.params = r.params[:0]
 		sql, oids := r.sqlFirst, r.oidsFirst
 		if r.hasLast {

@@ -23,6 +23,8 @@ type Sink struct {
 	set    sinkSettings
 	conns  *conns
 	logger *slog.Logger
+	// progress is where checkpoints go with exactly-once on, else nil.
+	progress *progress
 
 	mu     sync.Mutex
 	rel    *relation       // the target, once read from the catalog
@@ -39,6 +41,9 @@ var (
 	_ datasync.Sink        = (*Sink)(nil)
 	_ datasync.Finalizer   = (*Sink)(nil)
 	_ datasync.SinkChecker = (*Sink)(nil)
+
+	_ datasync.CheckpointSink = (*Sink)(nil)
+	_ datasync.ResumePreparer = (*Sink)(nil)
 )
 
 // NewSink returns a Sink for cfg. It checks the config and does no I/O.
@@ -55,7 +60,8 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Sink{cfg: cfg, set: set, conns: c, logger: logger}, nil
+	prog, _ := cfg.progressSettings() // validated above
+	return &Sink{cfg: cfg, set: set, conns: c, logger: logger, progress: prog}, nil
 }
 
 // Close closes the pool the Sink opened from its DSN, if any; never a pool
@@ -70,13 +76,34 @@ func (s *Sink) Close() error {
 // Truncate is set, then checking that schema's columns map onto the table
 // (names, count, types, conflict key). Nothing is written when it fails.
 func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, false)
+}
+
+// PrepareResume is Prepare for a run that resumes an interrupted one (see
+// datasync.ResumePreparer): without truncate and preSql, which ran when
+// that run started.
+func (s *Sink) PrepareResume(ctx context.Context, schema datasync.Schema) error {
+	return s.prepare(ctx, schema, true)
+}
+
+func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming bool) error {
 	conn, err := s.conns.acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Release()
 	c := conn.Conn()
+	if s.progress != nil {
+		found, err := s.prepareProgress(ctx, c)
+		if err != nil {
+			return err
+		}
+		resuming = resuming || found
+	}
 	for i, q := range s.cfg.PreSQL {
+		if resuming {
+			break // it ran when the interrupted run started
+		}
 		if _, err := c.Exec(ctx, s.replaceTable(q)); err != nil {
 			return classify(fmt.Errorf("postgres: preSql[%d]: %w", i, err))
 		}
@@ -105,7 +132,7 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 		s.logger.LogAttrs(ctx, slog.LevelWarn, "the server has no INSERT .. ON CONFLICT (before PostgreSQL 9.5): upserts merge with an UPDATE and an INSERT",
 			slog.String("table", rel.display), slog.Int("server_version", rel.version))
 	}
-	if s.cfg.Truncate {
+	if s.cfg.Truncate && !resuming {
 		if _, err := c.Exec(ctx, "TRUNCATE TABLE "+rel.sql); err != nil {
 			return classify(fmt.Errorf("postgres: truncate %s: %w", rel.display, err))
 		}
@@ -116,9 +143,11 @@ func (s *Sink) Prepare(ctx context.Context, schema datasync.Schema) error {
 	return nil
 }
 
-// Finalize runs the post-SQL, once, after every split succeeded.
+// Finalize runs the post-SQL, once, after every split succeeded; then,
+// with exactly-once on, it forgets the job's progress, so that its next run
+// copies everything again.
 func (s *Sink) Finalize(ctx context.Context) error {
-	if len(s.cfg.PostSQL) == 0 {
+	if len(s.cfg.PostSQL) == 0 && s.progress == nil {
 		return nil
 	}
 	conn, err := s.conns.acquire(ctx)
@@ -130,6 +159,9 @@ func (s *Sink) Finalize(ctx context.Context) error {
 		if _, err := conn.Exec(ctx, s.replaceTable(q)); err != nil {
 			return classify(fmt.Errorf("postgres: postSql[%d]: %w", i, err))
 		}
+	}
+	if s.progress != nil {
+		return s.forgetProgress(ctx, conn.Conn())
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 
@@ -26,6 +27,8 @@ type Source struct {
 	mu   sync.Mutex
 	meta *sourceMeta // read from the catalog once
 	snap *snapshot   // Consistent: the exported snapshot, once planned
+
+	copyPages atomic.Int64 // pages read with COPY (copyread.go), for tests
 }
 
 var (

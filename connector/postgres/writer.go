@@ -364,7 +364,11 @@ func mergeFallbackSQL(rel *relation, p *writePlan, del, distinct string, isKey [
 // Flush ends the open COPY and commits what was written since the last
 // Flush. Rows of earlier batches the server rejected meanwhile come back in
 // a *datasync.RowErrors, once every other row is committed.
-func (w *writer) Flush(ctx context.Context) error {
+func (w *writer) Flush(ctx context.Context) error { return w.flush(ctx, "") }
+
+// flush is Flush, running record (statements recording the split's
+// progress, or "") in the transaction before its COMMIT.
+func (w *writer) flush(ctx context.Context, record string) error {
 	w.rejects = w.rejects[:0]
 	if w.pending {
 		if err := w.sendPending(ctx); err != nil {
@@ -378,12 +382,18 @@ func (w *writer) Flush(ctx context.Context) error {
 	}
 	w.window = w.window[:0]
 	w.rows.dropFirst(len(w.rows.spans))
-	if w.tx == txNone {
+	if w.tx == txNone && record == "" {
 		return nil
 	}
 	sql := "COMMIT"
-	if w.tx == txAborted {
-		sql = "ROLLBACK TO SAVEPOINT datasync; COMMIT"
+	if record != "" {
+		sql = record + "; COMMIT"
+	}
+	switch w.tx {
+	case txNone:
+		sql = "BEGIN; " + sql
+	case txAborted:
+		sql = "ROLLBACK TO SAVEPOINT datasync; " + sql
 	}
 	tag, err := w.exec(ctx, sql)
 	w.tx = txNone

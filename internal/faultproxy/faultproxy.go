@@ -64,10 +64,12 @@ type Proxy struct {
 	closed   bool
 	conns    map[*link]bool // the open connections
 	accepted int
-	stall    Direction // stalls every connection, including later ones
-	moved    [2]int64  // bytes forwarded upstream, downstream
-	cutDir   Direction // CutAfter's direction, 0 when not armed
-	cutLeft  int64     // bytes CutAfter lets pass before it cuts
+	stall    Direction  // stalls every connection, including later ones
+	moved    [2]int64   // bytes forwarded upstream, downstream
+	cutDir   Direction  // CutAfter's direction, 0 when not armed
+	cutLeft  int64      // bytes CutAfter lets pass before it cuts
+	drop     *replyDrop // DropReplyAfter's, nil when not armed
+	dropped  int        // replies dropped
 }
 
 // link is one proxied connection: the client's socket and the server's.
@@ -75,6 +77,8 @@ type link struct {
 	client, server net.Conn
 	stall          Direction // stalls of this connection only (StallOpen)
 	cut            bool
+	tail           []byte // the last bytes sent upstream, for DropReplyAfter
+	dropReply      bool   // cut at the server's next bytes instead of forwarding them
 }
 
 // New starts a proxy to target ("host:port") on a free port of 127.0.0.1.
@@ -247,6 +251,13 @@ func (p *Proxy) pump(l *link, dir Direction, src, dst net.Conn) {
 		}
 		n, err := src.Read(buf)
 		data := buf[:n]
+		if n > 0 {
+			if dir == Upstream {
+				p.watchUpstream(l, data)
+			} else if p.dropping(l) {
+				return
+			}
+		}
 		for len(data) > 0 {
 			if !p.await(l, dir) {
 				return

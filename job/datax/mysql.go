@@ -24,6 +24,10 @@ type mysqlWriterParams struct {
 	Truncate    bool   `json:"truncate"`
 	CreateTable bool   `json:"createTable"`
 	LoadData    string `json:"loadData"`
+	// ProgressTable and ProgressJob turn exactly-once on (see
+	// mysql.SinkConfig).
+	ProgressTable string `json:"progressTable"`
+	ProgressJob   string `json:"progressJob"`
 }
 
 // ResolveDataSources fills the connection block from the MySQL data
@@ -96,5 +100,8 @@ func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
 		Truncate:    p.Truncate,
 		CreateTable: p.CreateTable,
 		LoadData:    mysql.LoadData(p.LoadData),
+
+		ProgressTable: p.ProgressTable,
+		ProgressJob:   p.ProgressJob,
 	}, nil
 }

@@ -28,6 +28,10 @@ type postgresWriterParams struct {
 	Truncate           bool     `json:"truncate"`
 	CreateTable        bool     `json:"createTable"`
 	DisablePassThrough bool     `json:"disablePassThrough"`
+	// ProgressTable and ProgressJob turn exactly-once on (see
+	// postgres.SinkConfig).
+	ProgressTable string `json:"progressTable"`
+	ProgressJob   string `json:"progressJob"`
 }
 
 // ResolveDataSources fills the connection block from the PostgreSQL data
@@ -93,5 +97,7 @@ func newPostgresSink(p *postgresWriterParams) (datasync.Sink, error) {
 		Truncate:           p.Truncate,
 		CreateTable:        p.CreateTable,
 		DisablePassThrough: p.DisablePassThrough,
+		ProgressTable:      p.ProgressTable,
+		ProgressJob:        p.ProgressJob,
 	})
 }

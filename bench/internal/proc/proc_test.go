@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
@@ -130,4 +131,52 @@ func TestGNUTimePeak(t *testing.T) {
 		assert.Equal(t, want, gnuTimePeak(p), "%q", content)
 	}
 	assert.Zero(t, gnuTimePeak(filepath.Join(dir, "missing")))
+}
+
+// burnEnv makes the test binary, re-executed by TestCPUTimeCounted, burn
+// CPU until SelfCPU says it used 0.2 s, instead of running the tests.
+const burnEnv = "DATASYNC_BENCH_PROC_BURN"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(burnEnv) != "" {
+		os.Exit(burn(200*time.Millisecond, 20*time.Second))
+	}
+	os.Exit(m.Run())
+}
+
+// burn spins until this process's CPU time (by SelfCPU) reaches want;
+// 0 when it did, 3 when limit of wall time passed first.
+func burn(want, limit time.Duration) int {
+	deadline := time.Now().Add(limit)
+	x := 0
+	for time.Now().Before(deadline) {
+		for range 100_000 {
+			x++
+		}
+		if u, s := SelfCPU(); u+s >= want {
+			return 0
+		}
+	}
+	return 3
+}
+
+// TestCPUTimeCounted checks SelfCPU and the Usage's CPU times against each
+// other: a child that spins until SelfCPU reports 0.2 s of its own CPU must
+// be measured, directly and through GNU time (whose wait4 rusage holds its
+// child's), as having used at least that, and not much more than its wall
+// time on the cores it may use.
+func TestCPUTimeCounted(t *testing.T) {
+	self, err := os.Executable()
+	require.NoError(t, err)
+	for name, r := range runners(t) {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(self)
+			cmd.Env = append(os.Environ(), burnEnv+"=1")
+			out := r.Run(context.Background(), []*exec.Cmd{cmd})
+			require.NoError(t, out.Err, "the child spins until SelfCPU reaches 0.2 s: exit 3 means it never did")
+			cpu := out.Procs[0].UserCPU + out.Procs[0].SysCPU
+			assert.GreaterOrEqual(t, cpu, 200*time.Millisecond)
+			assert.LessOrEqual(t, cpu, time.Duration(runtime.NumCPU())*out.Elapsed)
+		})
+	}
 }

@@ -75,6 +75,19 @@ type Row struct {
 	// ProcessPeaks is the largest peak RSS of each process of the pipeline,
 	// in pipeline order.
 	ProcessPeaks []proc.Usage `json:"process_peaks,omitempty"`
+	// CPUPerMRows is the CPU budget: the median, over the passing runs, of
+	// the CPU time (user + system) of all the run's processes together,
+	// in seconds per million dataset rows. Each process's figure is wait4's,
+	// which holds the CPU of the children it waited for (the real program
+	// under GNU time, a wrapper script's program), so nothing the client
+	// side ran escapes it; the servers' work is in no row's.
+	CPUPerMRows float64 `json:"cpu_s_per_m_rows"`
+	// ProcessCPUPerMRows is the same median for each process of the
+	// pipeline, in pipeline order.
+	ProcessCPUPerMRows []float64 `json:"process_cpu_s_per_m_rows,omitempty"`
+	// LibraryCPUPerMRows is, for a library row, the median of the runs'
+	// LibraryCPU per million rows: the pipeline's own, without start-up.
+	LibraryCPUPerMRows float64 `json:"library_cpu_s_per_m_rows,omitempty"`
 
 	Runs []Run `json:"runs"`
 }
@@ -87,6 +100,10 @@ type Run struct {
 	// LibraryElapsed is the pipeline's own elapsed time as the library
 	// reported it (without process start-up), for library runs.
 	LibraryElapsed time.Duration `json:"library_elapsed,omitempty"`
-	Processes      []proc.Usage  `json:"processes,omitempty"`
-	Failure        string        `json:"failure,omitempty"` // the tool's error or the check's mismatch
+	// LibraryCPU is the CPU time (user + system) the library child used
+	// during the pipeline's run alone, by getrusage around it: without its
+	// start-up, which the processes' figures include.
+	LibraryCPU time.Duration `json:"library_cpu,omitempty"`
+	Processes  []proc.Usage  `json:"processes,omitempty"`
+	Failure    string        `json:"failure,omitempty"` // the tool's error or the check's mismatch
 }

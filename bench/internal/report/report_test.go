@@ -124,3 +124,49 @@ func TestWriteJSONRoundTrips(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b.Bytes(), &back))
 	assert.Equal(t, r.Results, back.Results)
 }
+
+// cpuRun is a passing run whose processes used the given CPU times, user
+// and system alternately (a, b: user; then system).
+func cpuRun(index int, cpus ...time.Duration) Run {
+	r := Run{Index: index, OK: true, Elapsed: time.Second}
+	for i, c := range cpus {
+		u := proc.Usage{Name: []string{"a", "b"}[i], PeakRSS: 1, PeakSource: proc.PeakGNUTime}
+		if i%2 == 0 {
+			u.UserCPU = c
+		} else {
+			u.UserCPU, u.SysCPU = c/2, c-c/2
+		}
+		r.Processes = append(r.Processes, u)
+	}
+	return r
+}
+
+func TestSummarizeCPU(t *testing.T) {
+	lib := Row{Scenario: "x", Runner: "datasync", Parallelism: 1, Runs: []Run{
+		cpuRun(1, 2*time.Second), cpuRun(2, 1*time.Second), cpuRun(3, 3*time.Second),
+		{Index: 4, OK: false, Failure: "boom", Processes: []proc.Usage{{Name: "a", UserCPU: time.Hour}}},
+	}}
+	lib.Runs[0].LibraryCPU = 1500 * time.Millisecond
+	lib.Runs[1].LibraryCPU = 500 * time.Millisecond
+	lib.Runs[2].LibraryCPU = 2500 * time.Millisecond
+	pipe := Row{Scenario: "x", Runner: "a | b", Native: true, Runs: []Run{
+		cpuRun(1, 1*time.Second, 4*time.Second), cpuRun(2, 3*time.Second, 2*time.Second), cpuRun(3, 2*time.Second, 1*time.Second),
+	}}
+	rows := []Row{lib, pipe}
+	Summarize(rows, 500_000, 1)
+
+	assert.InDelta(t, 4.0, rows[0].CPUPerMRows, 1e-9, "median 2 s over half a million rows; the failed run's hour is not counted")
+	assert.InDelta(t, 3.0, rows[0].LibraryCPUPerMRows, 1e-9)
+	assert.InDelta(t, 10.0, rows[1].CPUPerMRows, 1e-9, "runs' totals 5, 5 and 3 s: median 5 s per half million, user and system summed")
+	require.Len(t, rows[1].ProcessCPUPerMRows, 2)
+	assert.InDelta(t, 4.0, rows[1].ProcessCPUPerMRows[0], 1e-9)
+	assert.InDelta(t, 4.0, rows[1].ProcessCPUPerMRows[1], 1e-9, "b: 4, 2 and 1 s, median 2 s")
+
+	table, _ := Tabulate(rows)
+	var b bytes.Buffer
+	require.NoError(t, table.Render(&b))
+	text := b.String()
+	assert.Contains(t, text, "CPU s/M")
+	assert.Regexp(t, `datasync\s+1\s+500,000\s+\S+\s+\S+\s+4\.00\s`, text)
+	assert.Regexp(t, `a \| b\s+-\s+500,000\s+\S+\s+\S+\s+10\.00\s+a 4\.00 \+ b 4\.00\s`, text)
+}

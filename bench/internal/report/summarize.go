@@ -15,8 +15,10 @@ func Summarize(results []Row, rows, bytes int64) {
 		if r.Status == Unavailable || r.Status == NotWired {
 			continue
 		}
-		var rates []float64
+		var rates, cpus, libCPUs []float64
+		var procCPUs [][]float64
 		r.Passed, r.Failed, r.PeakRSS, r.ProcessPeaks = 0, 0, 0, nil
+		r.CPUPerMRows, r.ProcessCPUPerMRows, r.LibraryCPUPerMRows = 0, nil, 0
 		for _, run := range r.Runs {
 			if !run.OK {
 				r.Failed++
@@ -28,8 +30,15 @@ func Summarize(results []Row, rows, bytes int64) {
 			r.Passed++
 			rates = append(rates, float64(rows)/run.Elapsed.Seconds())
 			var sum int64
+			var cpu float64
 			for j, p := range run.Processes {
 				sum += p.PeakRSS
+				c := perMillion((p.UserCPU + p.SysCPU).Seconds(), rows)
+				cpu += c
+				if j == len(procCPUs) {
+					procCPUs = append(procCPUs, nil)
+				}
+				procCPUs[j] = append(procCPUs[j], c)
 				if j == len(r.ProcessPeaks) {
 					r.ProcessPeaks = append(r.ProcessPeaks, proc.Usage{Name: p.Name})
 				}
@@ -38,6 +47,16 @@ func Summarize(results []Row, rows, bytes int64) {
 				}
 			}
 			r.PeakRSS = max(r.PeakRSS, sum)
+			if len(run.Processes) > 0 {
+				cpus = append(cpus, cpu)
+			}
+			if run.LibraryCPU > 0 {
+				libCPUs = append(libCPUs, perMillion(run.LibraryCPU.Seconds(), rows))
+			}
+		}
+		r.CPUPerMRows, r.LibraryCPUPerMRows = Median(cpus), Median(libCPUs)
+		for _, c := range procCPUs {
+			r.ProcessCPUPerMRows = append(r.ProcessCPUPerMRows, Median(c))
 		}
 		switch {
 		case r.Failed > 0:
@@ -62,4 +81,13 @@ func Summarize(results []Row, rows, bytes int64) {
 			r.Ratio = r.RowsPerSec / f
 		}
 	}
+}
+
+// perMillion scales a quantity measured over rows rows to one million rows
+// (0 when there were no rows).
+func perMillion(x float64, rows int64) float64 {
+	if rows <= 0 {
+		return 0
+	}
+	return x * 1e6 / float64(rows)
 }

@@ -43,6 +43,7 @@ func WriteText(w io.Writer, r Report) error {
 	if r.PeakRSS != "" {
 		fmt.Fprintf(&b, "memory:   peak RSS of each process (%s); a pipeline's is the sum of its processes'\n", r.PeakRSS)
 	}
+	b.WriteString("cpu:      CPU s/M is user + system CPU seconds per million rows of all the runner's processes together (wait4, their children included; median)\n")
 	b.WriteString("\n")
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return err
@@ -69,6 +70,7 @@ func Tabulate(rows []Row) (Table, []string) {
 	t := Table{Columns: []Column{
 		{Title: "scenario"}, {Title: "runner"}, {Title: "par", Align: Right},
 		{Title: "rows/s", Align: Right}, {Title: "MB/s", Align: Right}, {Title: "vs native", Align: Right},
+		{Title: "CPU s/M", Align: Right}, {Title: "CPU per process"},
 		{Title: "peak RSS", Align: Right}, {Title: "per process"}, {Title: "check"},
 	}}
 	var notes []string
@@ -84,12 +86,22 @@ func Tabulate(rows []Row) (Table, []string) {
 		if !r.Native {
 			par = strconv.Itoa(r.Parallelism)
 		}
-		cells := []string{r.Scenario, r.Runner, par, "-", "-", "-", "-", "", ""}
+		cells := []string{r.Scenario, r.Runner, par, "-", "-", "-", "-", "", "-", "", ""}
 		if r.Passed > 0 {
 			cells[3] = numfmt.Group(int64(r.RowsPerSec + 0.5))
 			cells[4] = strconv.FormatFloat(r.MBPerSec, 'f', 1, 64)
 			if r.Ratio > 0 {
 				cells[5] = strconv.FormatFloat(r.Ratio, 'f', 2, 64) + "x"
+			}
+			if r.CPUPerMRows > 0 {
+				cells[6] = strconv.FormatFloat(r.CPUPerMRows, 'f', 2, 64)
+			}
+			if len(r.ProcessCPUPerMRows) > 1 {
+				cpus := make([]string, len(r.ProcessCPUPerMRows))
+				for i, c := range r.ProcessCPUPerMRows {
+					cpus[i] = r.ProcessPeaks[i].Name + " " + strconv.FormatFloat(c, 'f', 2, 64)
+				}
+				cells[7] = strings.Join(cpus, " + ")
 			}
 			mark := ""
 			parts := make([]string, len(r.ProcessPeaks))
@@ -99,22 +111,22 @@ func Tabulate(rows []Row) (Table, []string) {
 					mark = m
 				}
 			}
-			cells[6] = mark + numfmt.Bytes(r.PeakRSS)
+			cells[8] = mark + numfmt.Bytes(r.PeakRSS)
 			if len(parts) > 1 {
-				cells[7] = strings.Join(parts, " + ")
+				cells[9] = strings.Join(parts, " + ")
 			}
 		}
 		switch r.Status {
 		case OK:
-			cells[8] = fmt.Sprintf("ok %d/%d", r.Passed, r.Passed+r.Failed)
+			cells[10] = fmt.Sprintf("ok %d/%d", r.Passed, r.Passed+r.Failed)
 		case Failed:
-			cells[8] = fmt.Sprintf("FAILED %d of %d", r.Failed, r.Passed+r.Failed) + note(r.Reason)
+			cells[10] = fmt.Sprintf("FAILED %d of %d", r.Failed, r.Passed+r.Failed) + note(r.Reason)
 		case Unavailable:
-			cells[8] = "unavailable" + note(r.Reason)
+			cells[10] = "unavailable" + note(r.Reason)
 		case NotWired:
-			cells[8] = "not wired yet" + note(r.Reason)
+			cells[10] = "not wired yet" + note(r.Reason)
 		case NotRun:
-			cells[8] = "not run (interrupted)"
+			cells[10] = "not run (interrupted)"
 		}
 		t.Rows = append(t.Rows, cells)
 	}

@@ -1,0 +1,177 @@
+package postgres
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/datasync-go/datasync"
+)
+
+// DefaultProgressTable is the progress table's name when exactly-once is
+// turned on with ProgressTable "default".
+const DefaultProgressTable = "datasync_progress"
+
+// progress is where a sink with exactly-once on keeps its splits'
+// checkpoints: a table in the target database, one row per job and split,
+// written in the transaction of the rows it accounts for.
+type progress struct {
+	table name   // the progress table
+	job   string // the job's identity, the first part of the key
+}
+
+// progressSettings validates the exactly-once settings; nil when off.
+func (c *SinkConfig) progressSettings() (*progress, error) {
+	if strings.TrimSpace(c.ProgressTable) == "" {
+		if c.ProgressJob != "" {
+			return nil, errors.New("progressJob is set but progressTable is not: set progressTable to turn exactly-once on")
+		}
+		return nil, nil
+	}
+	t := c.ProgressTable
+	if strings.EqualFold(strings.TrimSpace(t), "default") {
+		t = DefaultProgressTable
+	}
+	n, err := parseName(t)
+	if err != nil {
+		return nil, fmt.Errorf("progressTable %q: %v", c.ProgressTable, err)
+	}
+	job := c.ProgressJob
+	if strings.TrimSpace(job) == "" {
+		job = c.Table
+	}
+	return &progress{table: n, job: job}, nil
+}
+
+// createSQL creates the progress table when it does not exist.
+func (p *progress) createSQL() string {
+	return "CREATE TABLE IF NOT EXISTS " + p.table.sql() + ` (
+	job text NOT NULL,
+	split text NOT NULL,
+	checkpoint bytea,
+	done boolean NOT NULL DEFAULT false,
+	updated_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (job, split))`
+}
+
+// recordSQL records split's progress: an UPDATE of its row, or an INSERT
+// when it has none (no ON CONFLICT, which servers before 9.5 lack; a split
+// has one writer at a time, so the two cannot race). Plain literals, as the
+// writer's connection speaks the simple protocol inside its transaction.
+func (p *progress) recordSQL(split string, sp datasync.SplitProgress) string {
+	cp := "NULL"
+	if sp.Checkpoint != nil {
+		cp = "decode('" + hex.EncodeToString(sp.Checkpoint) + "', 'hex')"
+	}
+	done := "false"
+	if sp.Done {
+		done = "true"
+	}
+	t := p.table.sql()
+	key := fmt.Sprintf("job = %s AND split = %s", quoteLiteral(p.job), quoteLiteral(split))
+	return fmt.Sprintf("UPDATE %s SET checkpoint = %s, done = %s, updated_at = now() WHERE %s; "+
+		"INSERT INTO %s (job, split, checkpoint, done) SELECT %s, %s, %s, %s WHERE NOT EXISTS (SELECT 1 FROM %s WHERE %s)",
+		t, cp, done, key, t, quoteLiteral(p.job), quoteLiteral(split), cp, done, t, key)
+}
+
+// prepareProgress creates the progress table and reports whether the job
+// has progress in it: a run that was interrupted, which this one resumes.
+func (s *Sink) prepareProgress(ctx context.Context, c *pgx.Conn) (resuming bool, err error) {
+	p := s.progress
+	var exists bool
+	if err := c.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", p.table.sql()).Scan(&exists); err != nil {
+		return false, classify(fmt.Errorf("postgres: look up the progress table %s: %w", p.table.sql(), err))
+	}
+	if !exists { // created only when missing: a user may write a table made for it, without CREATE
+		if _, err := c.Exec(ctx, p.createSQL()); err != nil {
+			var pe *pgconn.PgError
+			// Two jobs creating it at once: one wins, the other sees the type or key exist.
+			if !errors.As(err, &pe) || (pe.Code != "23505" && pe.Code != "42P07") {
+				return false, classify(fmt.Errorf("postgres: create the progress table %s: %w", p.table.sql(), err))
+			}
+		}
+	}
+	err = c.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+p.table.sql()+" WHERE job = $1)", p.job).Scan(&resuming)
+	if err != nil {
+		return false, classify(fmt.Errorf("postgres: read the progress table %s: %w", p.table.sql(), err))
+	}
+	if resuming {
+		s.logger.LogAttrs(ctx, slog.LevelInfo, "the job has progress from an interrupted run: resuming it, without preSql and truncate",
+			slog.String("progress_table", p.table.sql()), slog.String("job", p.job))
+	}
+	return resuming, nil
+}
+
+// DurableCheckpoint returns the progress committed for split (see
+// datasync.CheckpointSink); ok is false when there is none, or when
+// exactly-once is off.
+func (s *Sink) DurableCheckpoint(ctx context.Context, split string) (datasync.SplitProgress, bool, error) {
+	if s.progress == nil {
+		return datasync.SplitProgress{}, false, nil
+	}
+	conn, err := s.conns.acquire(ctx)
+	if err != nil {
+		return datasync.SplitProgress{}, false, err
+	}
+	defer conn.Release()
+	var sp datasync.SplitProgress
+	var cp []byte
+	err = conn.QueryRow(ctx, "SELECT checkpoint, done FROM "+s.progress.table.sql()+" WHERE job = $1 AND split = $2",
+		s.progress.job, split).Scan(&cp, &sp.Done)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows) || isNoTable(err) || isUndefinedTable(err):
+		return datasync.SplitProgress{}, false, nil
+	case err != nil:
+		return datasync.SplitProgress{}, false, classify(fmt.Errorf("postgres: read the progress of split %q: %w", split, err))
+	}
+	if cp != nil {
+		sp.Checkpoint = datasync.Checkpoint(cp)
+	}
+	return sp, true, nil
+}
+
+// ClearCheckpoints forgets the job's progress, so that its next run starts
+// over (see datasync.CheckpointSink).
+func (s *Sink) ClearCheckpoints(ctx context.Context) error {
+	if s.progress == nil {
+		return nil
+	}
+	conn, err := s.conns.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	return s.forgetProgress(ctx, conn.Conn())
+}
+
+func (s *Sink) forgetProgress(ctx context.Context, c *pgx.Conn) error {
+	_, err := c.Exec(ctx, "DELETE FROM "+s.progress.table.sql()+" WHERE job = $1", s.progress.job)
+	if err != nil && !isUndefinedTable(err) {
+		return classify(fmt.Errorf("postgres: clear the progress of job %q: %w", s.progress.job, err))
+	}
+	return nil
+}
+
+func isUndefinedTable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42P01"
+}
+
+// FlushCheckpoint commits what was written since the last flush together
+// with the split's progress p, in one transaction (see
+// datasync.CheckpointWriter). Without exactly-once it is Flush.
+func (w *writer) FlushCheckpoint(ctx context.Context, p datasync.SplitProgress) error {
+	if w.s.progress == nil {
+		return w.Flush(ctx)
+	}
+	return w.flush(ctx, w.s.progress.recordSQL(w.split, p))
+}
+
+// The pipeline finds FlushCheckpoint by its interface.
+var _ datasync.CheckpointWriter = (*writer)(nil)

@@ -1,0 +1,34 @@
+// Package state keeps the durable state of datasync jobs on the local
+// machine, with no server: the split checkpoints that let a job killed
+// half-way resume where it stopped, and what later runs of a job need to
+// know about earlier ones.
+//
+// A Store is a directory. Each job has a subdirectory named after its key
+// (a hash of the job's name), holding small JSON files that are always
+// replaced atomically (written to a temporary file, synced, renamed), so a
+// crash at any moment leaves either the old or the new content, never a torn
+// file. A directory of files was chosen over an embedded database (SQLite
+// through modernc.org/sqlite) because the state is a few kilobytes per job,
+// written at most once per flush: plain files need no dependency, can be read
+// and repaired with cat and rm, and rename(2) gives the atomicity needed.
+//
+// Store.Begin starts a run of a job: it takes the job's lock (flock(2) on
+// Unix, which the kernel drops when the process dies, even by SIGKILL, so a
+// crash leaves no stale lock; a second run of the job meanwhile fails with
+// ErrLocked), and resumes the job's unfinished run when there is one,
+// unless the job's identity (the resolved job without secrets) changed
+// since, which fails with ErrJobChanged until BeginOptions.Fresh. Each task
+// of the Run (Run.Task) is a datasync.CheckpointStore and
+// datasync.PlanStore for datasync.WithCheckpointStore: the pipeline saves
+// the plan and, after every commit, the split's progress; a resumed run
+// uses that plan, skips the splits done and restarts the others from their
+// checkpoints. Run.Finish records the outcome: success drops the progress
+// (the next run starts over), failure keeps it. Store.List, Store.Get and
+// Store.Clear are "datasync state list|show|clear".
+//
+// Progress kept here is saved just after the commit it describes: a crash
+// between the two replays that window (at-least-once). Sinks that keep it
+// in the target, in the commit's transaction (datasync.CheckpointSink, such
+// as PostgreSQL and MySQL with a progress table), are asked first and make
+// the resume exact.
+package state

@@ -1,0 +1,2 @@
+// Package temporal runs datasync jobs on Temporal.
+package temporal
