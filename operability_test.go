@@ -411,3 +411,18 @@ func TestCheckWarningsNameColumnsMappedToOtherNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, w, "a sink that is no ColumnMapper")
 }
+
+func TestADerivedPipelineKeepsItsMetrics(t *testing.T) {
+	reader := sdkmetric.NewManualReader()
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
+	defer mp.Shutdown(context.Background())
+	p, err := ds.NewPipeline(numbered(100), sink.Discard(), ds.WithMeterProvider(mp))
+	require.NoError(t, err)
+	q, err := p.With(ds.WithParallelism(1))
+	require.NoError(t, err)
+	_, err = q.Run(context.Background())
+	require.NoError(t, err)
+	var rm metricdata.ResourceMetrics
+	require.NoError(t, reader.Collect(context.Background(), &rm))
+	require.Len(t, rm.ScopeMetrics, 1, "the derived pipeline reports through the same provider")
+}
