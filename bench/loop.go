@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 	"github.com/datasync-go/datasync/bench/internal/report"
+	"github.com/datasync-go/datasync/internal/checksum"
 )
 
 // runner is one row of the table being measured: the library at one

@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
+	"github.com/datasync-go/datasync/internal/checksum"
 )
 
 // native is a native tool, or a pipeline of them, that does a scenario's

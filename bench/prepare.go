@@ -7,9 +7,9 @@ import (
 	"os"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/bench/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
 	"github.com/datasync-go/datasync/bench/internal/proc"
+	"github.com/datasync-go/datasync/internal/checksum"
 	"github.com/jackc/pgx/v5"
 )
 

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/datasync-go/datasync/bench/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
+	"github.com/datasync-go/datasync/internal/checksum"
 )
 
 // emptyTarget empties the scenario's target before a run: TRUNCATE for a

@@ -29,7 +29,9 @@ Commands:
   run         run a job file
   check       validate a job file and connect to its systems, moving no data
   plan        print the splits a job would run, as JSON
+  verify      compare a job's source and target, moving no data
   datasource  list, test, add and remove named data sources
+  ui          serve the codeless UI: build, check, run and convert jobs in a browser
   state       list, show and clear the local state of jobs (resume)
   version     print the version
 
@@ -39,8 +41,8 @@ Exit codes: 0 success, 1 failure or interrupted, 2 invalid job or usage,
 3 dirty-data limit passed.
 `
 
-// Command is the datasync command line: run, check, plan, datasource and
-// version, with the connectors of its Registry. The zero value is the
+// Command is the datasync command line: run, check, plan, datasource, ui,
+// state and version, with the connectors of its Registry. The zero value is the
 // datasync command itself (job.DefaultRegistry, standard output and
 // error). A Command is not modified by Run and may be run more than once.
 type Command struct {
@@ -90,8 +92,12 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 		return e.checkCommand(ctx, rest)
 	case "plan":
 		return e.planCommand(ctx, rest)
+	case "verify":
+		return e.verifyCommand(ctx, rest)
 	case "datasource", "datasources":
 		return e.datasourceCommand(ctx, rest)
+	case "ui":
+		return e.uiCommand(ctx, rest)
 	case "state":
 		return e.stateCommand(ctx, rest)
 	case "version", "--version", "-version":

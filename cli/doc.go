@@ -1,6 +1,7 @@
 // Package cli is the datasync command as a library: run, check and plan a
-// job file, manage named data sources, with a progress bar, a final report in DataX's layout, exit
-// codes and clean interrupt handling. The datasync program is this package
+// job file, manage named data sources, serve the codeless UI, with a
+// progress bar, a final report in DataX's layout, exit codes and clean
+// interrupt handling. The datasync program is this package
 // with the built-in connectors; a program with connectors of its own gets
 // the same command from a few lines of main:
 //
@@ -14,10 +15,12 @@
 // The commands:
 //
 //	run job.json [-p name=value ...] [--progress 5s] [--quiet | -v] [--log-format text|json]
-//	    [--report FILE|-] [--metrics-addr host:port] [--fresh] [--no-state] [--state-dir DIR]
+//	    [--report FILE|-] [--metrics-addr host:port] [--verify] [--fresh] [--no-state] [--state-dir DIR]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
+//	verify job.json [-p name=value ...] [--key COLS] [--range-rows N] [--max-keys N]
 //	datasource list|test NAME|add NAME --type ...|remove NAME [--datasources FILE]
+//	ui [--listen 127.0.0.1:PORT] [--datasources FILE] [--dir DIR] [--allow-remote]
 //	state list|show job.json|clear job.json [--state-dir DIR]
 //	version
 //
@@ -36,6 +39,19 @@
 // so is resuming a job that changed; --fresh starts over, --no-state keeps
 // no local state.
 //
+// Incremental tasks (a reader with incrementalColumn, see package
+// job/datax): run reads the rows past the mark of the task's last
+// successful run and saves the new mark when the task succeeds. Marks live
+// in the state directory ($DATASYNC_STATE_DIR, else datasync under
+// $XDG_STATE_HOME or ~/.local/state; see package state), under the job
+// file's absolute path and the task's path in it (job.content[0]).
+//
+// verify compares each task's source with its target without moving data
+// (package verify): counts and checksums per key range, then the keys that
+// are missing, extra or changed. It exits 0 when all are equal, 1
+// otherwise; run --verify does the same after a successful run (comparing
+// an incremental task's whole source).
+//
 // Named data sources live in a catalog file (package job/datasource): the
 // file given with --datasources, else $DATASYNC_DATASOURCES, else
 // datasync/datasources.json in the user's configuration directory.
@@ -43,6 +59,13 @@
 // connector's Probe (mysql.Probe, postgres.Probe, oss.Probe) and prints its
 // report. "datasource add" stores credentials as references to environment
 // variables or files, and refuses a secret written on the command line.
+//
+// "ui" serves the codeless UI, a web page embedded in the binary that
+// builds a job step by step (data sources, tables, field mapping with the
+// check's verdict on each pair, channel control), runs it with live
+// progress, and converts it to a DataWorks v2.0 script and a DataX job. It
+// listens on loopback and prints its address with a token that every API
+// call must carry; see its --help.
 //
 // Output: data and results (plan's JSON, check's summary) go to standard
 // output; progress, logs, the report and errors to standard error. The

@@ -112,13 +112,17 @@ func (e *env) openJob(fs *flag.FlagSet, in *jobInputs, args []string) (s *sessio
 		fmt.Fprintf(e.stderr, "%s: %s: %v\n", e.name, path, err)
 		return nil, exitCode(err), false
 	}
-	return &session{
+	s = &session{
 		job:    j,
 		name:   e.name,
 		path:   path,
 		out:    &redactingWriter{w: e.stdout, r: j.Redactor()},
 		errOut: &redactingWriter{w: e.stderr, r: j.Redactor()},
-	}, 0, true
+	}
+	for _, w := range j.Warnings {
+		fmt.Fprintf(s.errOut, "%s: %s: warning: %s\n", e.name, path, w)
+	}
+	return s, 0, true
 }
 
 // fail reports err about the job file and returns its exit code.

@@ -51,3 +51,8 @@ func (f *logFlags) logger(w io.Writer) *slog.Logger {
 	}
 	return slog.New(slog.NewTextHandler(w, opts))
 }
+
+// newLogger logs text lines to w, at debug level when verbose.
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	return (&logFlags{verbose: verbose, format: "text"}).logger(w)
+}

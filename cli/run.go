@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -56,6 +57,8 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	reportPath := fs.String("report", "", "also write the final report as JSON to `FILE` (- for standard output); see the cli package's Report")
 	metricsAddr := fs.String("metrics-addr", "", "serve the job's metrics for Prometheus at `host:port`/metrics while it runs (port 0 picks one, logged)")
 	sf := addStateFlags(fs)
+	verifyAfter := fs.Bool("verify", false, "verify each task's target against its source after the run (see datasync verify)")
+	vf := addVerifyFlags(fs)
 	s, code, ok := e.openJob(fs, vars, args)
 	if !ok {
 		return code
@@ -115,9 +118,21 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		}
 		return code
 	}
+	sources := make([]datasync.Source, len(j.Tasks)) // whole, for --verify
+	for i, t := range j.Tasks {
+		sources[i] = t.Source
+	}
+	incr, err := s.beginIncremental(ctx, *sf.dir)
+	defer incr.close()
+	if err != nil {
+		return s.fail(err)
+	}
 	pipelines, err := statePipelines(j, run, opts)
 	if err != nil {
 		return finish(err, s.fail(err))
+	}
+	if note := j.LimitsNote(); note != "" {
+		logger.Info(note)
 	}
 	if *sf.fresh {
 		if err := clearProgress(ctx, pipelines); err != nil {
@@ -148,7 +163,13 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			continue
 		}
 		logger.Info("task started", "task", i, "reader", t.ReaderName, "writer", t.WriterName)
+		if d := incr.describe(i); d != "" {
+			logger.Info(d, "task", i)
+		}
 		res, err := p.Run(ctx)
+		if err == nil {
+			err = incr.commit(i)
+		}
 		if taskStarted(res, err) {
 			printReport(errOut, res, j.DirtyPath)
 		}
@@ -161,9 +182,11 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 				fmt.Fprintf(errOut, "%s: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
 					e.name, numfmt.Group(res.RecordsWritten), res.SplitsDone(), res.SplitsPlanned)
+				resumeHint(errOut, e.name, run)
 				return finish(err, ExitFailed)
 			}
 			fmt.Fprintf(errOut, "%s: task %d (%s -> %s) failed: %v\n", e.name, i, t.ReaderName, t.WriterName, err)
+			resumeHint(errOut, e.name, run)
 			return finish(err, exitCode(err))
 		}
 	}
@@ -172,7 +195,23 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 			return finish(err, s.fail(err))
 		}
 	}
+	if *verifyAfter {
+		code := s.verifyTasks(ctx, errOut, sources, vf.options())
+		var verr error
+		if code != ExitOK {
+			verr = fmt.Errorf("verifying the target after the run failed (exit code %d)", code)
+		}
+		return finish(verr, code)
+	}
 	return finish(nil, ExitOK)
+}
+
+// resumeHint says how to go on after a failed or interrupted run kept in
+// the local state.
+func resumeHint(w io.Writer, name string, run *state.Run) {
+	if run != nil {
+		fmt.Fprintf(w, "%s: run the job again to resume it (finished splits are skipped), or with --fresh to start over\n", name)
+	}
 }
 
 // finishTask records the outcome of task i in the run's state: the task

@@ -14,10 +14,23 @@
 //	  }
 //	}
 //
-// speed.channel is the parallelism; speed.byte and speed.record are limits
-// for the whole job (in DataX they are per channel); errorLimit.record and
-// errorLimit.percentage are the dirty-data policy. Unlike DataX, a job with
-// no errorLimit tolerates no dirty record. Settings datasync adds:
+// speed.channel is the parallelism (one when a DataX job gives none, as in
+// DataX, so that plugins making work per channel make DataX's records);
+// speed.byte and speed.record are limits for the whole job (in DataX they
+// are per channel; Job.LimitsNote says so, and the command logs it);
+// errorLimit.record and errorLimit.percentage are the dirty-data policy.
+// Unlike DataX, a job with no errorLimit tolerates no dirty record.
+//
+// Job files may hold "//" and "/* */" comments and trailing commas, as
+// DataX's parser takes them (in both dialects); errors keep the line and
+// column of the file as written. A setting a DataX plugin accepts but that
+// has no meaning here (streamwriter's "encoding", a "setting" beside
+// "job") is accepted with a Warning in Job.Warnings naming its JSON path
+// (see Accepted, and the connectors' lists in docs/datax-parameters.md);
+// a setting DataX does not know is an error with a suggestion. A DataX
+// plugin that is not registered (hdfsreader) is named as such, with the
+// list of what is, and a connector's Refusal (a file format it cannot
+// read) is the only error reported for its step. Settings datasync adds:
 //
 //	"dirty": {"path": "dirty.jsonl"}        where dirty records go, as JSON lines
 //	"dirty": {"writer": {"name": ..., "parameter": {...}}}   or into any writer

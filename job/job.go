@@ -27,6 +27,10 @@ type Job struct {
 	Setting Setting
 	// Tasks are the file's content entries, in order.
 	Tasks []*Task
+	// Warnings are the settings accepted for compatibility that have no
+	// effect here, each with its JSON path; a command shows them before it
+	// runs the job.
+	Warnings []Warning
 	// DirtyPath is where dirty records are written as JSON lines when the
 	// policy tolerates some and no dirty writer is set ("" otherwise). The
 	// file is created with the first dirty record.
@@ -98,7 +102,9 @@ func Load(path string, o Options) (*Job, error) {
 // connectors it names. Every problem is reported at once in an
 // *InvalidError; no connection is made and no data moves.
 func Parse(data []byte, o Options) (*Job, error) {
-	text, err := substitute(data, o.filler())
+	// Comments and trailing commas go first, so that a ${name} in a
+	// comment is not substituted.
+	text, err := substitute(strictjson.Lenient(data), o.filler())
 	if err != nil {
 		return nil, err
 	}
@@ -114,6 +120,9 @@ func Parse(data []byte, o Options) (*Job, error) {
 	j := o.newJob()
 	j.Dialect = DataX
 	j.Setting = f.Job.Setting
+	j.Warnings = append(j.Warnings, topLevelSetting(f.Setting)...)
+	j.Warnings = append(j.Warnings, engineSettings(f.Core, f.Common, f.Entry)...)
+	j.Warnings = append(j.Warnings, f.Job.Setting.Speed.unlimited("job.setting.speed")...)
 	problems = append(problems, f.Job.Setting.check("job.setting")...)
 	for i, c := range f.Job.Content {
 		path := fmt.Sprintf("job.content[%d]", i)
@@ -156,25 +165,35 @@ func (o Options) newJob() *Job {
 func (j *Job) buildSource(p plugin, path string) (datasync.Source, []error) {
 	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Source == nil {
-		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames())}
+		return nil, []error{unknownConnector(p.Name, path, "reader", j.registry.SourceNames(), ok)}
 	}
-	return build(j, p, path, c.Source.Decode, c.Source.Build)
+	return build(j, p, path, c.Source.accepted, c.Source.refuse, c.Source.Decode, c.Source.Build)
 }
 
 func (j *Job) buildSink(p plugin, path string) (datasync.Sink, []error) {
 	c, ok := j.registry.Lookup(p.Name)
 	if !ok || c.Sink == nil {
-		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames())}
+		return nil, []error{unknownConnector(p.Name, path, "writer", j.registry.SinkNames(), ok)}
 	}
-	return build(j, p, path, c.Sink.Decode, c.Sink.Build)
+	return build(j, p, path, c.Sink.accepted, c.Sink.refuse, c.Sink.Decode, c.Sink.Build)
 }
 
 // build decodes a plugin's parameters, collects their secrets, and builds
-// the connector, keeping it to close with the job.
-func build[T any](j *Job, p plugin, path string, decode func(json.RawMessage) (any, error), make func(any) (T, error)) (T, []error) {
+// the connector, keeping it to close with the job. What the connector
+// refuses outright is reported alone; the settings it accepts and ignores
+// become warnings.
+func build[T any](j *Job, p plugin, path string, accepted []Accepted, refuse Refusal, decode func(json.RawMessage) (any, error), make func(any) (T, error)) (T, []error) {
 	var zero T
-	params, err := decode(p.Parameter)
+	if refuse != nil {
+		if err := refuse(p.Parameter); err != nil {
+			return zero, rootParamErrors(err, path+".parameter")
+		}
+	}
+	raw, warnings := dropAccepted(p.Parameter, accepted, path+".parameter")
+	j.Warnings = append(j.Warnings, warnings...)
+	params, err := decode(raw)
 	if err != nil {
+		err = suggestAccepted(err, accepted)
 		return zero, rootParamErrors(err, path+".parameter")
 	}
 	if u, ok := params.(DataSourceUser); ok {
@@ -193,7 +212,10 @@ func build[T any](j *Job, p plugin, path string, decode func(json.RawMessage) (a
 	return built, nil
 }
 
-func unknownConnector(name, path, role string, names []string) error {
+func unknownConnector(name, path, role string, names []string, registered bool) error {
+	if msg := unsupportedPlugin(name, role, names, registered); msg != "" {
+		return errors.New(path + ".name: " + msg)
+	}
 	msg := fmt.Sprintf("%s.name: no %s named %q", path, role, name)
 	if s := strictjson.Suggest(name, names); s != "" {
 		msg += fmt.Sprintf("; did you mean %q?", s)
@@ -235,12 +257,6 @@ func (s Setting) check(prefix string) []error {
 	if s.Speed.Channel < 0 {
 		errs = append(errs, fmt.Errorf(prefix+".speed.channel: %d is negative", s.Speed.Channel))
 	}
-	if s.Speed.Byte < 0 {
-		errs = append(errs, errors.New(prefix+".speed.byte: a limit cannot be negative"))
-	}
-	if s.Speed.Record < 0 {
-		errs = append(errs, errors.New(prefix+".speed.record: a limit cannot be negative"))
-	}
 	if p := s.ErrorLimit.Percentage; p != nil && (*p < 0 || *p > 1) {
 		errs = append(errs, fmt.Errorf(prefix+".errorLimit.percentage: %v is not between 0 and 1 (0.02 is 2%%)", *p))
 	}
@@ -275,8 +291,8 @@ func (s Setting) check(prefix string) []error {
 func (j *Job) Options() ([]datasync.Option, error) {
 	s := j.Setting
 	opts := []datasync.Option{}
-	if s.Speed.Channel > 0 {
-		opts = append(opts, datasync.WithParallelism(s.Speed.Channel))
+	if n := j.parallelism(); n > 0 {
+		opts = append(opts, datasync.WithParallelism(n))
 	}
 	if s.Speed.Byte > 0 || s.Speed.Record > 0 {
 		opts = append(opts, datasync.WithRateLimit(datasync.Rate{RecordsPerSec: s.Speed.Record, BytesPerSec: s.Speed.Byte}))

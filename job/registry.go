@@ -22,14 +22,18 @@ type Connector struct {
 
 // SourceFactory builds Sources from decoded parameters of one type.
 type SourceFactory struct {
-	params reflect.Type
-	build  func(params any) (datasync.Source, error)
+	params   reflect.Type
+	build    func(params any) (datasync.Source, error)
+	accepted []Accepted
+	refuse   Refusal
 }
 
 // SinkFactory builds Sinks from decoded parameters of one type.
 type SinkFactory struct {
-	params reflect.Type
-	build  func(params any) (datasync.Sink, error)
+	params   reflect.Type
+	build    func(params any) (datasync.Sink, error)
+	accepted []Accepted
+	refuse   Refusal
 }
 
 // SourceFunc returns a SourceFactory that decodes "parameter" into a P and

@@ -5,6 +5,15 @@ import "encoding/json"
 // file is the outer shape of a job file.
 type file struct {
 	Job spec `json:"job" datasync:"required"`
+	// Setting beside "job" is ignored by DataX; it is accepted with a
+	// warning.
+	Setting json.RawMessage `json:"setting"`
+	// Core, Common and Entry are DataX's engine settings (core.json's),
+	// which a DataX job file may override; they are accepted with a
+	// warning.
+	Core   json.RawMessage `json:"core"`
+	Common json.RawMessage `json:"common"`
+	Entry  json.RawMessage `json:"entry"`
 }
 
 type spec struct {
@@ -40,9 +49,9 @@ type Setting struct {
 
 // Speed is job.setting.speed: the parallelism and the job-wide limits.
 type Speed struct {
-	Channel int     `json:"channel"` // splits at a time (default datasync.DefaultParallelism)
-	Byte    float64 `json:"byte"`    // bytes per second for the whole job, 0 for no limit
-	Record  float64 `json:"record"`  // records per second for the whole job, 0 for no limit
+	Channel int     `json:"channel"` // splits at a time (default datasync.DefaultParallelism; 1 in a DataX job, as DataX)
+	Byte    float64 `json:"byte"`    // bytes per second for the whole job, 0 (or negative, as DataX's -1) for no limit
+	Record  float64 `json:"record"`  // records per second for the whole job, 0 (or negative) for no limit
 }
 
 // ErrorLimit is job.setting.errorLimit: the dirty-data policy. Absent, no

@@ -31,4 +31,24 @@
 // in the target, in the commit's transaction (datasync.CheckpointSink, such
 // as PostgreSQL and MySQL with a progress table), are asked first and make
 // the resume exact.
+// # Incremental marks
+//
+// A job's incremental tasks (a source that is a datasync.IncrementalSource
+// with its Column set) keep their high-water marks in marks.json in the
+// job's directory, by task name, replaced atomically. RunIncremental (or
+// BeginIncremental, a pipeline of one's own, then Incremental.Commit) reads
+// the task's mark and the source's current high-water mark H, copies the
+// rows past the mark (less the lookback) up to H (every row on the first
+// run), and saves H only when the run succeeded: a failed or killed run
+// leaves the mark, so the next run copies its rows again. Rows that get a
+// value at or below H after the run read them (a transaction that commits
+// late) are picked up only within the lookback: pair a lookback with an
+// overwriting sink mode (upsert, replace) so that rows read twice are not
+// written twice. Rows whose column is NULL are never read by an
+// incremental run. A run after one that failed copies that run's range
+// again (recorded as pending when it began), so that a resumed run reads
+// what its splits were planned for; later rows wait for the next run. A
+// sink that empties or replaces its table each run (truncate,
+// atomicRefresh) is refused (CheckIncrementalSink). Store.ClearMarks (or
+// clearing the job) makes the next run copy everything again.
 package state

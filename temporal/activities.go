@@ -59,13 +59,20 @@ func (a *activities) withTask(ctx context.Context, in taskInput, split string, f
 	return fn(ps, ps.Tasks[in.Task])
 }
 
-// prepare prepares the sink of a task (pre-SQL, truncation) and returns
-// the task's settings.
+// prepare forgets the sink's durable checkpoints of an earlier run,
+// prepares the sink of a task (pre-SQL, truncation) and returns the task's
+// settings.
 func (a *activities) prepare(ctx context.Context, in taskInput) (out prepareOutput, err error) {
 	err = a.withTask(ctx, in, "", func(ps *Pipelines, p *datasync.Pipeline) error {
 		s := p.Settings()
 		out = prepareOutput{Tasks: len(ps.Tasks), Settings: TaskSettings{
 			Parallelism: s.Parallelism, Rate: s.Rate, MaxDirty: s.Dirty.MaxRecords, MaxRatio: s.Dirty.MaxRatio}}
+		// A workflow is a new run of the job: progress a transactional
+		// sink kept from an earlier, failed run must not make its splits
+		// skip or resume after this run's pre-SQL.
+		if err := p.ClearCheckpoints(ctx); err != nil {
+			return err
+		}
 		return p.Prepare(ctx)
 	})
 	return out, activityError(err)

@@ -18,7 +18,6 @@ import (
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/datasync-go/datasync"
@@ -356,13 +355,12 @@ func (c *command) runJob(ctx context.Context, args []string) int {
 // exitCode maps a job's error to the command's exit code, as datasync
 // run's.
 func exitCode(err error) int {
-	var app *temporal.ApplicationError
 	switch {
 	case err == nil:
 		return cli.ExitOK
 	case errors.Is(err, datasync.ErrDirtyLimit):
 		return cli.ExitDirty
-	case errors.As(err, &app) && app.Type() == ErrTypeInvalidJob:
+	case findApplicationError(err, ErrTypeInvalidJob) != nil:
 		return cli.ExitInvalid
 	}
 	return cli.ExitFailed

@@ -99,8 +99,7 @@ func JobError(err error) error {
 	if err == nil {
 		return nil
 	}
-	var app *temporal.ApplicationError
-	if errors.As(err, &app) && app.Type() == ErrTypeDirtyLimit {
+	if app := findApplicationError(err, ErrTypeDirtyLimit); app != nil {
 		e := &DirtyLimitError{Err: err}
 		if app.HasDetails() {
 			_ = app.Details(&e.DirtyLimitDetails)
@@ -114,4 +113,30 @@ func JobError(err error) error {
 // workflow cancelling the split, or the worker stopping.
 func isStopOrCancel(err error) bool {
 	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// findApplicationError returns the first application error of type typ in
+// err's chain. errors.As is not enough: a workflow error wrapped by the
+// workflow (fmt.Errorf) comes back as an application error of its own type
+// whose cause is the one looked for.
+func findApplicationError(err error, typ string) *temporal.ApplicationError {
+	for err != nil {
+		if app, ok := err.(*temporal.ApplicationError); ok && app.Type() == typ {
+			return app
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if app := findApplicationError(e, typ); app != nil {
+					return app
+				}
+			}
+			return nil
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return nil
+		}
+	}
+	return nil
 }

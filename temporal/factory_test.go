@@ -57,7 +57,7 @@ func rateFactory(w *written, worker int) Factory {
 			return nil
 		}, source.Splits(args.Splits))
 		dst := sink.Func(func(_ context.Context, r datasync.Record) error {
-			id, err := r[0].Int()
+			id, err := r[0].AsInt()
 			if err != nil {
 				return err
 			}

@@ -51,11 +51,35 @@ type SinkConfig struct {
 	// Suffix ends each file name: by default the format's and compression's
 	// extension, such as ".csv" or ".txt.gz"; "none" for no suffix.
 	Suffix string `json:"suffix,omitempty"`
+	// Naming is how the files of a split are named: NameBySplit (the
+	// default) or NameRandom, as DataX's txtfilewriter names them.
+	Naming Naming `json:"naming,omitempty"`
 	text.WriteOptions
 }
 
+// Naming is how a sink names the files of a split (see SinkConfig.Naming).
+type Naming string
+
+// The namings. The empty Naming is NameBySplit.
+const (
+	// NameBySplit names the files <FileName>_<split ID><Suffix> (and
+	// <FileName>_<split ID>_<n><Suffix> when they roll): the same plan
+	// writes the same names.
+	NameBySplit Naming = "bySplit"
+	// NameRandom names them <FileName>__<random><Suffix> (and
+	// <FileName>__<random>_<n><Suffix> when they roll), the random part
+	// being 32 hexadecimal digits in groups joined by "_", new for every
+	// attempt at a split: DataX's txtfilewriter's names.
+	NameRandom Naming = "random"
+)
+
 func (c SinkConfig) check() error {
 	var errs []error
+	switch c.Naming {
+	case "", NameBySplit, NameRandom:
+	default:
+		errs = append(errs, fmt.Errorf("naming %q is not %q or %q", c.Naming, NameBySplit, NameRandom))
+	}
 	if c.Path == "" {
 		errs = append(errs, errors.New("path (the directory to write to) is empty"))
 	}

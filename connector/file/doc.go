@@ -69,7 +69,9 @@
 // Each split writes <FileName>_<split ID><suffix> in Path (the suffix
 // follows the format and compression, such as .csv.gz), rolling to
 // <FileName>_<split ID>_<n><suffix> when MaxFileBytes is set; or, with SingleFile, the parts of all splits are
-// joined into one file named FileName when the job finishes. Files are
+// joined into one file named FileName when the job finishes. With Naming
+// NameRandom the split ID gives way to a random part, as DataX names its
+// files: <FileName>__<random><suffix>. Files are
 // written under hidden temporary names and renamed into place when their
 // split completes (the writer is a datasync.Committer): a failed or
 // retried split leaves nothing under a final name, and a retried split

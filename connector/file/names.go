@@ -38,6 +38,17 @@ func randomSuffix() string {
 	return hex.EncodeToString(b[:])
 }
 
+// dataXSuffix returns a random UUID written as DataX's txtfilewriter
+// writes it in file names: 8_4_4_4_12 hexadecimal digits.
+func dataXSuffix() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40 // version 4
+	b[8] = b[8]&0x3f | 0x80 // RFC 4122 variant
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "_" + h[8:12] + "_" + h[12:16] + "_" + h[16:20] + "_" + h[20:]
+}
+
 // naturalCompare orders strings with their runs of digits compared as
 // numbers, so that part-2 comes before part-10.
 func naturalCompare(a, b string) int {

@@ -26,6 +26,8 @@ type writer struct {
 	split datasync.Split
 	sw    *textcodec.StreamWriter
 	files splitFiles
+	// random is the random part of the names with NameRandom.
+	random string
 
 	committed bool
 	closed    bool
@@ -85,6 +87,12 @@ func (w *writer) finalPath(n int) string {
 		return filepath.Join(s.stagingDir(), safeID(w.split.ID)+".part")
 	}
 	name := s.cfg.FileName + "_" + safeID(w.split.ID)
+	if s.cfg.Naming == NameRandom {
+		if w.random == "" {
+			w.random = dataXSuffix()
+		}
+		name = s.cfg.FileName + "__" + w.random
+	}
 	if s.cfg.MaxFileBytes > 0 {
 		name += "_" + strconv.Itoa(n+1)
 	}

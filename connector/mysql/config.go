@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/datasync-go/datasync"
 )
 
 // SourceConfig configures a Source. The JSON names are DataX mysqlreader's
@@ -59,6 +61,10 @@ type SourceConfig struct {
 	// the pipeline's parallelism, with no split under MinSplitRows estimated
 	// rows. Empty and small tables get one split.
 	Splits int `json:"splits,omitempty"`
+	// Incremental, when its Column is set, makes the source incremental
+	// (see datasync.Incremental and state.RunIncremental): it is read
+	// whole by itself, and past the last run's mark through Since.
+	Incremental datasync.Incremental `json:"incremental,omitzero"`
 	// MinSplitRows is the smallest number of rows (by the server's estimate)
 	// worth a split of its own when Splits is 0; default 20,000.
 	MinSplitRows int64 `json:"minSplitRows,omitempty"`
@@ -116,6 +122,14 @@ type SinkConfig struct {
 	PostSQL []string `json:"postSql,omitempty"`
 	// Truncate empties the table once per job, before PreSQL.
 	Truncate bool `json:"truncate,omitempty"`
+	// AtomicRefresh replaces the table's rows as one atomic step: the job
+	// loads a staging table made with CREATE TABLE ... LIKE the table, and
+	// once every split succeeded swaps it in with one RENAME TABLE of both,
+	// so that readers see the old rows or the new ones, never a half-loaded
+	// table; a failed job drops the staging table and leaves the table as it
+	// was. See the package doc ("Atomic refresh") for what is carried over.
+	// It cannot be combined with Truncate.
+	AtomicRefresh bool `json:"atomicRefresh,omitempty"`
 	// BatchSize bounds the rows of each multi-row INSERT; 0 sizes them by
 	// max_allowed_packet and the 65,535-placeholder limit alone. LOAD DATA
 	// streams a whole batch whatever it is.
@@ -191,6 +205,9 @@ func (c *SourceConfig) validate() error {
 	case c.Table != "" && c.QuerySQL != "":
 		errs = append(errs, errors.New("set table or querySql, not both"))
 	}
+	if c.Incremental.Column != "" && c.QuerySQL != "" {
+		errs = append(errs, errors.New("incremental reads a table past a mark: it cannot be combined with querySql"))
+	}
 	if c.QuerySQL != "" {
 		if len(c.Column) > 0 && !isStar(c.Column) {
 			errs = append(errs, errors.New("column cannot be used with querySql: select the columns in the query"))
@@ -260,6 +277,9 @@ func (c *SinkConfig) validate() error {
 	}
 	if _, err := c.progressSettings(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.AtomicRefresh && c.Truncate {
+		errs = append(errs, errors.New("atomicRefresh loads an empty staging table: truncate has nothing to do beside it"))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("mysql sink: invalid config: %w", err)

@@ -92,6 +92,31 @@
 // 65,535-placeholder limit, and written as literal SQL: no prepared
 // statements, one round trip each.
 //
+// # Atomic refresh
+//
+// With SinkConfig.AtomicRefresh, Prepare (re)creates a staging table,
+// <table>_datasync_new, with CREATE TABLE .. LIKE the table (columns,
+// defaults, indexes, AUTO_INCREMENT attributes, CHECK constraints on 8.0.16
+// and later), and the writers load it. Finalize, once every split
+// succeeded, swaps it in with one RENAME TABLE table TO table_datasync_old,
+// staging TO table, which is atomic: readers wait on its metadata lock and
+// then read the new table, never a half-loaded one. The old table is then
+// dropped, and PostSQL runs. Privileges granted on the table stay, as MySQL
+// grants by name. Not carried over: foreign keys (CREATE TABLE .. LIKE
+// drops them), triggers (they go with the old table) and the AUTO_INCREMENT
+// counter (it follows the rows loaded). A failed job's Abort drops the
+// staging table, leaving the table untouched.
+//
+// # Incremental reads
+//
+// With SourceConfig.Incremental, the source is a datasync.IncrementalSource
+// (see package state for the marks and the runs): HighWater reads
+// CAST(MAX(column) AS CHAR) of the rows the source reads (TIMESTAMP values
+// in UTC, as every session of the package), and Since returns a source
+// whose where condition adds column > mark (less the lookback) AND column
+// <= the run's high-water mark; numeric marks are written as number
+// literals, so that a BIGINT compares exactly.
+//
 // When a MySQL Source feeds a MySQL Sink and every column has the same
 // type on both sides (COLUMN_TYPE and character set; no nullable column
 // into a NOT NULL one), the reader writes each row straight into the LOAD

@@ -91,3 +91,27 @@ func runJob(t *testing.T, src datasync.Source, dst datasync.Sink, opts ...datasy
 	defer cancel()
 	return p.Run(ctx)
 }
+
+// TestCheckProbesTheProgressTable: Check passes with a missing progress
+// table (Prepare creates it) and a writable one, and fails naming one that
+// cannot be written.
+func TestCheckProbesTheProgressTable(t *testing.T) {
+	e := newEnv(t)
+	e.exec("CREATE TABLE t (id BIGINT, v VARCHAR(40))")
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "v", Kind: datasync.KindString}}
+	ctx := context.Background()
+	dst, err := mysql.NewSink(mysql.SinkConfig{DSN: e.dsn, Table: "t", ProgressTable: "prog"})
+	require.NoError(t, err)
+	defer dst.Close()
+	require.NoError(t, dst.Check(ctx, schema), "missing: Prepare creates it")
+	require.NoError(t, dst.Prepare(ctx, schema))
+	assert.Equal(t, int64(0), e.count("prog"))
+	require.NoError(t, dst.Check(ctx, schema), "exists and may be written")
+	e.exec("CREATE TABLE bad (job INT)")
+	bad, err := mysql.NewSink(mysql.SinkConfig{DSN: e.dsn, Table: "t", ProgressTable: "bad"})
+	require.NoError(t, err)
+	defer bad.Close()
+	err = bad.Check(ctx, schema)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "the progress table bad cannot be written")
+}

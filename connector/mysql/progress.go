@@ -13,6 +13,7 @@ import (
 	"github.com/go-sql-driver/mysql"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/netdial"
 )
 
 // DefaultProgressTable is the progress table's name when exactly-once is
@@ -184,3 +185,39 @@ func (w *writer) FlushCheckpoint(ctx context.Context, p datasync.SplitProgress) 
 
 // The pipeline finds FlushCheckpoint by its interface.
 var _ datasync.CheckpointWriter = (*writer)(nil)
+
+// checkProgress checks, writing nothing, that an existing progress table
+// can be written: statements that touch no row, in a transaction rolled
+// back. A missing one is created by Prepare (the CREATE privilege is not
+// checked, as for CreateTable).
+func (s *Sink) checkProgress(ctx context.Context, c *conn) error {
+	p := s.progress
+	if p == nil {
+		return nil
+	}
+	var exists int
+	err := c.QueryRowContext(ctx, "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_NAME = ?",
+		p.table.db, p.table.table).Scan(&exists)
+	if err != nil || exists == 0 {
+		return classify(err)
+	}
+	if _, err := c.ExecContext(ctx, "START TRANSACTION"); err != nil {
+		return classify(fmt.Errorf("mysql sink: %w", err))
+	}
+	defer func() {
+		ctx, cancel := netdial.CleanupContext()
+		defer cancel()
+		_, _ = c.ExecContext(ctx, "ROLLBACK")
+	}()
+	t := p.table.quoted()
+	for _, probe := range []string{
+		"INSERT INTO " + t + " (job, split, checkpoint, done) SELECT job, split, checkpoint, done FROM " + t + " WHERE 1 = 0 " +
+			"ON DUPLICATE KEY UPDATE checkpoint = VALUES(checkpoint), done = VALUES(done), updated_at = CURRENT_TIMESTAMP(6)",
+		"DELETE FROM " + t + " WHERE 1 = 0",
+	} {
+		if _, err := c.ExecContext(ctx, probe); err != nil {
+			return fmt.Errorf("mysql sink: the progress table %s cannot be written: %w", p.table, err)
+		}
+	}
+	return nil
+}

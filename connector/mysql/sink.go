@@ -22,7 +22,8 @@ import (
 type Sink struct {
 	cfg    SinkConfig
 	pool   *pool
-	table  tableName
+	table  tableName // the table written: final, or its staging table (AtomicRefresh)
+	final  tableName // the table configured
 	mode   WriteMode
 	load   LoadData
 	logger *slog.Logger
@@ -71,6 +72,10 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	s := &Sink{cfg: cfg, pool: p, mode: WriteMode(strings.ToLower(string(cfg.WriteMode))), load: LoadData(strings.ToLower(string(cfg.LoadData))), logger: cfg.Logger}
 	s.table, _ = parseTableName(cfg.Table) // validated above
 	s.progress, _ = cfg.progressSettings()
+	s.final = s.table
+	if cfg.AtomicRefresh {
+		s.table = stagingName(s.final)
+	}
 	if s.mode == "" {
 		s.mode = WriteInsert
 	}
@@ -268,6 +273,19 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
+	if s.progress != nil {
+		found, err := s.prepareProgress(ctx, c)
+		if err != nil {
+			return err
+		}
+		resuming = resuming || found
+	}
+	// After the progress table: a resumed run keeps the staging table it was loading.
+	if s.cfg.AtomicRefresh {
+		if err := s.stage(ctx, c, info, schema, resuming); err != nil {
+			return err
+		}
+	}
 	meta, err := loadTable(ctx, c, info, s.table)
 	missing := errors.Is(err, errNoTable)
 	if err != nil && !missing {
@@ -284,13 +302,6 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 	} else if _, err := s.buildPlan(info, meta, schema); err != nil {
 		return err
 	}
-	if s.progress != nil {
-		found, err := s.prepareProgress(ctx, c)
-		if err != nil {
-			return err
-		}
-		resuming = resuming || found
-	}
 	if s.cfg.Truncate && !missing && !resuming {
 		if _, err := c.ExecContext(ctx, "TRUNCATE TABLE "+s.table.quoted()); err != nil {
 			return classify(fmt.Errorf("mysql sink: truncate %s: %w", s.table, err))
@@ -300,7 +311,7 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 		if resuming {
 			break // it ran when the interrupted run started
 		}
-		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
+		if _, err := c.ExecContext(ctx, withTable(stmt, s.final)); err != nil {
 			return classify(fmt.Errorf("mysql sink: preSql %q: %w", shorten(stmt), err))
 		}
 	}
@@ -321,10 +332,16 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 	return err
 }
 
-// Finalize runs PostSQL, once, after every split succeeded; then, with
+// Finalize runs PostSQL, once, after every split succeeded; with
+// AtomicRefresh it first swaps the staging table in. Then, with
 // exactly-once on, it forgets the job's progress, so that its next run
 // copies everything again.
 func (s *Sink) Finalize(ctx context.Context) error {
+	if s.cfg.AtomicRefresh {
+		if err := s.swap(ctx); err != nil {
+			return err
+		}
+	}
 	if len(s.cfg.PostSQL) == 0 && s.progress == nil {
 		return nil
 	}
@@ -334,7 +351,7 @@ func (s *Sink) Finalize(ctx context.Context) error {
 	}
 	defer c.release()
 	for _, stmt := range s.cfg.PostSQL {
-		if _, err := c.ExecContext(ctx, withTable(stmt, s.table)); err != nil {
+		if _, err := c.ExecContext(ctx, withTable(stmt, s.final)); err != nil {
 			return classify(fmt.Errorf("mysql sink: postSql %q: %w", shorten(stmt), err))
 		}
 	}
@@ -361,7 +378,10 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return fmt.Errorf("mysql sink: %w", err)
 	}
-	meta, err := loadTable(ctx, c, info, s.table)
+	if err := s.checkProgress(ctx, c); err != nil {
+		return err
+	}
+	meta, err := loadTable(ctx, c, info, s.final)
 	if errors.Is(err, errNoTable) {
 		if !s.cfg.CreateTable {
 			return fmt.Errorf("mysql sink: table %s does not exist (set createTable to create it)", s.table)

@@ -139,8 +139,27 @@ type SinkConfig struct {
 	// Suffix ends each key: by default the format's and compression's
 	// extension, such as ".csv" or ".txt.gz"; "none" for no suffix.
 	Suffix string `json:"suffix,omitempty"`
+	// Naming is how the objects of a split are keyed: NameBySplit (the
+	// default) or NameRandom, as DataX's osswriter keys them.
+	Naming Naming `json:"naming,omitempty"`
 	text.WriteOptions
 }
+
+// Naming is how a sink keys the objects of a split (see SinkConfig.Naming).
+type Naming string
+
+// The namings. The empty Naming is NameBySplit.
+const (
+	// NameBySplit keys the objects <Object>_<split ID><Suffix> (and
+	// <Object>_<split ID>_<n><Suffix> when they roll): the same plan
+	// writes the same keys.
+	NameBySplit Naming = "bySplit"
+	// NameRandom keys them <Object>__<random><Suffix> (and
+	// <Object>__<random>_<n><Suffix> when they roll), the random part being
+	// 32 hexadecimal digits, new for every attempt at a split: DataX's
+	// osswriter's keys.
+	NameRandom Naming = "random"
+)
 
 // String describes the configuration without its credentials.
 func (c SinkConfig) String() string {

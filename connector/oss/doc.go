@@ -45,7 +45,8 @@
 //
 // # Writing
 //
-// Each split writes <Object>_<split ID><suffix>, rolling to
+// Each split writes <Object>_<split ID><suffix> (or, with Naming
+// NameRandom, <Object>__<random><suffix> as DataX's osswriter), rolling to
 // <Object>_<split ID>_<n><suffix> when MaxFileBytes is set. An object is streamed as a multipart upload: parts of
 // PartSize (8 MiB by default) are uploaded in the background while the next
 // one fills, so a writer holds at most two parts per object in memory; an

@@ -46,6 +46,11 @@ func NewSink(cfg SinkConfig) (*Sink, error) {
 	if cfg.MaxFileBytes < 0 {
 		errs = append(errs, fmt.Errorf("maxFileBytes %d is negative", cfg.MaxFileBytes))
 	}
+	switch cfg.Naming {
+	case "", NameBySplit, NameRandom:
+	default:
+		errs = append(errs, fmt.Errorf("naming %q is not %q or %q", cfg.Naming, NameBySplit, NameRandom))
+	}
 	partSize := cfg.PartSize
 	if partSize == 0 {
 		partSize = DefaultPartSize

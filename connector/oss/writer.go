@@ -32,6 +32,8 @@ type writer struct {
 
 	committed bool
 	closed    bool
+	// random is the random part of the keys with NameRandom.
+	random string
 }
 
 // splitObjects are the objects a writer creates: the textcodec.Outputs of
@@ -89,6 +91,14 @@ func (w *writer) key(n int) (string, error) {
 		sep = "" // a "directory": dir/<split>.csv
 	}
 	base := s.cfg.Object + sep + textcodec.SafeName(w.split.ID)
+	if s.cfg.Naming == NameRandom {
+		if w.random == "" {
+			var b [16]byte
+			rand.Read(b[:])
+			w.random = hex.EncodeToString(b[:])
+		}
+		base = s.cfg.Object + "__" + w.random
+	}
 	if s.cfg.MaxFileBytes > 0 {
 		base += "_" + strconv.Itoa(n+1)
 	}

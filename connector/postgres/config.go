@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/datasync-go/datasync"
 )
 
 // SourceConfig configures a Source. JSON names are DataX's where DataX has
@@ -61,6 +63,10 @@ type SourceConfig struct {
 	// Splits, when above 0, is the number of key ranges to plan instead of
 	// four per unit of parallelism.
 	Splits int `json:"splits,omitempty"`
+	// Incremental, when its Column is set, makes the source incremental
+	// (see datasync.Incremental and state.RunIncremental): it is read
+	// whole by itself, and past the last run's mark through Since.
+	Incremental datasync.Incremental `json:"incremental,omitzero"`
 }
 
 // WriteMode is how a Sink writes rows (see SinkConfig.WriteMode).
@@ -107,6 +113,14 @@ type SinkConfig struct {
 	PostSQL []string `json:"postSql,omitempty"`
 	// Truncate empties the table once per job, before any row is written.
 	Truncate bool `json:"truncate,omitempty"`
+	// AtomicRefresh replaces the table's rows as one atomic step: the job
+	// loads a staging table made LIKE the table (INCLUDING ALL), and once
+	// every split succeeded swaps it in by renames in one transaction, so
+	// that readers see the old rows or the new ones, never a half-loaded
+	// table; a failed job drops the staging table and leaves the table as it
+	// was. See the package doc ("Atomic refresh") for what is carried over.
+	// It cannot be combined with Truncate.
+	AtomicRefresh bool `json:"atomicRefresh,omitempty"`
 	// CreateTable creates the table from the source's schema when it does
 	// not exist (see the package doc for the types chosen).
 	CreateTable bool `json:"createTable,omitempty"`
@@ -151,6 +165,9 @@ func (c *SourceConfig) validate() (tbl name, cols []columnRef, key []columnRef, 
 	}
 	if c.FetchSize < 0 {
 		bad("fetchSize %d is negative", c.FetchSize)
+	}
+	if c.Incremental.Column != "" && c.QuerySQL != "" {
+		bad("incremental reads a table past a mark: it cannot be combined with querySql")
 	}
 	if c.Splits < 0 {
 		bad("splits %d is negative", c.Splits)
@@ -240,6 +257,9 @@ func (c *SinkConfig) validate() (sinkSettings, error) {
 			continue
 		}
 		s.conflictKey = append(s.conflictKey, ref)
+	}
+	if c.AtomicRefresh && c.Truncate {
+		bad("atomicRefresh loads an empty staging table: truncate has nothing to do beside it")
 	}
 	for i, q := range c.PreSQL {
 		if strings.TrimSpace(q) == "" {

@@ -128,6 +128,39 @@
 // ProgressJob (default: Table) keys the job's rows. The commit's extra
 // statements are an UPDATE and, for the first window, an INSERT of one
 // small row, sent in the COMMIT's round trip.
+// # Atomic refresh
+//
+// With SinkConfig.AtomicRefresh, Prepare (re)creates a staging table,
+// <table>_datasync_new in the table's schema, with CREATE TABLE .. (LIKE
+// table INCLUDING ALL): columns, defaults, NOT NULL and CHECK constraints,
+// indexes (the primary key and unique ones included), identity and
+// generated columns, storage, comments and statistics. The writers load it.
+// Finalize, once every split succeeded, swaps it in within one transaction:
+// it locks the table, renames it aside, gives the staging table its name,
+// carries over the old table's owner and privileges (GRANTs to other roles,
+// as aclexplode lists them), moves the sequences its columns owned (serial
+// columns) to the new table, drops the old table and gives the new indexes
+// the old ones' names; then PostSQL runs. Readers block on the lock for the
+// transaction's short duration and then read the new table: they never see
+// a half-loaded one. A failed job's Abort drops the staging table; the
+// table is untouched. Not carried over, and so to be recreated by PostSQL
+// if needed: foreign keys of the table, triggers, row-level security
+// policies. Identity columns keep their sequence's position (setval on the
+// new table's sequence). Objects that depend on the table (views, foreign keys
+// of other tables referencing it) make the DROP fail, which rolls the swap
+// back: the job fails and the old table stays. The user must own the table
+// (or have its owner's role) and may create tables in its schema; Check
+// says so. A job killed between the load and the swap leaves the staging
+// table, which the next run drops and loads again.
+//
+// # Incremental reads
+//
+// With SourceConfig.Incremental, the source is a datasync.IncrementalSource
+// (see package state for the marks and the runs): HighWater reads
+// max(column) of the rows the source reads, as PostgreSQL's JSON text of
+// the value (ISO 8601 times with their offset), and Since returns a source
+// whose where condition adds column > mark (less the lookback) AND column
+// <= the run's high-water mark, compared as the column's own type.
 //
 // # Pass-through
 //

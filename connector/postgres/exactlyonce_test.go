@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -103,4 +104,22 @@ func TestExactlyOnceRunTwiceCopiesTwice(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, skipped)
+}
+
+// TestCheckSeesTheProgressTable: Check passes whether the progress table
+// exists or may be created, and fails naming it when it cannot be.
+func TestCheckSeesTheProgressTable(t *testing.T) {
+	db := newDB(t)
+	db.exec(`CREATE TABLE t (id bigint, v text)`)
+	schema := datasync.Schema{{Name: "id", Kind: datasync.KindInt}, {Name: "v", Kind: datasync.KindString}}
+	ctx := context.Background()
+	dst := newSink(t, SinkConfig{DSN: db.dsn, Table: "t", ProgressTable: "prog"})
+	require.NoError(t, dst.Check(ctx, schema), "missing, and may be created")
+	require.NoError(t, dst.Prepare(ctx, schema))
+	assert.Equal(t, int64(0), db.count("prog"), "Prepare created it")
+	require.NoError(t, dst.Check(ctx, schema), "exists and may be written")
+	bad := newSink(t, SinkConfig{DSN: db.dsn, Table: "t", ProgressTable: "nosuch.prog"})
+	err := bad.Check(ctx, schema)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `progress table "nosuch"."prog"`)
 }

@@ -175,3 +175,42 @@ func (w *writer) FlushCheckpoint(ctx context.Context, p datasync.SplitProgress) 
 
 // The pipeline finds FlushCheckpoint by its interface.
 var _ datasync.CheckpointWriter = (*writer)(nil)
+
+// checkProgress checks, without changing anything, that the progress table
+// can be used: the privileges to read and write it when it exists, to
+// create it in its schema otherwise.
+func (s *Sink) checkProgress(ctx context.Context, c *pgx.Conn) []error {
+	p := s.progress
+	if p == nil {
+		return nil
+	}
+	var oid *uint32
+	if err := c.QueryRow(ctx, "SELECT to_regclass($1)::oid", p.table.sql()).Scan(&oid); err != nil {
+		return []error{classify(fmt.Errorf("postgres: look up the progress table %s: %w", p.table.sql(), err))}
+	}
+	if oid == nil {
+		schemaExpr, args := "current_schema()", []any{}
+		if len(p.table.parts) > 1 {
+			schemaExpr, args = "$1", append(args, p.table.parts[len(p.table.parts)-2])
+		}
+		var ok *bool
+		if err := c.QueryRow(ctx, "SELECT has_schema_privilege("+schemaExpr+", 'CREATE')", args...).Scan(&ok); err != nil {
+			return []error{classify(fmt.Errorf("postgres: check the privilege to create the progress table %s: %w", p.table.sql(), err))}
+		}
+		if ok == nil || !*ok {
+			return []error{fmt.Errorf("postgres: the progress table %s does not exist, and the user may not create it", p.table.sql())}
+		}
+		return nil
+	}
+	var errs []error
+	for _, priv := range []string{"SELECT", "INSERT", "UPDATE", "DELETE"} {
+		var ok bool
+		if err := c.QueryRow(ctx, "SELECT has_table_privilege($1::oid, $2)", *oid, priv).Scan(&ok); err != nil {
+			return append(errs, classify(fmt.Errorf("postgres: check privileges on the progress table: %w", err)))
+		}
+		if !ok {
+			errs = append(errs, fmt.Errorf("postgres: the user has no %s privilege on the progress table %s", priv, p.table.sql()))
+		}
+	}
+	return errs
+}

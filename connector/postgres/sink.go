@@ -108,7 +108,7 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 			return classify(fmt.Errorf("postgres: preSql[%d]: %w", i, err))
 		}
 	}
-	rel, err := s.reload(ctx, c)
+	rel, err := s.loadTarget(ctx, c)
 	if isNoTable(err) && s.cfg.CreateTable {
 		names, err := s.targetNames(schema)
 		if err != nil {
@@ -117,7 +117,7 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 		if _, err := c.Exec(ctx, createTableSQL(s.set.table.sql(), names, schema)); err != nil {
 			return classify(fmt.Errorf("postgres: create table %s: %w", s.set.table.sql(), err))
 		}
-		rel, err = s.reload(ctx, c)
+		rel, err = s.loadTarget(ctx, c)
 		if err != nil {
 			return err
 		}
@@ -137,16 +137,28 @@ func (s *Sink) prepare(ctx context.Context, schema datasync.Schema, resuming boo
 			return classify(fmt.Errorf("postgres: truncate %s: %w", rel.display, err))
 		}
 	}
+	if s.cfg.AtomicRefresh {
+		if rel, err = s.stage(ctx, c, rel, resuming); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
+	s.rel = rel
 	s.schema = schema
 	s.mu.Unlock()
 	return nil
 }
 
-// Finalize runs the post-SQL, once, after every split succeeded; then,
-// with exactly-once on, it forgets the job's progress, so that its next run
+// Finalize runs the post-SQL, once, after every split succeeded; with
+// AtomicRefresh it first swaps the staging table in. Then, with
+// exactly-once on, it forgets the job's progress, so that its next run
 // copies everything again.
 func (s *Sink) Finalize(ctx context.Context) error {
+	if s.cfg.AtomicRefresh {
+		if err := s.swap(ctx); err != nil {
+			return err
+		}
+	}
 	if len(s.cfg.PostSQL) == 0 && s.progress == nil {
 		return nil
 	}
@@ -179,7 +191,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	}
 	defer conn.Release()
 	c := conn.Conn()
-	rel, err := s.reload(ctx, c)
+	rel, err := s.loadTarget(ctx, c)
 	if isNoTable(err) && s.cfg.CreateTable {
 		if _, err := s.targetNames(schema); err != nil {
 			return err
@@ -189,7 +201,7 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 	if err != nil {
 		return err
 	}
-	var errs []error
+	errs := s.checkProgress(ctx, c)
 	if _, err := s.plan(rel, schema); err != nil {
 		errs = append(errs, err)
 	}
@@ -207,6 +219,11 @@ func (s *Sink) Check(ctx context.Context, schema datasync.Schema) error {
 		}
 		if !ok {
 			errs = append(errs, fmt.Errorf("postgres: the user has no %s privilege on %s", p, rel.display))
+		}
+	}
+	if s.cfg.AtomicRefresh {
+		if err := s.checkRefresh(ctx, c, rel); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if s.set.mode == WriteUpsert {
@@ -243,9 +260,10 @@ func (s *Sink) checkCreate(ctx context.Context, c *pgx.Conn) error {
 // configured, as DataX does.
 func (s *Sink) replaceTable(q string) string { return strings.ReplaceAll(q, "@table", s.cfg.Table) }
 
-// reload reads the target from the catalog again.
+// reload reads the table the writers write (the target, or with
+// AtomicRefresh the staging table) from the catalog again.
 func (s *Sink) reload(ctx context.Context, c *pgx.Conn) (*relation, error) {
-	rel, err := loadRelation(ctx, c, s.set.table, newTypes())
+	rel, err := loadRelation(ctx, c, s.writeName(), newTypes())
 	if err != nil {
 		return nil, err
 	}

@@ -4,8 +4,9 @@
 // validated completely before any data moves.
 //
 // It is lenient where DataX job files are: a number or a boolean may be
-// written as a string ("channel": "4"), and a single value may stand for a
-// list of one ("path": "/data/a.csv").
+// written as a string ("channel": "4"), a single value may stand for a
+// list of one ("path": "/data/a.csv"), and "//" and "/* */" comments and
+// trailing commas are accepted (see Lenient).
 package strictjson
 
 import (
@@ -46,6 +47,7 @@ const Tag = "datasync"
 // that checked out, leaving the faulty ones at their zero values, so that a
 // caller can go on validating what depends on them.
 func Decode(data []byte, v any, root string) error {
+	data = Lenient(data)
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var tree any

@@ -21,6 +21,26 @@
 // The connectors know nothing of DataX: everything DataX-shaped lives here,
 // so that importing one connector links only its own driver.
 //
+// # Running DataX's jobs as DataX runs them
+//
+// Every setting DataX's own plugins accept is accepted: honoured where it
+// means something here, otherwise (accepted.go) taken with a job.Warning
+// that names it and says why it has no effect; docs/datax-parameters.md
+// lists them plugin by plugin. A reader's jdbcUrl list is tried in order,
+// reading through the first URL whose check passes (failover.go); when
+// none does, the error lists every URL's failure, passwords redacted.
+// File formats and compressions the text connectors lack (orc, parquet,
+// lzo...) are refused by name before anything else about the step
+// (refuse.go). txtfilewriter and osswriter write DataX's text by default:
+// fileFormat text without quotes or escapes, timestamps as
+// yyyy-MM-dd HH:mm:ss, times as HH:mm:ss, dateFormat (or its older name
+// format) applied to dates and timestamps; txtfilewriter names its files
+// fileName__<random> and osswriter its objects object__<random>, as DataX
+// does (the connectors' NameRandom). The Go
+// API keeps its own defaults. streamwriter's path and fileName print to
+// that file, and mongodbreader and ocswriter take DataX's other names of
+// their credentials (username, password, database).
+//
 // # MongoDB
 //
 // mongodbreader and mongodbwriter (stepType mongodb, data source type

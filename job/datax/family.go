@@ -254,11 +254,11 @@ func registerFamily(r *job.Registry) {
 		r.Register(m.reader, job.Connector{Source: job.SourceFunc(func(p *familyReaderParams) (datasync.Source, error) {
 			p.member = m
 			return newFamilySource(p)
-		})})
+		}).Accepting(acceptedFor(m.reader, rdbmsReaderAccepted)...)})
 		r.Register(m.writer, job.Connector{Sink: job.SinkFunc(func(p *familyWriterParams) (datasync.Sink, error) {
 			p.member = m
 			return newFamilySink(p)
-		})})
+		}).Accepting(acceptedFor(m.writer, rdbmsWriterAccepted)...)})
 		r.RegisterStepType(string(m.stepType), m.reader, m.writer)
 	}
 }

@@ -33,8 +33,8 @@ type fileWriterParams struct {
 
 // registerFile registers DataX's "txtfilereader" and "txtfilewriter".
 func registerFile(r *job.Registry) {
-	r.Register("txtfilereader", job.Connector{Source: job.SourceFunc(newFileSource)})
-	r.Register("txtfilewriter", job.Connector{Sink: job.SinkFunc(newFileSink)})
+	r.Register("txtfilereader", job.Connector{Source: job.SourceFunc(newFileSource).Accepting(acceptedFor("txtfilereader", textReaderAccepted)...).Refusing(refuseTextFormat("read"))})
+	r.Register("txtfilewriter", job.Connector{Sink: job.SinkFunc(newFileSink).Accepting(acceptedFor("txtfilewriter", textWriterAccepted)...).Refusing(refuseTextFormat("write"))})
 }
 
 func newFileSource(p *fileReaderParams) (datasync.Source, error) {
@@ -50,14 +50,26 @@ func newFileSink(p *fileWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := p.textWriteParams.native()
+	if err != nil {
+		return nil, err
+	}
+	naming, suffix := file.NameRandom, p.Suffix
+	if p.SingleFile {
+		naming = ""
+	}
+	if suffix == "" {
+		suffix = "none" // DataX's names have no extension
+	}
 	return file.NewSink(file.SinkConfig{
 		Path:         p.Path,
 		FileName:     p.FileName,
 		WriteMode:    text.WriteMode(p.WriteMode),
 		SingleFile:   p.SingleFile,
 		MaxFileBytes: size,
-		Suffix:       p.Suffix,
-		WriteOptions: p.textWriteParams.native(),
+		Suffix:       suffix,
+		Naming:       naming,
+		WriteOptions: opts,
 	})
 }
 

@@ -81,8 +81,13 @@ func TestTxtFileParameters(t *testing.T) {
 	}
 	assert.Equal(t, []datasync.Kind{datasync.KindInt, datasync.KindBool, datasync.KindFloat, datasync.KindString, datasync.KindDate, datasync.KindString}, kinds)
 	runPipeline(t, src, dst)
-	data, err := os.ReadFile(filepath.Join(dir, "out", "datax_result_file-00000_1.txt"))
-	require.NoError(t, err, "maxFileSize rolls: parts are numbered")
+	// DataX's names: fileName__<random>, rolled parts numbered, no extension.
+	names, err := filepath.Glob(filepath.Join(dir, "out", "datax_result__*_1"))
+	require.NoError(t, err)
+	require.Len(t, names, 1, "maxFileSize rolls: parts are numbered")
+	assert.Regexp(t, `^datax_result__[0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12}_1$`, filepath.Base(names[0]))
+	data, err := os.ReadFile(names[0])
+	require.NoError(t, err)
 	assert.Equal(t, "id\tok\tscore\tword\tday\tconst\n1\ttrue\t3.14\thello\t2014-12-31\talibaba\n2\tfalse\t0.5\tNULL\t2015-01-01\talibaba\n", string(data))
 
 	// A bare "*" column, and an empty nullFormat (empty unquoted fields are NULL).

@@ -39,8 +39,9 @@ type ReaderParams struct {
 }
 
 // ReaderConnection is one entry of a reader's connection block. DataX lists
-// alternative URLs of one database in jdbcUrl and tries them in order;
-// datasync uses the first. Several tables are read as one source.
+// alternative URLs of one database in jdbcUrl and reads through the first
+// that connects; so does datasync (see BuildSource). Several tables are
+// read as one source.
 // Datasource names a data source in place of jdbcUrl.
 type ReaderConnection struct {
 	JdbcURL    []string `json:"jdbcUrl"`
@@ -94,11 +95,17 @@ func Columns(cols []string) []string {
 // ReaderSource is one database and table (or query) of a reader's
 // connection block, with the credentials to reach it.
 type ReaderSource struct {
-	URL                JDBC
+	URL JDBC
+	// Fallbacks are the entry's other jdbcUrls, tried in order when URL
+	// does not connect.
+	Fallbacks          []JDBC
 	Table              string // "" when QuerySQL is set
 	QuerySQL           string
 	Username, Password string
 	Path               string // the JSON path of the entry, for errors
+
+	urlTexts []string // the jdbcUrls as written: URL's, then the fallbacks'
+	unusable []string // the failures of the entry's jdbcUrls that do not parse
 }
 
 // Sources flattens a reader's connection block into one entry per table or
@@ -138,20 +145,36 @@ func (p ReaderParams) Sources(scheme string) ([]ReaderSource, error) {
 			fail(path, "give jdbcUrl or datasource")
 			continue
 		}
-		u, err := ParseJDBC(c.JdbcURL[0], scheme)
-		if err != nil {
-			fail(path+".jdbcUrl[0]", "%v", err)
+		// In a list, a URL that does not parse is one that does not
+		// connect, as in DataX (whose own docs list
+		// jdbc:mysql://127.0.0.1:bad_port/database): it is reported only
+		// if no other one connects.
+		var urls []JDBC
+		var texts, unusable []string
+		var parseErrs []error
+		for k, text := range c.JdbcURL {
+			u, err := ParseJDBC(text, scheme)
+			if err != nil {
+				parseErrs = append(parseErrs, &job.ParamError{Path: fmt.Sprintf("%s.jdbcUrl[%d]", path, k), Err: err})
+				unusable = append(unusable, fmt.Sprintf("jdbcUrl[%d]: %v", k, err))
+				continue
+			}
+			urls, texts = append(urls, u), append(texts, text)
+		}
+		if len(urls) == 0 {
+			errs = append(errs, parseErrs...)
 			continue
 		}
+		u, fallbacks := urls[0], urls[1:]
 		user, pass := p.Username, p.Password
 		if c.fromSource {
 			user, pass = c.username, c.password
 		}
 		for j, t := range tables {
-			out = append(out, ReaderSource{URL: u, Table: t, Username: user, Password: pass, Path: fmt.Sprintf("%s[%d]", tablePath, j)})
+			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, unusable: unusable, Table: t, Username: user, Password: pass, Path: fmt.Sprintf("%s[%d]", tablePath, j)})
 		}
 		for j, q := range c.QuerySQL {
-			out = append(out, ReaderSource{URL: u, QuerySQL: q, Username: user, Password: pass, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
+			out = append(out, ReaderSource{URL: u, Fallbacks: fallbacks, urlTexts: texts, unusable: unusable, QuerySQL: q, Username: user, Password: pass, Path: fmt.Sprintf("%s.querySql[%d]", path, j)})
 		}
 	}
 	if len(errs) > 0 {
@@ -172,8 +195,11 @@ func checkEncoding(enc string) error {
 
 // BuildSource builds a source for every table or query of p's connection
 // block with newSource, and joins them with source.Concat when there are
-// several. Errors name the entry at fault (job.ParamError paths);
-// sources already built are closed when another fails.
+// several. An entry with several jdbcUrls gets a source per URL, and reads
+// through the first whose check passes when the job runs (the error lists
+// every URL's failure when none does). Errors name the entry at fault
+// (job.ParamError paths); sources already built are closed when another
+// fails.
 func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (datasync.Source, error)) (datasync.Source, error) {
 	entries, err := p.Sources(scheme)
 	if err != nil {
@@ -182,12 +208,22 @@ func (p ReaderParams) BuildSource(scheme string, newSource func(ReaderSource) (d
 	var sources []datasync.Source
 	var errs []error
 	for _, e := range entries {
-		src, err := newSource(e)
-		if err != nil {
-			errs = append(errs, &job.ParamError{Path: e.Path, Err: err})
+		var candidates []datasync.Source
+		for _, u := range append([]JDBC{e.URL}, e.Fallbacks...) {
+			one := e
+			one.URL, one.Fallbacks = u, nil
+			src, err := newSource(one)
+			if err != nil {
+				errs = append(errs, &job.ParamError{Path: e.Path, Err: err})
+				break
+			}
+			candidates = append(candidates, src)
+		}
+		if len(candidates) < 1+len(e.Fallbacks) {
+			sources = append(sources, candidates...) // closed below
 			continue
 		}
-		sources = append(sources, src)
+		sources = append(sources, newFirstAvailable(candidates, e.urlTexts, e.unusable))
 	}
 	if len(errs) > 0 {
 		for _, s := range sources {

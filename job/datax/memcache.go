@@ -37,6 +37,7 @@ type ocsWriterParams struct {
 	Proxy          string        `json:"proxy"`
 	Port           int           `json:"port"`
 	UserName       string        `json:"userName"`
+	Username       string        `json:"username"` // DataX's ocswriter's name of userName
 	Password       string        `json:"password" datasync:"secret"`
 	WriteMode      string        `json:"writeMode"`
 	WriteFormat    string        `json:"writeFormat"`
@@ -114,7 +115,7 @@ func (p *ocsWriterParams) config() (memcache.SinkConfig, error) {
 	if p.Proxy == "" {
 		fail("proxy", "missing: give proxy (and port), or datasource")
 	}
-	if p.UserName != "" || p.Password != "" {
+	if p.UserName != "" || p.Username != "" || p.Password != "" {
 		fail("userName", "memcached's text protocol has no authentication (SASL): datasync can write only to a server that needs no password, such as ApsaraDB for Memcache from its VPC")
 	}
 	if p.Port < 0 || p.Port > 65535 {

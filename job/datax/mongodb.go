@@ -37,6 +37,11 @@ type mongoColumn struct {
 // datasync's own settings beside it.
 type mongodbReaderParams struct {
 	mongoConnection
+	// Username, Password and Database are DataX's other names for
+	// userName, userPassword and dbName (its reader takes either).
+	Username       string          `json:"username"`
+	Password       string          `json:"password" datasync:"secret"`
+	Database       string          `json:"database"`
 	CollectionName string          `json:"collectionName" datasync:"required"`
 	Column         []mongoColumn   `json:"column" datasync:"required"`
 	Query          json.RawMessage `json:"query"`
@@ -70,6 +75,9 @@ type mongodbWriterParams struct {
 // ResolveDataSources fills the connection from the mongodb data source
 // named, if any.
 func (p *mongodbReaderParams) ResolveDataSources(lookup job.DataSourceLookup) error {
+	if err := p.useAliases(); err != nil {
+		return err
+	}
 	return p.useDataSource(lookup)
 }
 
@@ -190,7 +198,29 @@ func queryText(raw json.RawMessage) (string, error) {
 	return "", &job.ParamError{Path: "query", Err: errors.New("want a filter document, or a string holding one")}
 }
 
+// useAliases moves username, password and database to userName,
+// userPassword and dbName; giving both names of one setting is an error.
+func (p *mongodbReaderParams) useAliases() error {
+	var errs []error
+	for _, a := range []struct {
+		alias, name string
+		from, to    *string
+	}{{"username", "userName", &p.Username, &p.UserName}, {"password", "userPassword", &p.Password, &p.UserPassword}, {"database", "dbName", &p.Database, &p.DbName}} {
+		switch {
+		case *a.from == "":
+		case *a.to != "" && *a.to != *a.from:
+			errs = append(errs, &job.ParamError{Path: a.alias, Err: fmt.Errorf("give %s or %s, not both", a.name, a.alias)})
+		default:
+			*a.to, *a.from = *a.from, ""
+		}
+	}
+	return errors.Join(errs...)
+}
+
 func newMongoDBSource(p *mongodbReaderParams) (datasync.Source, error) {
+	if err := p.useAliases(); err != nil {
+		return nil, err
+	}
 	uri, err := p.uri()
 	errs := []error{err}
 	errs = append(errs, checkColumns(p.Column)...)
@@ -271,8 +301,8 @@ func flag(raw json.RawMessage) (bool, error) {
 
 // registerMongoDB registers DataX's "mongodbreader" and "mongodbwriter".
 func registerMongoDB(r *job.Registry) {
-	r.Register("mongodbreader", job.Connector{Source: job.SourceFunc(newMongoDBSource)})
-	r.Register("mongodbwriter", job.Connector{Sink: job.SinkFunc(newMongoDBSink)})
+	r.Register("mongodbreader", job.Connector{Source: job.SourceFunc(newMongoDBSource).Accepting(acceptedFor("mongodbreader", nil)...)})
+	r.Register("mongodbwriter", job.Connector{Sink: job.SinkFunc(newMongoDBSink).Accepting(acceptedFor("mongodbwriter", nil)...)})
 }
 
 // DataSourceMongoURI returns the connection string of a resolved mongodb

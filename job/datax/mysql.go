@@ -11,6 +11,7 @@ import (
 // datasync's own settings beside it.
 type mysqlReaderParams struct {
 	ReaderParams
+	IncrementalParams
 	Splits        int    `json:"splits"`
 	MinSplitRows  int64  `json:"minSplitRows"`
 	TinyIntAsBool bool   `json:"tinyIntAsBool"`
@@ -21,6 +22,7 @@ type mysqlReaderParams struct {
 // datasync's own settings beside it.
 type mysqlWriterParams struct {
 	WriterParams
+	AtomicRefreshParams
 	Truncate    bool   `json:"truncate"`
 	CreateTable bool   `json:"createTable"`
 	LoadData    string `json:"loadData"`
@@ -45,13 +47,17 @@ func (p *mysqlWriterParams) ResolveDataSources(lookup job.DataSourceLookup) erro
 // registerMySQL registers DataX's "mysqlreader" and "mysqlwriter", which
 // take DataX's connection blocks.
 func registerMySQL(r *job.Registry) {
-	r.Register("mysqlreader", job.Connector{Source: job.SourceFunc(newMySQLSource)})
-	r.Register("mysqlwriter", job.Connector{Sink: job.SinkFunc(newMySQLSink)})
+	r.Register("mysqlreader", job.Connector{Source: job.SourceFunc(newMySQLSource).Accepting(acceptedFor("mysqlreader", rdbmsReaderAccepted)...)})
+	r.Register("mysqlwriter", job.Connector{Sink: job.SinkFunc(newMySQLSink).Accepting(acceptedFor("mysqlwriter", rdbmsWriterAccepted)...)})
 }
 
 // newMySQLSource reads every table (or query) of the connection block, as
 // one source when there are several.
 func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
+	inc, err := p.Incremental()
+	if err != nil {
+		return nil, err
+	}
 	return p.BuildSource("mysql", func(e ReaderSource) (datasync.Source, error) {
 		dsn, tlsConfig := e.URL.MySQLDSN(e.Username, e.Password)
 		return mysql.NewSource(mysql.SourceConfig{
@@ -68,6 +74,7 @@ func newMySQLSource(p *mysqlReaderParams) (datasync.Source, error) {
 			MinSplitRows:  p.MinSplitRows,
 			TinyIntAsBool: p.TinyIntAsBool,
 			ZeroDate:      mysql.ZeroDate(p.ZeroDate),
+			Incremental:   inc,
 		})
 	})
 }
@@ -103,5 +110,6 @@ func (p *mysqlWriterParams) sinkConfig() (mysql.SinkConfig, error) {
 
 		ProgressTable: p.ProgressTable,
 		ProgressJob:   p.ProgressJob,
+		AtomicRefresh: p.AtomicRefresh,
 	}, nil
 }

@@ -53,8 +53,8 @@ type ossWriterParams struct {
 
 // registerOSS registers DataX's "ossreader" and "osswriter".
 func registerOSS(r *job.Registry) {
-	r.Register("ossreader", job.Connector{Source: job.SourceFunc(newOSSSource)})
-	r.Register("osswriter", job.Connector{Sink: job.SinkFunc(newOSSSink)})
+	r.Register("ossreader", job.Connector{Source: job.SourceFunc(newOSSSource).Accepting(acceptedFor("ossreader", textReaderAccepted)...).Refusing(refuseTextFormat("read"))})
+	r.Register("osswriter", job.Connector{Sink: job.SinkFunc(newOSSSink).Accepting(acceptedFor("osswriter", textWriterAccepted)...).Refusing(refuseTextFormat("write"))})
 }
 
 func newOSSSource(p *ossReaderParams) (datasync.Source, error) {
@@ -76,6 +76,14 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 	if err != nil {
 		return nil, err
 	}
+	opts, err := p.textWriteParams.native()
+	if err != nil {
+		return nil, err
+	}
+	suffix := p.Suffix
+	if suffix == "" {
+		suffix = "none" // DataX's keys have no extension
+	}
 	c := p.ossConnection
 	return oss.NewSink(oss.SinkConfig{
 		Endpoint: c.Endpoint, Bucket: c.Bucket, AccessID: c.AccessID, AccessKey: c.AccessKey,
@@ -84,7 +92,8 @@ func newOSSSink(p *ossWriterParams) (datasync.Sink, error) {
 		WriteMode:    text.WriteMode(p.WriteMode),
 		MaxFileBytes: size,
 		PartSize:     p.PartSize,
-		Suffix:       p.Suffix,
-		WriteOptions: p.textWriteParams.native(),
+		Suffix:       suffix,
+		Naming:       oss.NameRandom,
+		WriteOptions: opts,
 	})
 }

@@ -14,6 +14,7 @@ import (
 // reader equivalent and is refused.
 type postgresReaderParams struct {
 	ReaderParams
+	IncrementalParams
 	Consistent bool `json:"consistent"`
 	Splits     int  `json:"splits"`
 }
@@ -24,6 +25,7 @@ type postgresReaderParams struct {
 // pipeline's batches (job.setting.batch).
 type postgresWriterParams struct {
 	WriterParams
+	AtomicRefreshParams
 	ConflictKey        []string `json:"conflictKey"`
 	Truncate           bool     `json:"truncate"`
 	CreateTable        bool     `json:"createTable"`
@@ -49,8 +51,8 @@ func (p *postgresWriterParams) ResolveDataSources(lookup job.DataSourceLookup) e
 // registerPostgres registers DataX's "postgresqlreader" and
 // "postgresqlwriter", which take DataX's connection blocks.
 func registerPostgres(r *job.Registry) {
-	r.Register("postgresqlreader", job.Connector{Source: job.SourceFunc(newPostgresSource)})
-	r.Register("postgresqlwriter", job.Connector{Sink: job.SinkFunc(newPostgresSink)})
+	r.Register("postgresqlreader", job.Connector{Source: job.SourceFunc(newPostgresSource).Accepting(acceptedFor("postgresqlreader", rdbmsReaderAccepted)...)})
+	r.Register("postgresqlwriter", job.Connector{Sink: job.SinkFunc(newPostgresSink).Accepting(acceptedFor("postgresqlwriter", rdbmsWriterAccepted)...)})
 }
 
 // newPostgresSource reads every table (or query) of the connection block, as
@@ -58,6 +60,10 @@ func registerPostgres(r *job.Registry) {
 func newPostgresSource(p *postgresReaderParams) (datasync.Source, error) {
 	if len(p.Session) > 0 {
 		return nil, &job.ParamError{Path: "session", Err: errors.New("not supported by the PostgreSQL reader")}
+	}
+	inc, err := p.Incremental()
+	if err != nil {
+		return nil, err
 	}
 	return p.BuildSource("postgresql", func(e ReaderSource) (datasync.Source, error) {
 		return postgres.NewSource(postgres.SourceConfig{
@@ -70,6 +76,8 @@ func newPostgresSource(p *postgresReaderParams) (datasync.Source, error) {
 			FetchSize:  p.FetchSize,
 			Consistent: p.Consistent,
 			Splits:     p.Splits,
+
+			Incremental: inc,
 		})
 	})
 }
@@ -99,5 +107,7 @@ func newPostgresSink(p *postgresWriterParams) (datasync.Sink, error) {
 		DisablePassThrough: p.DisablePassThrough,
 		ProgressTable:      p.ProgressTable,
 		ProgressJob:        p.ProgressJob,
+
+		AtomicRefresh: p.AtomicRefresh,
 	})
 }

@@ -1,11 +1,15 @@
 package datax
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/datasync-go/datasync"
 	"github.com/datasync-go/datasync/connector/stream"
@@ -43,12 +47,18 @@ type streamWriterParams struct {
 	Print          *bool   `json:"print"`
 	FieldDelimiter string  `json:"fieldDelimiter"`
 	NullFormat     *string `json:"nullFormat"`
+	// Path and FileName send the lines to the file FileName in the
+	// directory Path instead of standard output, as DataX's streamwriter
+	// does: the directory is made and the file replaced when the job
+	// starts.
+	Path     string `json:"path"`
+	FileName string `json:"fileName"`
 }
 
 // registerStream registers DataX's "streamreader" and "streamwriter".
 func registerStream(r *job.Registry) {
-	r.Register("streamreader", job.Connector{Source: job.SourceFunc(newStreamSource)})
-	r.Register("streamwriter", job.Connector{Sink: job.SinkFunc(newStreamSink)})
+	r.Register("streamreader", job.Connector{Source: job.SourceFunc(newStreamSource).Accepting(acceptedFor("streamreader", nil)...)})
+	r.Register("streamwriter", job.Connector{Sink: job.SinkFunc(newStreamSink).Accepting(acceptedFor("streamwriter", nil)...)})
 }
 
 // newStreamSource translates the columns' types; a column of an unknown type
@@ -109,5 +119,81 @@ func newStreamSink(p *streamWriterParams) (datasync.Sink, error) {
 		}
 		cfg.NullText = *p.NullFormat
 	}
-	return stream.NewSink(cfg)
+	// DataX writes to the file only when both are given.
+	if strings.TrimSpace(p.Path) == "" || strings.TrimSpace(p.FileName) == "" {
+		return stream.NewSink(cfg)
+	}
+	if strings.ContainsAny(p.FileName, `/\`) {
+		return nil, &job.ParamError{Path: "fileName", Err: fmt.Errorf("%q must be a name, not a path (put the directory in path)", p.FileName)}
+	}
+	out := &streamFile{path: filepath.Join(p.Path, p.FileName)}
+	cfg.Out = out
+	sink, err := stream.NewSink(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &streamFileSink{Sink: sink, file: out}, nil
+}
+
+// streamFileSink is a streamwriter that prints to a file.
+type streamFileSink struct {
+	*stream.Sink
+	file *streamFile
+}
+
+// Prepare makes the directory and replaces the file, as DataX does when
+// the job starts.
+func (s *streamFileSink) Prepare(ctx context.Context, schema datasync.Schema) error {
+	if err := s.file.open(); err != nil {
+		return err
+	}
+	return s.Sink.Prepare(ctx, schema)
+}
+
+// Close closes the file.
+func (s *streamFileSink) Close() error { return s.file.Close() }
+
+// streamFile is the file a streamwriter prints to, opened by Prepare.
+type streamFile struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+}
+
+func (f *streamFile) open() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f != nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(f.path), 0o755); err != nil {
+		return fmt.Errorf("streamwriter: %w", err)
+	}
+	file, err := os.OpenFile(f.path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666)
+	if err != nil {
+		return fmt.Errorf("streamwriter: %w", err)
+	}
+	f.f = file
+	return nil
+}
+
+func (f *streamFile) Write(b []byte) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f == nil {
+		return 0, errors.New("streamwriter: write before the job started")
+	}
+	return f.f.Write(b)
+}
+
+// Close closes the file, if it was opened.
+func (f *streamFile) Close() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.f == nil {
+		return nil
+	}
+	err := f.f.Close()
+	f.f = nil
+	return err
 }

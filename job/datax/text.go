@@ -2,10 +2,12 @@ package datax
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/datasync-go/datasync/connector/text"
 	"github.com/datasync-go/datasync/job"
@@ -79,22 +81,57 @@ func (p textReadParams) native() (text.ReadOptions, error) {
 // textWriteParams are the text settings of txtfilewriter and osswriter.
 type textWriteParams struct {
 	textFormat
-	Header          []string `json:"header"`
-	WriteHeader     bool     `json:"writeHeader"`
-	DateFormat      string   `json:"dateFormat"`
-	TimestampFormat string   `json:"timestampFormat"`
-	TimeFormat      string   `json:"timeFormat"`
+	Header      []string `json:"header"`
+	WriteHeader bool     `json:"writeHeader"`
+	DateFormat  string   `json:"dateFormat"`
+	// Format is DataX's older name of dateFormat.
+	Format          string `json:"format"`
+	TimestampFormat string `json:"timestampFormat"`
+	TimeFormat      string `json:"timeFormat"`
 }
 
-func (p textWriteParams) native() text.WriteOptions {
-	return text.WriteOptions{
-		Format:          p.textFormat.native(),
+// The text layout DataX's txtfilewriter and osswriter write when the job
+// does not say: plain delimited text without quotes or escapes, and dates
+// as DataX's column casts print them.
+const (
+	dataXFileFormat      = text.FormatText
+	dataXTimestampFormat = "yyyy-MM-dd HH:mm:ss"
+	dataXTimeFormat      = "HH:mm:ss"
+)
+
+// native translates the settings, with DataX's defaults where the job
+// gives none: fileFormat text, written as DataX writes it (no quotes, no
+// escapes: a value holding the delimiter or a newline is a dirty row
+// rather than a corrupt line); timestamps as yyyy-MM-dd HH:mm:ss and times
+// as HH:mm:ss. dateFormat (or its older name format) applies to dates and
+// timestamps, as in DataX, unless timestampFormat says otherwise; times of
+// day keep HH:mm:ss unless timeFormat is given (a time written with a
+// date pattern would print 1970-01-01).
+func (p textWriteParams) native() (text.WriteOptions, error) {
+	f := p.textFormat.native()
+	if f.FileFormat == "" {
+		f.FileFormat = dataXFileFormat
+	}
+	if strings.EqualFold(string(f.FileFormat), string(text.FormatText)) && f.Escape == nil {
+		none := ""
+		f.Escape = &none
+	}
+	dates := p.DateFormat
+	if p.Format != "" {
+		if dates != "" && dates != p.Format {
+			return text.WriteOptions{}, &job.ParamError{Path: "format", Err: errors.New("an older name of dateFormat: give one of them")}
+		}
+		dates = p.Format
+	}
+	o := text.WriteOptions{
+		Format:          f,
 		Header:          p.Header,
 		WriteHeader:     p.WriteHeader,
-		DateFormat:      p.DateFormat,
-		TimestampFormat: p.TimestampFormat,
-		TimeFormat:      p.TimeFormat,
+		DateFormat:      dates,
+		TimestampFormat: cmp.Or(p.TimestampFormat, dates, dataXTimestampFormat),
+		TimeFormat:      cmp.Or(p.TimeFormat, dataXTimeFormat),
 	}
+	return o, nil
 }
 
 // textColumn is a column of txtfilereader and ossreader: {"index": 0,

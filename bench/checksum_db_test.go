@@ -1,4 +1,4 @@
-package checksum_test
+package main_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"testing"
 
 	"github.com/datasync-go/datasync"
-	"github.com/datasync-go/datasync/bench/internal/checksum"
 	"github.com/datasync-go/datasync/bench/internal/dataset"
+	"github.com/datasync-go/datasync/internal/checksum"
 	"github.com/datasync-go/datasync/internal/testdb"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
