@@ -42,12 +42,17 @@ func (p *Pipeline) With(opts ...Option) (*Pipeline, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("datasync: Pipeline.With: %w", err)
 	}
+	m, err := newMeters(cfg.ops.meterProvider)
+	if err != nil {
+		return nil, fmt.Errorf("datasync: Pipeline.With: %w", invalid("WithMeterProvider", "%v", err))
+	}
 	cfg.batchRows, cfg.batchBytes = cfg.rate.fitBatch(cfg.batchRows, cfg.batchBytes)
 	q := &Pipeline{
 		src:      p.src,
 		dst:      p.dst,
 		cfg:      cfg,
 		throttle: newThrottle(cfg.rate, cfg.batchRows, cfg.batchBytes),
+		meters:   m,
 	}
 	p.schemaMu.Lock()
 	q.schema, q.schemaOK = p.schema, p.schemaOK

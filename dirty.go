@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 )
 
@@ -101,7 +100,8 @@ func (f dirtyFunc) Flush(context.Context) error                      { return ni
 // to the collector, one at a time.
 type dirtyAccount struct {
 	policy   DirtyPolicy
-	logger   *slog.Logger
+	log      *dirtyLog    // what is logged of them (dirtylog.go)
+	meters   *meters      // nil without WithMeterProvider
 	expected int64        // the plan's estimate of all records, 0 when unknown
 	read     func() int64 // records read so far
 
@@ -128,9 +128,8 @@ func (a *dirtyAccount) add(ctx context.Context, recs []DirtyRecord) error {
 		d := &recs[i]
 		a.count++
 		a.last = d
-		a.logger.LogAttrs(ctx, slog.LevelWarn, "dirty record",
-			slog.String("split", d.Split), slog.String("stage", string(d.Stage)),
-			slog.Int64("row", d.Row), slog.String("column", d.Column), slog.String("reason", d.Reason()))
+		a.log.record(ctx, d)
+		a.meters.dirtyRecord(ctx, d)
 		if a.policy.Collector != nil {
 			if err := a.policy.Collector.Collect(ctx, *d); err != nil {
 				// Retrying the split would not help the collector.
@@ -139,6 +138,7 @@ func (a *dirtyAccount) add(ctx context.Context, recs []DirtyRecord) error {
 			}
 		}
 	}
+	a.log.maybeSummarize(ctx)
 	if err := a.check(false); err != nil {
 		a.failed = err
 		return err
@@ -182,6 +182,7 @@ func (a *dirtyAccount) limitError(read int64, byRate bool) error {
 func (a *dirtyAccount) finish(ctx context.Context, checkRatio bool) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	a.log.finish(ctx)
 	var err error
 	if a.policy.Collector != nil && !a.flushed {
 		a.flushed = true
@@ -206,6 +207,13 @@ func (a *dirtyAccount) takeBack(n int64) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.count -= n
+}
+
+// reasons returns the counts by reason (see DirtyRecord.ReasonKey).
+func (a *dirtyAccount) reasons() map[string]int64 {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.log.reasons()
 }
 
 func (a *dirtyAccount) total() int64 {

@@ -80,6 +80,20 @@
 // the job stops with [ErrDirtyLimit] as soon as the policy's count or ratio is
 // passed. The default policy allows none.
 //
+// # Watching a job
+//
+// [WithLogger] logs the job's events with log/slog: at Info and Warn its
+// start and end (the [Result] as separate attributes), retries with their
+// causes and failed splits; dirty records one line each for the first few
+// of each split, then summaries by reason and by split that say where the
+// records went ([WithDirtyLog], [DirtyDestination]); at Debug what tells
+// why a job is slow or failing: the schema, the plan and each split's
+// boundaries ([SplitDescriber]), connection setup, flushes and each
+// split's figures. [WithMeterProvider] reports OpenTelemetry metrics
+// through the caller's meter provider; the package uses only the
+// OpenTelemetry API. [Result.WaitShares] tells a slow source, a slow sink
+// and a rate limit apart, as shares of the workers' time.
+//
 // # Errors
 //
 // Errors follow the standard library's conventions: sentinels for errors.Is

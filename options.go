@@ -51,6 +51,7 @@ type config struct {
 	stallTimeout  time.Duration
 	checkpoints   CheckpointStore
 	transforms    []Transformer // WithTransform
+	ops           opsConfig     // logging and metrics (opsconfig.go)
 }
 
 func defaultConfig() config {
@@ -151,9 +152,12 @@ func WithProgress(fn func(Progress), interval time.Duration) Option {
 	})
 }
 
-// WithLogger sets the logger for job events: start and end, retries, failed
-// splits (Info and Warn) and each dirty record (Warn). The default discards.
-// l must not be nil.
+// WithLogger sets the logger for job events: start and end, retries with
+// their causes, failed splits (Info and Warn), dirty records (Warn, as
+// WithDirtyLog says), and at Debug level what helps find out why a job is
+// slow or failing: the schema, the plan and its split boundaries, sink
+// preparation, each split's connection setup, flushes and figures. The
+// default discards. l must not be nil.
 func WithLogger(l *slog.Logger) Option {
 	return optionFunc(func(c *config) error {
 		if l == nil {

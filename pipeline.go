@@ -21,6 +21,7 @@ type Pipeline struct {
 	dst      Sink
 	cfg      config
 	throttle *throttle
+	meters   *meters // nil without WithMeterProvider
 
 	schemaMu sync.Mutex
 	schema   Schema // the source's schema once known
@@ -40,12 +41,17 @@ func NewPipeline(src Source, dst Sink, opts ...Option) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := newMeters(cfg.ops.meterProvider)
+	if err != nil {
+		return nil, invalid("WithMeterProvider", "%v", err)
+	}
 	cfg.batchRows, cfg.batchBytes = cfg.rate.fitBatch(cfg.batchRows, cfg.batchBytes)
 	return &Pipeline{
 		src:      src,
 		dst:      dst,
 		cfg:      cfg,
 		throttle: newThrottle(cfg.rate, cfg.batchRows, cfg.batchBytes),
+		meters:   m,
 	}, nil
 }
 
@@ -164,6 +170,7 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
+	planStart := time.Now()
 	splits, resuming, err := p.runPlan(ctx)
 	if err != nil {
 		return res, err
@@ -171,9 +178,12 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	if err := p.checkTransforms(schema); err != nil {
 		return res, err
 	}
+	p.logPlan(ctx, splits, time.Since(planStart))
+	prepareStart := time.Now()
 	if err := p.prepareSink(ctx, schema, resuming); err != nil {
 		return res, err
 	}
+	p.cfg.logger.LogAttrs(ctx, slog.LevelDebug, "sink prepared", slog.Duration("took", time.Since(prepareStart)))
 	j := p.newJob(schema, splits)
 	// A fresh, empty bucket: tokens saved up since NewPipeline must not let
 	// the job start with a burst.
@@ -207,9 +217,9 @@ func (p *Pipeline) Run(ctx context.Context) (res Result, err error) {
 	res.Elapsed = res.End.Sub(res.Start)
 	stopProgress(res.Elapsed)
 	if err != nil {
-		p.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "job failed", slog.String("error", err.Error()))
+		p.cfg.logger.LogAttrs(ctx, slog.LevelWarn, "job failed", append([]slog.Attr{slog.String("error", err.Error())}, resultAttrs(res)...)...)
 	} else {
-		p.cfg.logger.LogAttrs(ctx, slog.LevelInfo, "job finished", slog.String("result", res.String()))
+		p.cfg.logger.LogAttrs(ctx, slog.LevelInfo, "job finished", resultAttrs(res)...)
 	}
 	return res, err
 }
@@ -245,10 +255,12 @@ func (p *Pipeline) sourceSchema(ctx context.Context) (Schema, error) {
 	if p.schemaOK {
 		return p.schema, nil
 	}
+	start := time.Now()
 	s, err := p.src.Schema(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("datasync: read the source's schema: %w", err)
 	}
+	p.logSchema(ctx, s, time.Since(start))
 	p.schema, p.schemaOK = s, true
 	return s, nil
 }
@@ -269,10 +281,11 @@ type job struct {
 	splitsDone            atomic.Int64
 	expected              int64 // sum of the splits' row estimates
 
-	mu      sync.Mutex
-	results []SplitResult // by plan position; guarded by mu
-	ran     []bool
-	waits   [2]time.Duration // read wait, write wait
+	mu       sync.Mutex
+	results  []SplitResult // by plan position; guarded by mu
+	ran      []bool
+	waits    [3]time.Duration // read wait, write wait, throttle wait
+	retryLog []Retry
 }
 
 func (p *Pipeline) newJob(schema Schema, splits []Split) *job {
@@ -281,7 +294,7 @@ func (p *Pipeline) newJob(schema Schema, splits []Split) *job {
 	for _, s := range splits {
 		j.expected += max(s.Rows, 0)
 	}
-	j.dirty = &dirtyAccount{policy: p.cfg.dirty, logger: p.cfg.logger, expected: j.expected, read: j.read.Load}
+	j.dirty = &dirtyAccount{policy: p.cfg.dirty, log: newDirtyLog(&p.cfg), meters: p.meters, expected: j.expected, read: j.read.Load}
 	return j
 }
 
@@ -345,6 +358,7 @@ func (j *job) record(i int, res SplitResult) {
 	j.ran[i] = true
 	j.waits[0] += res.ReadWait
 	j.waits[1] += res.WriteWait
+	j.waits[2] += res.ThrottleWait
 	if res.Err == nil {
 		j.splitsDone.Add(1) // a failed or cancelled split is not done
 	}
@@ -360,7 +374,11 @@ func (j *job) result(res Result) Result {
 	res.RecordsDirty = j.dirty.total()
 	res.RecordsFiltered = j.filtered.Load()
 	res.Retries = int(j.retries.Load())
-	res.ReadWait, res.WriteWait = j.waits[0], j.waits[1]
+	res.ReadWait, res.WriteWait, res.ThrottleWait = j.waits[0], j.waits[1], j.waits[2]
+	res.Workers = min(j.p.cfg.parallelism, len(j.splits))
+	res.RetryLog = append([]Retry(nil), j.retryLog...)
+	res.DirtyReasons = j.dirty.reasons()
+	res.DirtyDestination = describeDirtyDestination(j.p.cfg.dirty.Collector)
 	res.SplitsPlanned = len(j.splits)
 	for i, ran := range j.ran {
 		if ran {

@@ -33,13 +33,32 @@ type Result struct {
 	RecordsFiltered int64
 
 	// ReadWait is the time the workers' writing side spent waiting for the
-	// reader (the source was the bottleneck); WriteWait is the time their
-	// reading side spent waiting for the writer (the sink was). Summed over
-	// workers, as DataX reports them.
-	ReadWait  time.Duration
-	WriteWait time.Duration
+	// reader (the source was the bottleneck), leaving out the time the
+	// reader was itself waiting for the rate limit; WriteWait is the time
+	// their reading side spent waiting for the writer (the sink was);
+	// ThrottleWait is the time the readers spent waiting for the rate limit
+	// (WithRateLimit held the job back). Each is summed over workers, as
+	// DataX reports them, so it may exceed Elapsed: WaitShares gives them as
+	// shares of WorkerTime.
+	ReadWait     time.Duration
+	WriteWait    time.Duration
+	ThrottleWait time.Duration
+	// Workers is the number of workers that ran splits at once: the
+	// parallelism, or fewer when the plan had fewer splits.
+	Workers int
 
 	Retries int // split attempts that failed and were retried
+	// RetryLog has one entry per retry, in the order they happened, with
+	// its cause.
+	RetryLog []Retry
+	// DirtyReasons counts the dirty records the collector received by
+	// reason (see DirtyRecord.ReasonKey); nil when there were none. A retry
+	// that replays dirty records collects them again, so after retries the
+	// counts may add up to more than RecordsDirty.
+	DirtyReasons map[string]int64
+	// DirtyDestination says where the dirty records went (see
+	// DirtyDestination); "" when the policy has no collector.
+	DirtyDestination string
 	// SplitsPlanned is the number of splits of the plan; Splits has one per
 	// split that ran (succeeded, failed or was cancelled), in plan order:
 	// fewer than planned when the job stopped early.
@@ -66,12 +85,13 @@ func (r Result) BytesPerSec() float64 { return perSec(r.BytesWritten, r.Elapsed)
 
 // String returns a short readable summary, such as
 //
-//	1000000 records (212.4 MB) in 1.52s: 657894 records/s, 139.7 MB/s; 1000000 read, 999995 written, 5 dirty; 16 splits, 0 retries; waited 120ms on the reader, 3.1s on the writer
+//	1000000 records (212.4 MB) in 1.52s: 657894 records/s, 139.7 MB/s; 1000000 read, 999995 written, 5 dirty; 16 splits, 0 retries; of 6.1s worker time, waited 2% on the reader, 51% on the writer, 0% on the rate limit
 func (r Result) String() string {
-	return fmt.Sprintf("%d records (%s) in %s: %.0f records/s, %s/s; %d read, %d written, %d dirty; %d splits, %d retries; waited %s on the reader, %s on the writer",
+	rd, wr, th := r.WaitShares()
+	return fmt.Sprintf("%d records (%s) in %s: %.0f records/s, %s/s; %d read, %d written, %d dirty; %d splits, %d retries; of %s worker time, waited %.0f%% on the reader, %.0f%% on the writer, %.0f%% on the rate limit",
 		r.RecordsRead, numfmt.Bytes(r.BytesRead), roundDuration(r.Elapsed), r.RecordsPerSec(), numfmt.Bytes(int64(r.BytesPerSec())),
 		r.RecordsRead, r.RecordsWritten, r.RecordsDirty, len(r.Splits), r.Retries,
-		roundDuration(r.ReadWait), roundDuration(r.WriteWait))
+		roundDuration(r.WorkerTime()), 100*rd, 100*wr, 100*th)
 }
 
 // SplitResult describes what happened to one split.
@@ -85,6 +105,7 @@ type SplitResult struct {
 	Elapsed        time.Duration
 	ReadWait       time.Duration
 	WriteWait      time.Duration
+	ThrottleWait   time.Duration
 	Attempts       int        // 1 when it succeeded the first time
 	Checkpoint     Checkpoint // the last durable position (the split's end when it succeeded)
 	Skipped        bool       // found done by an earlier run (a durable checkpoint) and not run again

@@ -33,9 +33,13 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 	cfg := &w.j.p.cfg
 	res.ID = s.ID
 	start := time.Now()
+	sm := w.j.p.meters.forSplit(s.ID)
+	sm.running(ctx, 1)
 	defer func() {
 		res.Elapsed = time.Since(start)
 		res.Err = err
+		sm.running(context.WithoutCancel(ctx), -1)
+		w.j.p.logSplitDone(ctx, res)
 	}()
 	cp := from
 	for attempt := 1; ; attempt++ {
@@ -47,7 +51,7 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 			return w.skip(ctx, s, cp, onCheckpoint, &res)
 		}
 		res.Attempts = attempt
-		a := &splitAttempt{w: w, split: s, cp: &cp, res: &res, onCheckpoint: onCheckpoint}
+		a := &splitAttempt{w: w, split: s, cp: &cp, res: &res, onCheckpoint: onCheckpoint, attempt: attempt, meters: sm}
 		var pending tally
 		pending, err = a.run(ctx)
 		if err == nil {
@@ -80,6 +84,7 @@ func (w *worker) runSplit(ctx context.Context, s Split, from Checkpoint, onCheck
 		w.j.takeBack(pending)
 		w.j.retries.Add(1)
 		backoff := retryBackoff(cfg.retryBackoff, attempt)
+		w.j.logRetry(Retry{Split: s.ID, Attempt: attempt, At: time.Now(), Backoff: backoff, Err: err})
 		cfg.logger.LogAttrs(ctx, slog.LevelWarn, "split failed, retrying from its last checkpoint",
 			slog.String("split", s.ID), slog.Int("attempt", attempt), slog.Duration("backoff", backoff),
 			slog.String("error", err.Error()))
@@ -143,9 +148,10 @@ type filled struct {
 
 // readerDone is what the reader goroutine of an attempt did.
 type readerDone struct {
-	tally     tally
-	writeWait time.Duration
-	err       error
+	tally        tally
+	writeWait    time.Duration
+	throttleWait time.Duration
+	err          error
 }
 
 // splitAttempt is one attempt at a split: a reader goroutine filling batches while
@@ -169,6 +175,9 @@ type splitAttempt struct {
 
 	chain       transformChain // the WithTransform stage, nil without one
 	transformed int64          // records the chain saw in this attempt, to number dirty rows
+	attempt     int            // from 1
+	meters      *splitMeters   // nil without WithMeterProvider
+	throttled   throttleClock  // the reader's waits for the rate limit
 }
 
 // run makes the attempt. On failure it returns, with the error, what was
@@ -194,23 +203,27 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 		}
 	}()
 
+	opening := time.Now()
 	a.dog.enter(sideReader, callOpenSource)
 	a.reader, err = j.p.src.Open(ctx, a.split, *a.cp)
 	a.dog.leave(sideReader)
 	if err != nil {
 		return tally{}, fmt.Errorf("open the source: %w", err)
 	}
+	a.logOpened(ctx, "source opened", time.Since(opening))
 	defer func() {
 		if cerr := a.reader.Close(); cerr != nil {
 			logger.LogAttrs(ctx, slog.LevelWarn, "closing a reader failed", slog.String("split", a.split.ID), slog.String("error", cerr.Error()))
 		}
 	}()
+	opening = time.Now()
 	a.dog.enter(sideWriter, callOpenSink)
 	a.writer, err = j.p.dst.Open(ctx, a.split)
 	a.dog.leave(sideWriter)
 	if err != nil {
 		return tally{}, fmt.Errorf("open the sink: %w", err)
 	}
+	a.logOpened(ctx, "sink opened", time.Since(opening))
 	defer func() {
 		if cerr := a.writer.Close(); cerr != nil && err == nil {
 			logger.LogAttrs(ctx, slog.LevelWarn, "closing a writer failed", slog.String("split", a.split.ID), slog.String("error", cerr.Error()))
@@ -242,6 +255,7 @@ func (a *splitAttempt) run(parent context.Context) (pending tally, err error) {
 	rd := <-doneCh
 	a.res.ReadWait += readWait
 	a.res.WriteWait += rd.writeWait
+	a.res.ThrottleWait += rd.throttleWait
 	if err == nil {
 		err = rd.err
 	}
@@ -328,6 +342,7 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		f.cp = bytes.Clone(a.reader.Checkpoint())
 		j.read.Add(f.tally.read)
 		j.readBytes.Add(f.tally.readBytes)
+		a.meters.readBatch(ctx, f.tally.read, f.tally.readBytes)
 		if rejected != nil {
 			recs := make([]DirtyRecord, len(rejected.Errors))
 			for i, re := range rejected.Errors {
@@ -349,9 +364,15 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 			rd.err = terr
 			return rd
 		}
+		a.throttled.begin(time.Now())
+		a.meters.throttling(ctx, 1)
 		a.dog.enter(sideReader, callThrottle)
 		err = j.throttle.wait(ctx, b.Len(), b.Bytes())
 		a.dog.leave(sideReader)
+		a.meters.throttling(context.WithoutCancel(ctx), -1)
+		waited := a.throttled.end(time.Now())
+		rd.throttleWait += waited
+		a.meters.throttled(ctx, waited)
 		if err != nil {
 			rd.err = err
 			return rd
@@ -372,13 +393,15 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 
 // writeLoop writes the batches the reader fills, flushing as WithFlushEvery
 // says, until the reader closes full. It returns the time spent waiting for
-// the reader.
+// the reader, less the time the reader spent meanwhile waiting for the rate
+// limit (counted as ThrottleWait).
 func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <-chan filled) (readWait time.Duration, err error) {
 	cfg := &a.w.j.p.cfg
 	lastFlush := time.Now()
 	var unflushed int64
 	for {
 		waitStart := time.Now()
+		throttledAtStart := a.throttled.at(waitStart)
 		var f filled
 		var ok bool
 		select {
@@ -386,7 +409,7 @@ func (a *splitAttempt) writeLoop(ctx context.Context, free chan<- *Batch, full <
 		case <-ctx.Done():
 			return readWait, ctx.Err()
 		}
-		readWait += time.Since(waitStart)
+		readWait += a.throttled.waitExcludingThrottle(waitStart, throttledAtStart, time.Now())
 		if !ok {
 			return readWait, nil
 		}
@@ -422,12 +445,19 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 	size := int64(b.Bytes())
 	first := a.delivered
 	a.delivered += int64(n)
+	writeStart := time.Now()
 	a.dog.enter(sideWriter, callWrite)
 	err := a.writer.Write(ctx, b)
 	a.dog.leave(sideWriter)
+	took := time.Since(writeStart)
 	var rejected *RowErrors
 	if err != nil && !errors.As(err, &rejected) {
 		return 0, fmt.Errorf("write: %w", err)
+	}
+	if rejected == nil {
+		a.meters.wroteBatch(ctx, int64(n), size, took)
+	} else {
+		a.meters.wroteBatch(ctx, int64(n-len(rejected.Errors)), size, took)
 	}
 	a.since.written += int64(n)
 	a.since.writtenBytes += size
@@ -443,10 +473,12 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 // flush flushes the writer, which may report rows of earlier batches that it
 // rejected (see RowError.Record); a CheckpointWriter records p with the rows.
 func (a *splitAttempt) flush(ctx context.Context, p SplitProgress) error {
+	flushStart := time.Now()
 	a.dog.enter(sideWriter, callFlush)
 	a.flushing = &p
 	err := a.flushWriter(ctx, p)
 	a.dog.leave(sideWriter)
+	a.logFlushed(ctx, time.Since(flushStart), err)
 	if err == nil {
 		a.flushing = nil
 	}

@@ -14,7 +14,9 @@ or changing any data, as DataX's dry run: the file's settings, then for each
 reader and writer that it can connect, that tables, columns and types exist
 and match, that it has the privileges it needs and that the server features
 it relies on (such as MySQL's LOAD DATA LOCAL) are available. It prints each
-task's plan size when all is well.
+task's plan size when all is well, and warns about what works but looks
+like a mistake: a writer's column list that takes the reader's columns, by
+position, into columns of other names.
 
 Examples:
   datasync check mysql-to-postgres.json
@@ -50,6 +52,10 @@ func (e *env) checkCommand(ctx context.Context, args []string) int {
 			continue
 		}
 		fmt.Fprintf(out, "task %d (%s -> %s): ok, %d splits\n", i, t.ReaderName, t.WriterName, len(splits))
+		warnings, _ := p.CheckWarnings(ctx) // the schema was read by Check
+		for _, w := range warnings {
+			fmt.Fprintf(errOut, "task %d (%s -> %s): warning: %s\n", i, t.ReaderName, t.WriterName, w)
+		}
 	}
 	if failed {
 		return ExitFailed

@@ -224,9 +224,21 @@ func TestVersionAndHelp(t *testing.T) {
 	for _, cmd := range []string{"run", "check", "plan", "version"} {
 		r := runIn(t, cmd, "--help")
 		assert.Equal(t, 0, r.code, cmd)
-		assert.Contains(t, r.stderr, "Usage: datasync "+cmd, cmd)
-		assert.Contains(t, r.stderr, "Example", cmd)
+		assert.Contains(t, r.stdout, "Usage: datasync "+cmd, cmd)
+		assert.Contains(t, r.stdout, "Example", cmd)
+		assert.Empty(t, r.stderr, "help asked for goes to standard output, as --help does: %s", cmd)
 	}
+	for _, args := range [][]string{{"datasource", "--help"}, {"datasource", "list", "-h"}, {"run", "job.json", "-help"}} {
+		r := runIn(t, args...)
+		assert.Equal(t, 0, r.code, args)
+		assert.Contains(t, r.stdout, "Usage: datasync", args)
+		assert.Empty(t, r.stderr, args)
+	}
+	r = runIn(t, "run", "--no-such-flag")
+	assert.Equal(t, 2, r.code)
+	assert.Contains(t, r.stderr, "flag provided but not defined", "a usage mistake still goes to standard error")
+	assert.Contains(t, r.stderr, "Usage: datasync run")
+	assert.Empty(t, r.stdout)
 	r = runIn(t, "--help")
 	assert.Equal(t, 0, r.code)
 	assert.Contains(t, r.stdout, "Exit codes")

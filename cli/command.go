@@ -109,6 +109,14 @@ func (c *Command) Run(ctx context.Context, args []string) int {
 	if x, ok := c.Commands[cmd]; ok {
 		return x.Run(ctx, rest, e.stdout, e.stderr)
 	}
+	known := append([]string(nil), commands...)
+	for name := range c.Commands {
+		known = append(known, name)
+	}
+	if s := suggest(cmd, known); s != "" {
+		fmt.Fprintf(e.stderr, "%s: unknown command %q; did you mean %q?\n\n%s", e.name, cmd, s, e.text(usage)+c.extensionUsage())
+		return ExitInvalid
+	}
 	fmt.Fprintf(e.stderr, "%s: unknown command %q\n\n%s", e.name, cmd, e.text(usage)+c.extensionUsage())
 	return ExitInvalid
 }

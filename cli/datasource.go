@@ -53,8 +53,12 @@ func (e *env) datasourceCommand(ctx context.Context, args []string) int {
 	case "remove", "rm":
 		return e.datasourceRemove(args[1:])
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(e.stderr, e.text(datasourceHelp))
+		fmt.Fprint(e.stdout, e.text(datasourceHelp))
 		return ExitOK
+	}
+	if s := suggest(args[0], []string{"list", "test", "add", "remove"}); s != "" {
+		fmt.Fprintf(e.stderr, "%s datasource: unknown command %q; did you mean %q?\n\n%s", e.name, args[0], s, e.text(datasourceHelp))
+		return ExitInvalid
 	}
 	fmt.Fprintf(e.stderr, "%s datasource: unknown command %q\n\n%s", e.name, args[0], e.text(datasourceHelp))
 	return ExitInvalid
@@ -63,7 +67,7 @@ func (e *env) datasourceCommand(ctx context.Context, args []string) int {
 // nameArg parses a datasource command's flags and returns its one NAME
 // argument (want 0 for none). ok false means the problem was reported.
 func (e *env) nameArgs(fs *flag.FlagSet, args []string, want int) (names []string, code int, ok bool) {
-	positional, err := parseInterspersed(fs, args)
+	positional, err := e.parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return nil, ExitOK, false
 	}

@@ -14,7 +14,8 @@
 //
 // The commands:
 //
-//	run job.json [-p name=value ...] [--progress 5s] [--quiet] [-v] [--verify] [--fresh] [--no-state] [--state-dir DIR]
+//	run job.json [-p name=value ...] [--progress 5s] [--quiet | -v] [--log-format text|json]
+//	    [--report FILE|-] [--metrics-addr host:port] [--verify] [--fresh] [--no-state] [--state-dir DIR]
 //	check job.json [-p name=value ...]
 //	plan job.json [-p name=value ...]
 //	verify job.json [-p name=value ...] [--key COLS] [--range-rows N] [--max-keys N]
@@ -68,7 +69,20 @@
 //
 // Output: data and results (plan's JSON, check's summary) go to standard
 // output; progress, logs, the report and errors to standard error. The
-// job's secrets are blotted out of both. Progress is drawn as a bar when
+// job's secrets are blotted out of both. Help asked for (--help) goes to
+// standard output; a usage mistake to standard error, with a did-you-mean
+// for a mistyped command.
+//
+// Watching a run: -v logs debug lines (the plan and its split boundaries,
+// connection setup, retries and their causes, flushes); --quiet shows no
+// progress and logs only warnings and errors; --log-format json logs one
+// JSON object per line. --report FILE (or - for standard output) also
+// writes the final report as JSON, a [Report], whose fields are stable
+// within [ReportVersion]; a job that fails before moving anything prints
+// its error and no report of zeros. --metrics-addr serves the pipeline's
+// OpenTelemetry metrics (datasync.WithMeterProvider) at /metrics, in
+// Prometheus' format, while the job runs; port 0 picks a free port, and
+// the address is logged ("serving metrics"). Progress is drawn as a bar when
 // standard error is a terminal and logged every few seconds otherwise.
 //
 // Exit codes: ExitOK (0), ExitFailed (1: the job or a check failed, or it

@@ -45,11 +45,11 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 // newFlagSet returns a flag set whose help text is text.
 func (e *env) newFlagSet(name, text string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	stderr := e.stderr
-	fs.SetOutput(stderr)
+	fs.SetOutput(e.stderr)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, e.text(text))
-		fmt.Fprintln(stderr, "\nOptions:")
+		out := fs.Output() // standard output when help was asked (parseArgs)
+		fmt.Fprint(out, e.text(text))
+		fmt.Fprintln(out, "\nOptions:")
 		fs.PrintDefaults()
 	}
 	return fs
@@ -58,7 +58,7 @@ func (e *env) newFlagSet(name, text string) *flag.FlagSet {
 // jobArg parses the command's flags and returns its one job file. A usage
 // problem has been reported when ok is false; help means --help was asked.
 func (e *env) jobArg(fs *flag.FlagSet, args []string) (path string, code int, ok bool) {
-	positional, err := parseInterspersed(fs, args)
+	positional, err := e.parseArgs(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		return "", ExitOK, false
 	}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"io"
-	"log/slog"
 	"os"
 	"sync"
 
@@ -24,15 +23,6 @@ func (rw *redactingWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
-}
-
-// newLogger logs text lines to w.
-func newLogger(w io.Writer, verbose bool) *slog.Logger {
-	level := slog.LevelInfo
-	if verbose {
-		level = slog.LevelDebug
-	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // isTerminal reports whether w is a terminal (a character device).

@@ -13,7 +13,9 @@ const planHelp = `Usage: datasync plan <job.json> [-p name=value ...]
 Prints, as JSON, the splits each task of the job would run: the input of a
 distributed run, where each split is handed to Pipeline.RunSplit on some
 machine. Planning reads table statistics and key boundaries but moves no
-data.
+data. Each split has its "range" said readably (such as "id" > 20017 AND
+"id" <= 40033) when the reader can, beside its "spec", the connector's own
+encoding that a distributed run hands back.
 
 Examples:
   datasync plan mysql-to-postgres.json > splits.json
@@ -26,10 +28,17 @@ type planOutput struct {
 }
 
 type planTask struct {
-	Index  int              `json:"index"`
-	Reader string           `json:"reader"`
-	Writer string           `json:"writer"`
-	Splits []datasync.Split `json:"splits"`
+	Index  int         `json:"index"`
+	Reader string      `json:"reader"`
+	Writer string      `json:"writer"`
+	Splits []planSplit `json:"splits"`
+}
+
+// planSplit is a split with its range said readably, when the source can
+// (datasync.SplitDescriber): the spec is the connector's own encoding.
+type planSplit struct {
+	datasync.Split
+	Range string `json:"range,omitempty"`
 }
 
 func (e *env) planCommand(ctx context.Context, args []string) int {
@@ -47,7 +56,11 @@ func (e *env) planCommand(ctx context.Context, args []string) int {
 	var out planOutput
 	for i, splits := range plans {
 		t := j.Tasks[i]
-		out.Tasks = append(out.Tasks, planTask{Index: i, Reader: t.ReaderName, Writer: t.WriterName, Splits: splits})
+		task := planTask{Index: i, Reader: t.ReaderName, Writer: t.WriterName, Splits: []planSplit{}}
+		for _, sp := range splits {
+			task.Splits = append(task.Splits, planSplit{Split: sp, Range: datasync.DescribeSplit(t.Source, sp)})
+		}
+		out.Tasks = append(out.Tasks, task)
 	}
 	text, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

@@ -18,6 +18,9 @@ func progressBar(w io.Writer) func(datasync.Progress) {
 	return func(p datasync.Progress) {
 		var b strings.Builder
 		if p.EstimatedRecords > 0 {
+			// The plan's estimate may be short: the bar then ends at
+			// what was read, never above its own total.
+			p.EstimatedRecords = max(p.EstimatedRecords, p.RecordsRead)
 			frac := min(float64(p.RecordsRead)/float64(p.EstimatedRecords), 1)
 			const width = 20
 			filled := int(frac * width)

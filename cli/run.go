@@ -32,7 +32,12 @@ date) changed since: --fresh starts over. A run that succeeded leaves
 nothing to resume: the next run copies everything again.
 
 Progress is shown as a bar when standard error is a terminal, and as a log
-line every few seconds otherwise. A report follows at the end. Ctrl-C stops
+line every few seconds otherwise. A report follows at the end; --report
+also writes it as JSON, for programs. -v logs debug lines (the plan and
+its split boundaries, connection setup, retries and their causes,
+flushes); --quiet shows only warnings, errors and the report;
+--log-format json logs one JSON object per line. --metrics-addr serves
+the job's metrics for Prometheus while it runs. Ctrl-C stops
 the job cleanly: every split is closed (uncommitted work rolled back,
 multipart uploads aborted) and the report says what was written.
 
@@ -41,13 +46,16 @@ Examples:
   datasync run daily.json -p bizdate=20261124 -p region=cn-hangzhou
   datasync run big.json --progress 10s > run.log 2>&1
   datasync run big.json --fresh     # start over instead of resuming
+  datasync run nightly.json --quiet --log-format json --report report.json
+  datasync run big.json --metrics-addr 127.0.0.1:9464
 `
 
 func (e *env) runCommand(ctx context.Context, args []string) int {
 	fs, vars := e.jobFlags("run", runHelp)
 	every := fs.Duration("progress", 0, "progress interval (default 200ms on a terminal, 5s otherwise)")
-	quiet := fs.Bool("quiet", false, "show no progress, only the report and errors")
-	verbose := fs.Bool("v", false, "log more (debug level)")
+	logs := addLogFlags(fs)
+	reportPath := fs.String("report", "", "also write the final report as JSON to `FILE` (- for standard output); see the cli package's Report")
+	metricsAddr := fs.String("metrics-addr", "", "serve the job's metrics for Prometheus at `host:port`/metrics while it runs (port 0 picks one, logged)")
 	sf := addStateFlags(fs)
 	verifyAfter := fs.Bool("verify", false, "verify each task's target against its source after the run (see datasync verify)")
 	vf := addVerifyFlags(fs)
@@ -56,6 +64,10 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		return code
 	}
 	defer s.job.Close()
+	if err := logs.check(); err != nil {
+		fmt.Fprintf(e.stderr, "%s run: %v\n", e.name, err)
+		return ExitInvalid
+	}
 	run, err := e.beginState(s, vars, sf)
 	if err != nil {
 		return s.fail(err)
@@ -64,10 +76,10 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		defer run.Close()
 	}
 	j, errOut := s.job, s.errOut
-	logger := newLogger(errOut, *verbose)
+	logger := logs.logger(errOut)
 
 	opts := []datasync.Option{datasync.WithLogger(logger)}
-	if !*quiet {
+	if !logs.quiet {
 		terminal := isTerminal(e.stderr)
 		interval := *every
 		if interval <= 0 {
@@ -82,6 +94,30 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		}
 		opts = append(opts, datasync.WithProgress(show, interval))
 	}
+	if *metricsAddr != "" {
+		m, err := startMetrics(*metricsAddr)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "%s run: %v\n", e.name, err)
+			return ExitInvalid
+		}
+		defer m.stop()
+		logger.Info("serving metrics", "url", "http://"+m.addr.String()+"/metrics")
+		opts = append(opts, datasync.WithMeterProvider(m.provider))
+	}
+	report := newReport(e.name, s.path, j, vars.runDate.String())
+	finish := func(err error, code int) int {
+		if *reportPath == "" {
+			return code
+		}
+		report.finish(err, code)
+		if werr := report.write(*reportPath, s.out, j.Redact); werr != nil {
+			fmt.Fprintf(errOut, "%s: %v\n", e.name, werr)
+			if code == ExitOK {
+				code = ExitFailed
+			}
+		}
+		return code
+	}
 	sources := make([]datasync.Source, len(j.Tasks)) // whole, for --verify
 	for i, t := range j.Tasks {
 		sources[i] = t.Source
@@ -93,7 +129,7 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 	}
 	pipelines, err := statePipelines(j, run, opts)
 	if err != nil {
-		return s.fail(err)
+		return finish(err, s.fail(err))
 	}
 	if note := j.LimitsNote(); note != "" {
 		logger.Info(note)
@@ -123,6 +159,7 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		t := j.Tasks[i]
 		if run != nil && run.Task(i).Finished() {
 			logger.Info("task finished in the run being resumed: skipped", "task", i)
+			report.Tasks[i].Status = StatusDoneEarlier
 			continue
 		}
 		logger.Info("task started", "task", i, "reader", t.ReaderName, "writer", t.WriterName)
@@ -133,32 +170,40 @@ func (e *env) runCommand(ctx context.Context, args []string) int {
 		if err == nil {
 			err = incr.commit(i)
 		}
-		printReport(errOut, res, j.DirtyPath)
+		if taskStarted(res, err) {
+			printReport(errOut, res, j.DirtyPath)
+		}
 		if run != nil {
 			err = errors.Join(err, finishTask(run, i, err))
 		}
+		report.addTask(i, res, err, j.DirtyPath)
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				fmt.Fprintf(errOut, "%s: interrupted: %s records were written and committed (%d of %d splits complete); "+
 					"what the unfinished splits wrote after their last commit was rolled back or discarded\n",
 					e.name, numfmt.Group(res.RecordsWritten), res.SplitsDone(), res.SplitsPlanned)
 				resumeHint(errOut, e.name, run)
-				return ExitFailed
+				return finish(err, ExitFailed)
 			}
 			fmt.Fprintf(errOut, "%s: task %d (%s -> %s) failed: %v\n", e.name, i, t.ReaderName, t.WriterName, err)
 			resumeHint(errOut, e.name, run)
-			return exitCode(err)
+			return finish(err, exitCode(err))
 		}
 	}
 	if run != nil {
 		if err := run.Finish(nil); err != nil {
-			return s.fail(err)
+			return finish(err, s.fail(err))
 		}
 	}
 	if *verifyAfter {
-		return s.verifyTasks(ctx, errOut, sources, vf.options())
+		code := s.verifyTasks(ctx, errOut, sources, vf.options())
+		var verr error
+		if code != ExitOK {
+			verr = fmt.Errorf("verifying the target after the run failed (exit code %d)", code)
+		}
+		return finish(verr, code)
 	}
-	return ExitOK
+	return finish(nil, ExitOK)
 }
 
 // resumeHint says how to go on after a failed or interrupted run kept in

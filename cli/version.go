@@ -21,7 +21,7 @@ Example:
 
 func (e *env) versionCommand(args []string) int {
 	fs := e.newFlagSet("version", versionHelp)
-	if _, err := parseInterspersed(fs, args); err != nil {
+	if _, err := e.parseArgs(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}

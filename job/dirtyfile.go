@@ -64,3 +64,7 @@ func createPrivate(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// Name returns the file's path, so that logs and reports can say where
+// the dirty records went (datasync.DirtyDestination).
+func (l *lazyFile) Name() string { return l.path }

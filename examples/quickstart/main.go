@@ -5,11 +5,15 @@
 // not a number are dirty data: they go to a JSON-lines file, named by file
 // and line, and the job goes on.
 //
-//	go run ./examples/quickstart
+// It works in a temporary directory, removed when it ends; -keep keeps it
+// (and prints where it is) to look at the files.
+//
+//	go run ./examples/quickstart [-keep]
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log"
 	"math/big"
@@ -25,7 +29,8 @@ import (
 	"github.com/datasync-go/datasync/source"
 )
 
-const orders = 1_000_000
+// orders is how many orders are generated (a variable for the tests).
+var orders int64 = 1_000_000
 
 // feed is the raw export: the amount arrives as text, as from a CSV feed.
 var feed = datasync.Schema{
@@ -38,13 +43,36 @@ var feed = datasync.Schema{
 var regions = []string{"cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"}
 
 func main() {
-	dir, err := os.MkdirTemp("", "datasync-quickstart")
+	keep := flag.Bool("keep", false, "keep the temporary directory with the CSV files and the dirty records")
+	flag.Parse()
+	if _, err := quickstart(context.Background(), *keep); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// quickstart runs the example in a new temporary directory, which it
+// removes when done unless keep is set; it returns the directory.
+func quickstart(ctx context.Context, keep bool) (dir string, err error) {
+	dir, err = os.MkdirTemp("", "datasync-quickstart")
 	if err != nil {
-		log.Fatal(err)
+		return "", err
 	}
-	if err := run(context.Background(), dir); err != nil {
-		log.Fatal(err)
+	if !keep {
+		defer func() {
+			if rerr := os.RemoveAll(dir); rerr != nil && err == nil {
+				err = rerr
+			}
+		}()
 	}
+	if err := run(ctx, dir); err != nil {
+		return dir, err
+	}
+	if keep {
+		fmt.Printf("4. the files are kept in %s\n", dir)
+	} else {
+		fmt.Printf("4. %s removed (run with -keep to keep it)\n", dir)
+	}
+	return dir, nil
 }
 
 func run(ctx context.Context, dir string) error {

@@ -35,3 +35,28 @@ func TestQuickstartRuns(t *testing.T) {
 		}
 	}
 }
+
+func TestQuickstartLeavesNoTemporaryDirectoryBehind(t *testing.T) {
+	defer func(n int64) { orders = n }(orders)
+	orders = 20_000
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	dir, err := quickstart(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("%s is still there (%v)", dir, err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left behind in the temporary directory: %v", left)
+	}
+
+	dir, err = quickstart(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "dirty.jsonl")); err != nil {
+		t.Errorf("-keep keeps the files: %v", err)
+	}
+}

@@ -27,6 +27,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/datasync-go/datasync/internal/faultproxy"
+	"github.com/datasync-go/datasync/internal/skipnotice"
 )
 
 // The environment variables.
@@ -46,6 +47,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 	if Required() {
 		t.Fatalf("%s (%s=1)", msg, RequireEnv)
 	}
+	skipnotice.Note(msg, "set DATASYNC_TEST_POSTGRES_DSN and DATASYNC_TEST_MYSQL_DSN (README.md, \"Run the tests\")")
 	t.Skip(msg)
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/datasync-go/datasync/internal/skipnotice"
 	"github.com/datasync-go/datasync/internal/testdb"
 )
 
@@ -39,6 +40,7 @@ func unavailable(t testing.TB, format string, args ...any) {
 	if testdb.Required() {
 		t.Fatalf("%s (%s=1)", msg, testdb.RequireEnv)
 	}
+	skipnotice.Note(msg, "set DATASYNC_TEST_REDIS_ADDR and DATASYNC_TEST_MEMCACHE_ADDR (README.md, \"Run the tests\")")
 	t.Skip(msg)
 }
 
