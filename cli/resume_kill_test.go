@@ -109,6 +109,14 @@ func TestKilledRunsResumeExactly(t *testing.T) {
 			// lands: count once the server has ended its sessions.
 			waitForNoOtherSessions(t, dst)
 			committed := pgCount(t, dst, "dst")
+			// The job file gives no progressJob: the task's identity keys
+			// its progress, not the table's name another job may share.
+			var jobs int
+			var jobID string
+			require.NoError(t, dst.QueryRow(context.Background(),
+				`SELECT count(DISTINCT job), min(job) FROM datasync_progress`).Scan(&jobs, &jobID))
+			assert.Equal(t, 1, jobs)
+			assert.Regexp(t, `^task:[0-9a-f]{24}$`, jobID)
 			require.Less(t, committed, int64(killRows), "the killed runs left work to do")
 			t.Logf("%d runs killed; %d of %d rows committed", killed, committed, killRows)
 

@@ -124,6 +124,13 @@ func parseDataWorks(text []byte, o Options) (*Job, error) {
 		if st.reader {
 			built.Source, errs = j.buildSource(p, path)
 		} else {
+			var readers []json.RawMessage // of the steps that hop into this one
+			for _, h := range hops {
+				if h.to == i {
+					readers = append(readers, s.Steps[h.from].Parameter)
+				}
+			}
+			p.Parameter = defaultProgressJob(p.Parameter, readers...)
 			built.Sink, errs = j.buildSink(p, path)
 		}
 		problems = append(problems, errs...)

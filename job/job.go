@@ -145,6 +145,7 @@ func Parse(data []byte, o Options) (*Job, error) {
 			problems = append(problems, errs...)
 		}
 		if c.Writer.Name != "" {
+			c.Writer.Parameter = defaultProgressJob(c.Writer.Parameter, c.Reader.Parameter)
 			t.Sink, errs = j.buildSink(c.Writer, path+".writer")
 			problems = append(problems, errs...)
 		}
