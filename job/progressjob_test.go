@@ -38,6 +38,9 @@ func TestProgressJobDefaultsToTheTasksIdentity(t *testing.T) {
 		`{"progressTable": "default", "password": "other", "connection": [{"table": ["orders"], "jdbcUrl": "jdbc:postgresql://h/db"}]}`,
 		`{"password": "changed", "connection": [{"table": ["orders_a"], "jdbcUrl": ["jdbc:mysql://h/a"]}]}`),
 		"secrets are not part of the identity")
+	assert.Equal(t, progressJobOf(t, `{"progressTable": "default", "connection": [{"jdbcUrl": "postgres://u:first@h/db"}]}`),
+		progressJobOf(t, `{"progressTable": "default", "connection": [{"jdbcUrl": "postgres://u:second@h/db"}]}`),
+		"nor are passwords inside connection strings")
 
 	// Given, or without a progress table, nothing changes.
 	for _, w := range []string{
