@@ -6,17 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/datasync-go/datasync"
+	"github.com/datasync-go/datasync/connector/internal/progresstable"
 )
 
 // DefaultProgressTable is the progress table's name when exactly-once is
 // turned on with ProgressTable "default".
-const DefaultProgressTable = "datasync_progress"
+const DefaultProgressTable = progresstable.DefaultName
 
 // progress is where a sink with exactly-once on keeps its splits'
 // checkpoints: a table in the target database, one row per job and split,
@@ -28,23 +28,13 @@ type progress struct {
 
 // progressSettings validates the exactly-once settings; nil when off.
 func (c *SinkConfig) progressSettings() (*progress, error) {
-	if strings.TrimSpace(c.ProgressTable) == "" {
-		if c.ProgressJob != "" {
-			return nil, errors.New("progressJob is set but progressTable is not: set progressTable to turn exactly-once on")
-		}
-		return nil, nil
-	}
-	t := c.ProgressTable
-	if strings.EqualFold(strings.TrimSpace(t), "default") {
-		t = DefaultProgressTable
+	t, job, on, err := progresstable.Settings(c.ProgressTable, c.ProgressJob, c.Table)
+	if !on || err != nil {
+		return nil, err
 	}
 	n, err := parseName(t)
 	if err != nil {
 		return nil, fmt.Errorf("progressTable %q: %v", c.ProgressTable, err)
-	}
-	job := c.ProgressJob
-	if strings.TrimSpace(job) == "" {
-		job = c.Table
 	}
 	return &progress{table: n, job: job}, nil
 }
