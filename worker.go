@@ -331,7 +331,7 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		f := filled{batch: b}
 		var rejected *RowErrors
 		if err != nil && !eof {
-			if !errors.As(err, &rejected) {
+			if rejected = rowErrors(err); rejected == nil {
 				rd.err = fmt.Errorf("read: %w", err)
 				return rd
 			}
@@ -451,8 +451,10 @@ func (a *splitAttempt) write(ctx context.Context, b *Batch) (int64, error) {
 	a.dog.leave(sideWriter)
 	took := time.Since(writeStart)
 	var rejected *RowErrors
-	if err != nil && !errors.As(err, &rejected) {
-		return 0, fmt.Errorf("write: %w", err)
+	if err != nil {
+		if rejected = rowErrors(err); rejected == nil {
+			return 0, fmt.Errorf("write: %w", err)
+		}
 	}
 	if rejected == nil {
 		a.meters.wroteBatch(ctx, int64(n), size, took)
@@ -483,13 +485,26 @@ func (a *splitAttempt) flush(ctx context.Context, p SplitProgress) error {
 		a.flushing = nil
 	}
 	var rejected *RowErrors
-	if err != nil && !errors.As(err, &rejected) {
-		return fmt.Errorf("flush the sink: %w", err)
+	if err != nil {
+		if rejected = rowErrors(err); rejected == nil {
+			return fmt.Errorf("flush the sink: %w", err)
+		}
 	}
 	if rejected != nil {
 		if _, err := a.reject(ctx, nil, 0, rejected); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// rowErrors returns the *RowErrors in err's chain, nil when there is none.
+// Callers ask only when err is not nil: the target errors.As needs escapes
+// to the heap, which would cost an allocation on every batch.
+func rowErrors(err error) *RowErrors {
+	var re *RowErrors
+	if errors.As(err, &re) {
+		return re
 	}
 	return nil
 }
