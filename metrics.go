@@ -139,6 +139,16 @@ func (s *splitMeters) throttling(ctx context.Context, delta int64) {
 	s.m.throttled.Add(ctx, delta)
 }
 
+// throttlingDone counts a wait for the rate limit as over, even when ctx
+// has ended (it must not leave the gauge up). Without meters it does
+// nothing: context.WithoutCancel would allocate on every batch.
+func (s *splitMeters) throttlingDone(ctx context.Context) {
+	if s == nil {
+		return
+	}
+	s.m.throttled.Add(context.WithoutCancel(ctx), -1)
+}
+
 func (s *splitMeters) throttled(ctx context.Context, d time.Duration) {
 	if s == nil {
 		return

@@ -369,7 +369,7 @@ func (a *splitAttempt) readLoop(ctx context.Context, free <-chan *Batch, full ch
 		a.dog.enter(sideReader, callThrottle)
 		err = j.throttle.wait(ctx, b.Len(), b.Bytes())
 		a.dog.leave(sideReader)
-		a.meters.throttling(context.WithoutCancel(ctx), -1)
+		a.meters.throttlingDone(ctx)
 		waited := a.throttled.end(time.Now())
 		rd.throttleWait += waited
 		a.meters.throttled(ctx, waited)
