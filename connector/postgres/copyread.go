@@ -186,8 +186,15 @@ func (t *tupleStream) Write(p []byte) (int, error) {
 }
 
 // consume takes the header and the complete tuples at the start of data and
-// returns how many bytes they were.
+// returns how many bytes they were. Of the tuples it appends, it keeps the
+// key of the last one only (r.last), once, when it returns.
 func (t *tupleStream) consume(data []byte) (int, error) {
+	var last []byte // the last tuple appended, in data
+	defer func() {
+		if last != nil {
+			t.r.keepKey(last)
+		}
+	}()
 	p := 0
 	if !t.header {
 		if len(data) < len(copySignature)+8 {
@@ -245,7 +252,7 @@ func (t *tupleStream) consume(data []byte) (int, error) {
 		}
 		t.got++
 		if !t.b.Full() {
-			t.r.keepKey(data[p:q])
+			last = data[p:q]
 			encoded.Append(t.b, data[p:q], size, t.r.m.decoder)
 			t.appended++
 		}
