@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -158,6 +159,18 @@ func (c *counting) NewTransform(ds.Schema) (ds.TransformFunc, error) {
 	n := 0
 	return func(ds.Record, *ds.Batch) (bool, error) {
 		n++ // per worker: no lock
+		if n == 1 {
+			// Hold the first record until the other worker has its own
+			// transform, so that one worker cannot run every split alone.
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				c.mu.Lock()
+				both := c.made >= 3
+				c.mu.Unlock()
+				if both {
+					break
+				}
+			}
+		}
 		if n%100 == 0 {
 			c.mu.Lock()
 			c.total += 100
