@@ -88,7 +88,8 @@ func newMeters(mp metric.MeterProvider) (*meters, error) {
 	return &ms, nil
 }
 
-// splitMeters are the attribute sets of one split, made once per attempt.
+// splitMeters are the attribute sets of one split, made once per split
+// (worker.runSplit), not per batch.
 type splitMeters struct {
 	m       *meters
 	read    metric.MeasurementOption
